@@ -1,0 +1,53 @@
+// The StudioApi contract: every method's request and response schema, in one table. The core implements it
+// (core/studio.ts); the Electron IPC and the HTTP server carry it; the renderer sees only these types.
+import { z } from 'zod';
+import * as s from './schemas.js';
+
+function method<Req extends z.ZodType, Res extends z.ZodType>(request: Req, response: Res) {
+  return { request, response };
+}
+
+export const studioMethods = {
+  'library.info': method(z.object({}), s.LibraryInfo),
+  'library.stats': method(z.object({}), s.LibraryStats),
+
+  'photos.import': method(s.ImportRequest, s.ImportSummary),
+  'photos.list': method(s.PhotoQuery, s.PhotoPage),
+  'photos.get': method(z.object({ id: s.Id }), s.PhotoDetail),
+  'photos.duplicateGroups': method(s.Paging, z.array(s.DuplicateGroup)),
+
+  'classes.list': method(z.object({}), z.array(s.ClassInfo)),
+  'classes.create': method(z.object({ name: s.ClassName, color: s.Color.optional() }), s.ClassInfo),
+  'classes.rename': method(z.object({ id: s.Id, name: s.ClassName }), s.ClassInfo),
+  'classes.merge': method(z.object({ sourceId: s.Id, targetId: s.Id }), s.ClassInfo),
+  'classes.delete': method(z.object({ id: s.Id }), s.ClassDeleteResult),
+
+  'labels.set': method(s.SetLabelsRequest, s.LabelChangeResult),
+  'labels.undo': method(z.object({}), s.LabelChangeResult),
+  'labels.redo': method(z.object({}), s.LabelChangeResult),
+
+  'jobs.cancel': method(z.object({ jobId: z.string().max(100) }), z.object({ cancelled: z.boolean() })),
+} as const;
+
+export type StudioMethods = typeof studioMethods;
+export type MethodName = keyof StudioMethods;
+export type MethodRequest<M extends MethodName> = z.input<StudioMethods[M]['request']>;
+export type MethodResponse<M extends MethodName> = z.output<StudioMethods[M]['response']>;
+
+/** What the core implements and what every client exposes to the renderer. */
+export type StudioApi = {
+  [M in MethodName]: (request: z.output<StudioMethods[M]['request']>) => Promise<MethodResponse<M>>;
+};
+
+/** Events pushed to clients (progress of long jobs, library changes). */
+export const studioEvents = {
+  'job.progress': s.JobProgress,
+  'job.finished': s.JobFinished,
+  'library.changed': s.LibraryChanged,
+} as const;
+export type EventName = keyof typeof studioEvents;
+export type EventPayload<E extends EventName> = z.output<(typeof studioEvents)[E]>;
+
+export function isMethodName(name: string): name is MethodName {
+  return Object.hasOwn(studioMethods, name);
+}

@@ -1,0 +1,142 @@
+// Value schemas of the StudioApi (zod): requests are validated at the boundary, the core receives typed values.
+import { z } from 'zod';
+
+export const Id = z.number().int().positive();
+export const ClassName = z.string().trim().min(1).max(80).regex(/^[^/\\\0]+$/, 'no slashes');
+export const Color = z.string().regex(/^#[0-9a-fA-F]{6}$/);
+export const Paging = z.object({
+  limit: z.number().int().min(1).max(10_000).default(200),
+  offset: z.number().int().min(0).default(0),
+});
+
+export const LibraryInfo = z.object({ root: z.string(), schemaVersion: z.number().int() });
+
+export const ClassInfo = z.object({
+  id: Id,
+  name: z.string(),
+  color: Color,
+  order: z.number().int(),
+  photoCount: z.number().int(),
+});
+export type ClassInfo = z.infer<typeof ClassInfo>;
+
+export const LibraryStats = z.object({
+  photos: z.number().int(),
+  byStatus: z.object({ ok: z.number().int(), missing: z.number().int(), unreadable: z.number().int() }),
+  labeled: z.number().int(),
+  unlabeled: z.number().int(),
+  classes: z.array(ClassInfo),
+  duplicateGroups: z.number().int(),
+  photosInDuplicateGroups: z.number().int(),
+});
+export type LibraryStats = z.infer<typeof LibraryStats>;
+
+export const PhotoStatus = z.enum(['ok', 'missing', 'unreadable']);
+
+export const Photo = z.object({
+  id: Id,
+  path: z.string(),
+  folder: z.string(),
+  fileName: z.string(),
+  contentHash: z.string(),
+  sizeBytes: z.number().int(),
+  format: z.string().nullable(),
+  width: z.number().int().nullable(),
+  height: z.number().int().nullable(),
+  takenAt: z.string().nullable(),
+  camera: z.string().nullable(),
+  gps: z.object({ lat: z.number(), lon: z.number() }).nullable(),
+  dupGroup: z.number().int().nullable(),
+  status: PhotoStatus,
+  statusReason: z.string().nullable(),
+  classId: z.number().int().nullable(),
+  className: z.string().nullable(),
+});
+export type Photo = z.infer<typeof Photo>;
+
+export const PhotoDetail = Photo.extend({ orientation: z.number().int().nullable(), importedAt: z.string() });
+export type PhotoDetail = z.infer<typeof PhotoDetail>;
+
+export const PhotoSort = z.enum(['name', 'takenAt', 'id']);
+export const PhotoQuery = Paging.extend({
+  classId: Id.optional(),
+  unlabeled: z.boolean().optional(),
+  folder: z.string().max(4096).optional(),
+  dupGroup: Id.optional(),
+  onlyDuplicates: z.boolean().optional(),
+  status: PhotoStatus.optional(),
+  sort: PhotoSort.default('name'),
+  descending: z.boolean().default(false),
+});
+export type PhotoQuery = z.output<typeof PhotoQuery>;
+
+export const PhotoPage = z.object({ total: z.number().int(), items: z.array(Photo) });
+export type PhotoPage = z.infer<typeof PhotoPage>;
+
+export const DuplicateGroup = z.object({ group: Id, photoIds: z.array(Id) });
+export type DuplicateGroup = z.infer<typeof DuplicateGroup>;
+
+export const ImportRequest = z.object({
+  root: z.string().min(1).max(4096),
+  labelsFromFolders: z.boolean().default(false),
+});
+export type ImportRequest = z.output<typeof ImportRequest>;
+
+export const SkippedFile = z.object({ path: z.string(), reason: z.string() });
+export const ImportSummary = z.object({
+  root: z.string(),
+  scanned: z.number().int(),
+  added: z.number().int(),
+  updated: z.number().int(),
+  moved: z.number().int(),
+  unchanged: z.number().int(),
+  markedMissing: z.number().int(),
+  aliases: z.number().int(),
+  labeled: z.number().int(),
+  skipped: z.array(SkippedFile),
+  duplicateGroups: z.array(DuplicateGroup),
+  cancelled: z.boolean(),
+  durationMs: z.number(),
+});
+export type ImportSummary = z.infer<typeof ImportSummary>;
+
+export const SetLabelsRequest = z.object({
+  photoIds: z.array(Id).min(1).max(100_000),
+  /** null clears the label */
+  classId: Id.nullable(),
+  source: z.enum(['user', 'folder', 'review', 'cli']).default('user'),
+});
+export type SetLabelsRequest = z.output<typeof SetLabelsRequest>;
+
+export const LabelChangeResult = z.object({
+  batchId: z.number().int().nullable(),
+  changed: z.number().int(),
+  photoIds: z.array(Id),
+});
+export type LabelChangeResult = z.infer<typeof LabelChangeResult>;
+
+export const ClassDeleteResult = z.object({ deletedClassId: Id, unlabeledPhotos: z.number().int() });
+export type ClassDeleteResult = z.infer<typeof ClassDeleteResult>;
+
+export const JobProgress = z.object({
+  jobId: z.string(),
+  kind: z.string(),
+  stage: z.string(),
+  done: z.number(),
+  total: z.number(),
+  ratePerSec: z.number(),
+  etaSec: z.number().nullable(),
+  message: z.string().optional(),
+});
+export type JobProgress = z.infer<typeof JobProgress>;
+
+export const JobFinished = z.object({
+  jobId: z.string(),
+  kind: z.string(),
+  status: z.enum(['done', 'failed', 'cancelled']),
+  error: z.string().optional(),
+});
+export type JobFinished = z.infer<typeof JobFinished>;
+
+export const LibraryChanged = z.object({ what: z.enum(['photos', 'labels', 'classes', 'runs']) });
+export type LibraryChanged = z.infer<typeof LibraryChanged>;
