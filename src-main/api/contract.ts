@@ -11,7 +11,7 @@ export const studioMethods = {
   'library.info': method(z.object({}), s.LibraryInfo),
   'library.stats': method(z.object({}), s.LibraryStats),
 
-  'photos.import': method(s.ImportRequest, s.ImportSummary),
+  'photos.import': method(s.ImportRequest, s.JobStarted),
   'photos.list': method(s.PhotoQuery, s.PhotoPage),
   'photos.get': method(z.object({ id: s.Id }), s.PhotoDetail),
   'photos.duplicateGroups': method(s.Paging, z.array(s.DuplicateGroup)),
@@ -26,7 +26,9 @@ export const studioMethods = {
   'labels.undo': method(z.object({}), s.LabelChangeResult),
   'labels.redo': method(z.object({}), s.LabelChangeResult),
 
-  'jobs.cancel': method(z.object({ jobId: z.string().max(100) }), z.object({ cancelled: z.boolean() })),
+  'jobs.list': method(z.object({}), z.array(s.JobState)),
+  'jobs.get': method(z.object({ jobId: s.JobId }), s.JobState),
+  'jobs.cancel': method(z.object({ jobId: s.JobId }), z.object({ cancelled: z.boolean() })),
 } as const;
 
 export type StudioMethods = typeof studioMethods;

@@ -135,8 +135,25 @@ export const JobFinished = z.object({
   kind: z.string(),
   status: z.enum(['done', 'failed', 'cancelled']),
   error: z.string().optional(),
+  /** the job's result (an ImportSummary, a run…), shaped by its kind */
+  result: z.unknown().optional(),
 });
 export type JobFinished = z.infer<typeof JobFinished>;
 
 export const LibraryChanged = z.object({ what: z.enum(['photos', 'labels', 'classes', 'runs']) });
 export type LibraryChanged = z.infer<typeof LibraryChanged>;
+
+export const JobId = z.string().min(1).max(100);
+export const JobStarted = z.object({ jobId: z.string() });
+export type JobStarted = z.infer<typeof JobStarted>;
+
+export const JobState = z.object({
+  jobId: z.string(),
+  kind: z.string(),
+  status: z.enum(['running', 'done', 'failed', 'cancelled']),
+  startedAt: z.string(),
+  progress: JobProgress.nullable(),
+  result: z.unknown(),
+  error: z.string().nullable(),
+});
+export type JobState = z.infer<typeof JobState>;

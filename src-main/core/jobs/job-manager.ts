@@ -1,0 +1,98 @@
+// Runs long jobs (import, training): one id each, progress and finish events, cancel, result kept for `jobs.get`.
+import { randomUUID } from 'node:crypto';
+import { isCancelled, toStudioError } from '../../api/errors.js';
+import type { JobFinished, JobProgress } from '../../api/schemas.js';
+import { createJobContext, type JobContext } from './job-context.js';
+
+export type JobStatus = 'running' | 'done' | 'failed' | 'cancelled';
+
+export interface JobState {
+  jobId: string;
+  kind: string;
+  status: JobStatus;
+  startedAt: string;
+  progress: JobProgress | null;
+  result: unknown;
+  error: string | null;
+}
+
+export interface JobListener {
+  onProgress?(progress: JobProgress): void;
+  onFinished?(finished: JobFinished & { result?: unknown }): void;
+}
+
+const FINISHED_JOBS_KEPT = 50;
+
+export class JobManager {
+  readonly #jobs = new Map<string, { state: JobState; controller: AbortController; promise: Promise<unknown> }>();
+  readonly #listeners = new Set<JobListener>();
+
+  subscribe(listener: JobListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  start<T>(kind: string, run: (ctx: JobContext) => Promise<T>): string {
+    const jobId = randomUUID();
+    const controller = new AbortController();
+    const state: JobState = { jobId, kind, status: 'running', startedAt: new Date().toISOString(), progress: null, result: null, error: null };
+    const ctx = createJobContext({
+      signal: controller.signal,
+      onProgress: (p) => {
+        state.progress = { jobId, kind, ...p };
+        for (const l of this.#listeners) l.onProgress?.(state.progress);
+      },
+    });
+    const promise = Promise.resolve()
+      .then(() => run(ctx))
+      .then(
+        (result) => {
+          state.status = 'done';
+          state.result = result;
+        },
+        (error: unknown) => {
+          state.status = isCancelled(error) ? 'cancelled' : 'failed';
+          state.error = toStudioError(error).message;
+          if (state.status === 'failed') console.error(`[job ${kind}]`, error);
+        },
+      )
+      .then(() => {
+        const finished = { jobId, kind, status: state.status as JobFinished['status'], ...(state.error ? { error: state.error } : {}), result: state.result };
+        for (const l of this.#listeners) l.onFinished?.(finished);
+        this.#prune();
+      });
+    this.#jobs.set(jobId, { state, controller, promise });
+    return jobId;
+  }
+
+  get(jobId: string): JobState | undefined {
+    return this.#jobs.get(jobId)?.state;
+  }
+
+  list(): JobState[] {
+    return [...this.#jobs.values()].map((j) => j.state);
+  }
+
+  cancel(jobId: string): boolean {
+    const job = this.#jobs.get(jobId);
+    if (!job || job.state.status !== 'running') return false;
+    job.controller.abort();
+    return true;
+  }
+
+  /** Resolves with the job's final state (never rejects). */
+  async wait(jobId: string): Promise<JobState | undefined> {
+    await this.#jobs.get(jobId)?.promise;
+    return this.get(jobId);
+  }
+
+  async cancelAll(): Promise<void> {
+    for (const job of this.#jobs.values()) if (job.state.status === 'running') job.controller.abort();
+    await Promise.all([...this.#jobs.values()].map((j) => j.promise));
+  }
+
+  #prune(): void {
+    const finished = [...this.#jobs.values()].filter((j) => j.state.status !== 'running');
+    for (const job of finished.slice(0, Math.max(0, finished.length - FINISHED_JOBS_KEPT))) this.#jobs.delete(job.state.jobId);
+  }
+}
