@@ -1,0 +1,13 @@
+// The renderer's one door to the core. Two transports implement it (HTTP+SSE in browser mode, IPC in Electron);
+// views never know which one they have.
+import type { EventName, EventPayload, MethodName, MethodRequest, MethodResponse } from '../../../src-main/api/contract.js';
+
+export type MediaKind = 'thumbnail' | 'photo';
+
+export interface StudioClient {
+  readonly transport: 'http' | 'ipc';
+  call<M extends MethodName>(method: M, request: MethodRequest<M>): Promise<MethodResponse<M>>;
+  on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
+  /** URL of a photo's thumbnail or upright full image, addressed by library id only. */
+  mediaUrl(kind: MediaKind, photoId: number): string;
+}
