@@ -2,6 +2,7 @@
 // (core/studio.ts); the Electron IPC and the HTTP server carry it; the renderer sees only these types.
 import { z } from 'zod';
 import * as s from './schemas.js';
+import * as t from './training-schemas.js';
 
 function method<Req extends z.ZodType, Res extends z.ZodType>(request: Req, response: Res) {
   return { request, response };
@@ -25,6 +26,14 @@ export const studioMethods = {
   'labels.set': method(s.SetLabelsRequest, s.LabelChangeResult),
   'labels.undo': method(z.object({}), s.LabelChangeResult),
   'labels.redo': method(z.object({}), s.LabelChangeResult),
+
+  'training.backend': method(z.object({}), t.BackendInfo),
+  'training.lastConfig': method(z.object({}), t.TrainingConfigInput),
+  'training.start': method(t.TrainingConfigInput, s.JobStarted),
+  'runs.list': method(z.object({}), z.array(t.RunSummary)),
+  'runs.get': method(z.object({ id: s.Id }), t.RunDetail),
+  'review.queue': method(t.ReviewQueueRequest, t.ReviewQueuePage),
+  'review.resolve': method(t.ReviewAction, s.LabelChangeResult),
 
   'jobs.list': method(z.object({}), z.array(s.JobState)),
   'jobs.get': method(z.object({ jobId: s.JobId }), s.JobState),

@@ -51,13 +51,17 @@ export const Photo = z.object({
   statusReason: z.string().nullable(),
   classId: z.number().int().nullable(),
   className: z.string().nullable(),
+  /** excluded from training (from review) */
+  excluded: z.boolean(),
+  /** the latest (or requested) run's prediction for this photo, when there is one */
+  prediction: z.object({ runId: z.number().int(), classId: z.number().int(), confidence: z.number(), split: z.enum(['train', 'val', 'none']) }).nullable(),
 });
 export type Photo = z.infer<typeof Photo>;
 
 export const PhotoDetail = Photo.extend({ orientation: z.number().int().nullable(), importedAt: z.string() });
 export type PhotoDetail = z.infer<typeof PhotoDetail>;
 
-export const PhotoSort = z.enum(['name', 'takenAt', 'id']);
+export const PhotoSort = z.enum(['name', 'takenAt', 'id', 'confidence', 'labelErrorScore']);
 export const PhotoQuery = Paging.extend({
   classId: Id.optional(),
   unlabeled: z.boolean().optional(),
@@ -65,6 +69,11 @@ export const PhotoQuery = Paging.extend({
   dupGroup: Id.optional(),
   onlyDuplicates: z.boolean().optional(),
   status: PhotoStatus.optional(),
+  /** run whose predictions feed the prediction filters and sorts (default: the latest finished run) */
+  runId: Id.optional(),
+  predictedClassId: Id.optional(),
+  misclassified: z.boolean().optional(),
+  split: z.enum(['train', 'val']).optional(),
   sort: PhotoSort.default('name'),
   descending: z.boolean().default(false),
 });
