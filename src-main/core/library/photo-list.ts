@@ -45,6 +45,8 @@ export function rowToPhoto(row: PhotoRow): Photo {
     statusReason: row.status_reason,
     classId: row.class_id,
     className: row.class_name,
+    excluded: false,
+    prediction: null,
   };
 }
 
@@ -56,6 +58,8 @@ const ORDER_BY: Record<PhotoQuery['sort'], (dir: string) => string> = {
   name: (dir) => `p.file_name ${dir}, p.id ${dir}`,
   takenAt: (dir) => `p.taken_at IS NULL, p.taken_at ${dir}, p.id ${dir}`,
   id: (dir) => `p.id ${dir}`,
+  confidence: (dir) => `p.id ${dir}`,
+  labelErrorScore: (dir) => `p.id ${dir}`,
 };
 
 function whereClause(query: PhotoQuery): { sql: string; params: Record<string, unknown> } {
