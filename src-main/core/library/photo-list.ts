@@ -56,7 +56,7 @@ const SELECT_PHOTO = `SELECT p.*, l.class_id AS class_id, c.name AS class_name
 // Sort keys end in p.id so paging is stable; each has a matching index (see migration 0001).
 const ORDER_BY: Record<PhotoQuery['sort'], (dir: string) => string> = {
   name: (dir) => `p.file_name ${dir}, p.id ${dir}`,
-  takenAt: (dir) => `p.taken_at IS NULL, p.taken_at ${dir}, p.id ${dir}`,
+  takenAt: (dir) => `p.taken_at ${dir} NULLS LAST, p.id ${dir}`,
   id: (dir) => `p.id ${dir}`,
   confidence: (dir) => `p.id ${dir}`,
   labelErrorScore: (dir) => `p.id ${dir}`,
@@ -88,16 +88,22 @@ function whereClause(query: PhotoQuery): { sql: string; params: Record<string, u
   return { sql: conditions.length ? `WHERE ${conditions.join(' AND ')}` : '', params };
 }
 
-export function listPhotos(db: Database, query: PhotoQuery): PhotoPage {
+/** The SQL behind listPhotos, separate so tests can check its query plan. */
+export function photoListSql(query: PhotoQuery): { count: string; page: string; params: Record<string, unknown> } {
   const { sql, params } = whereClause(query);
   const dir = query.descending ? 'DESC' : 'ASC';
-  const total = db
-    .prepare(`SELECT COUNT(*) FROM photos p LEFT JOIN labels l ON l.photo_id = p.id ${sql}`)
-    .pluck()
-    .get(params) as number;
-  const rows = db
-    .prepare(`${SELECT_PHOTO} ${sql} ORDER BY ${ORDER_BY[query.sort](dir)} LIMIT @limit OFFSET @offset`)
-    .all({ ...params, limit: query.limit, offset: query.offset }) as PhotoRow[];
+  return {
+    count: `SELECT COUNT(*) FROM photos p LEFT JOIN labels l ON l.photo_id = p.id ${sql}`,
+    page: `${SELECT_PHOTO} ${sql} ORDER BY ${ORDER_BY[query.sort](dir)} LIMIT @limit OFFSET @offset`,
+    params: { ...params, limit: query.limit, offset: query.offset },
+  };
+}
+
+export function listPhotos(db: Database, query: PhotoQuery): PhotoPage {
+  const sql = photoListSql(query);
+  const { limit: _limit, offset: _offset, ...countParams } = sql.params;
+  const total = db.prepare(sql.count).pluck().get(countParams) as number;
+  const rows = db.prepare(sql.page).all(sql.params) as PhotoRow[];
   return { total, items: rows.map(rowToPhoto) };
 }
 

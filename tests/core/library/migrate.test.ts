@@ -1,0 +1,75 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { getSchemaVersion, migrate } from '../../../src-main/core/library/migrate.js';
+import { MIGRATIONS } from '../../../src-main/core/library/migrations/index.js';
+import { openLibrary } from '../../../src-main/core/library/library.js';
+import type { Migration } from '../../../src-main/core/library/migrations/migration.js';
+import { makeTempDir } from '../../helpers/temp-dir.js';
+
+const LATEST = MIGRATIONS.at(-1)!.version;
+
+describe('openLibrary', () => {
+  it('creates a fresh library at the newest schema with WAL and foreign keys on', () => {
+    const lib = openLibrary(path.join(makeTempDir(), 'lib'));
+    expect(getSchemaVersion(lib.db)).toBe(LATEST);
+    expect(lib.db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(lib.db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(lib.migration.backupPath).toBeNull();
+    lib.close();
+  });
+
+  it('refuses a library written by a newer app and leaves it untouched', () => {
+    const dir = path.join(makeTempDir(), 'lib');
+    openLibrary(dir).close();
+    const raw = new BetterSqlite3(path.join(dir, 'library.db'));
+    raw.pragma(`user_version = ${LATEST + 5}`);
+    raw.close();
+    expect(() => openLibrary(dir)).toThrow(/newer version of the app/);
+    const check = new BetterSqlite3(path.join(dir, 'library.db'));
+    expect(check.pragma('user_version', { simple: true })).toBe(LATEST + 5);
+    check.close();
+  });
+});
+
+describe('migrate', () => {
+  const v1: Migration = { version: 1, name: 'one', up: (db) => db.exec('CREATE TABLE a (x INTEGER) STRICT') };
+  const v2: Migration = { version: 2, name: 'two', up: (db) => db.exec('CREATE TABLE b (y INTEGER) STRICT') };
+  const broken: Migration = {
+    version: 3,
+    name: 'broken',
+    up: (db) => {
+      db.exec('CREATE TABLE c (z INTEGER) STRICT');
+      throw new Error('boom');
+    },
+  };
+
+  it('backs up an older database before migrating it, and the backup holds the old data', () => {
+    const dir = makeTempDir();
+    const db = new BetterSqlite3(path.join(dir, 'x.db'));
+    migrate(db, [v1], path.join(dir, 'backups'));
+    db.prepare('INSERT INTO a VALUES (42)').run();
+    const result = migrate(db, [v1, v2], path.join(dir, 'backups'));
+    expect(result).toMatchObject({ from: 1, to: 2 });
+    expect(result.backupPath).not.toBeNull();
+    const backup = new BetterSqlite3(result.backupPath!, { readonly: true });
+    expect(backup.pragma('user_version', { simple: true })).toBe(1);
+    expect(backup.prepare('SELECT x FROM a').pluck().get()).toBe(42);
+    backup.close();
+    expect(getSchemaVersion(db)).toBe(2);
+    db.close();
+  });
+
+  it('rolls back every step of a failed migration run', () => {
+    const dir = makeTempDir();
+    const db = new BetterSqlite3(path.join(dir, 'x.db'));
+    migrate(db, [v1], path.join(dir, 'backups'));
+    expect(() => migrate(db, [v1, v2, broken], path.join(dir, 'backups'))).toThrow('boom');
+    expect(getSchemaVersion(db)).toBe(1);
+    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all();
+    expect(tables).toEqual(['a']);
+    expect(fs.readdirSync(path.join(dir, 'backups'))).toHaveLength(1);
+    db.close();
+  });
+});
