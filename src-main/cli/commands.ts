@@ -1,0 +1,45 @@
+// The table of CLI commands: name → options, usage line and handler.
+import type { CliContext } from './cli-context.js';
+import { classesCommand, importCommand, labelCommand, photosCommand, statsCommand, undoCommand } from './library-commands.js';
+import type { OptionSpec, ParsedCommand } from './parse-command.js';
+
+export interface CliCommand {
+  summary: string;
+  usage: string;
+  options: OptionSpec;
+  run(ctx: CliContext, cmd: ParsedCommand): Promise<number>;
+}
+
+export const COMMANDS: Record<string, CliCommand> = {
+  import: {
+    summary: 'import a folder of photos (recursively); class = first-level subfolder with --labels-from-folders',
+    usage: 'import <dir> [--labels-from-folders]',
+    options: { 'labels-from-folders': { type: 'boolean' } },
+    run: importCommand,
+  },
+  classes: { summary: 'list classes with photo counts', usage: 'classes', options: {}, run: classesCommand },
+  label: {
+    summary: 'set the class of photos (ids or paths); creates the class if needed',
+    usage: 'label <photo id or path>… (--class NAME | --none)',
+    options: { class: { type: 'string' }, none: { type: 'boolean' } },
+    run: labelCommand,
+  },
+  undo: { summary: 'undo the last label change', usage: 'undo', options: {}, run: undoCommand },
+  redo: { summary: 'redo the last undone label change', usage: 'redo', options: {}, run: undoCommand },
+  photos: {
+    summary: 'list photos',
+    usage: 'photos [--class NAME | --unlabeled] [--folder DIR] [--duplicates] [--sort name|takenAt|id] [--desc] [--limit N] [--offset N]',
+    options: {
+      class: { type: 'string' },
+      unlabeled: { type: 'boolean' },
+      folder: { type: 'string' },
+      duplicates: { type: 'boolean' },
+      sort: { type: 'string' },
+      desc: { type: 'boolean' },
+      limit: { type: 'string' },
+      offset: { type: 'string' },
+    },
+    run: photosCommand,
+  },
+  stats: { summary: 'library counts: photos, classes, labels, near-duplicates', usage: 'stats', options: {}, run: statsCommand },
+};

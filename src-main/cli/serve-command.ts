@@ -1,0 +1,55 @@
+// `studio serve`: browser mode. Starts the HTTP server over the library, prints the URL with its token (as
+// Jupyter does) and runs until SIGINT/SIGTERM, then stops the server; the CLI closes the studio (jobs, db).
+import { fileURLToPath } from 'node:url';
+import { StudioError } from '../api/errors.js';
+import { startServer } from '../server.js';
+import type { CliCommand } from './commands.js';
+import type { CliContext } from './cli-context.js';
+import type { ParsedCommand } from './parse-command.js';
+
+/** Where `npm run build` puts the renderer, relative to this file (src-main/cli/ → dist/renderer/). */
+export const DEFAULT_RENDERER_DIR = fileURLToPath(new URL('../../dist/renderer/', import.meta.url));
+
+export async function serveCommand(ctx: CliContext, cmd: ParsedCommand): Promise<number> {
+  if (cmd.positionals.length > 0) throw new StudioError('INVALID_INPUT', `usage: studio ${SERVE_COMMAND.usage}`);
+  const port = cmd.intOption('port') ?? 0;
+  if (port < 0 || port > 65_535) throw new StudioError('INVALID_INPUT', `--port expects 0–65535; received ${port}`);
+  const studio = ctx.studio();
+  const server = await startServer({
+    studio,
+    host: cmd.option('host') ?? '127.0.0.1',
+    port,
+    allowRemote: cmd.flag('allow-remote'),
+    rendererDir: cmd.option('renderer-dir') ?? DEFAULT_RENDERER_DIR,
+    log: {
+      warn: (message) => ctx.io.stderr(`${message}\n`),
+      error: (message, error) => ctx.io.stderr(`${message} ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`),
+    },
+  });
+  ctx.io.stderr(`Serving the library ${ctx.libraryDir}\nOpen this URL in a browser (it contains the access token; keep it private):\n`);
+  ctx.io.stdout(server.url);
+  ctx.io.stderr('Press Ctrl+C to stop.\n');
+
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    const onSignal = (name: NodeJS.Signals) => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      // A second Ctrl+C while shutting down quits at once.
+      process.once('SIGINT', () => process.exit(130));
+      resolve(name);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+  ctx.io.stderr(`${signal}: stopping the server, cancelling jobs, closing the library…\n`);
+  await server.close();
+  await studio.close();
+  return 0;
+}
+
+export const SERVE_COMMAND: CliCommand = {
+  summary: 'browser mode: serve the studio over HTTP on 127.0.0.1 and print its URL with an access token',
+  usage: 'serve [--port N] [--host H --allow-remote] [--renderer-dir DIR]',
+  options: { port: { type: 'string' }, host: { type: 'string' }, 'allow-remote': { type: 'boolean' }, 'renderer-dir': { type: 'string' } },
+  run: serveCommand,
+};

@@ -1,0 +1,108 @@
+// The core's implementation of StudioApi: one object per open library, shared by the CLI, the server and Electron.
+import type { EventName, EventPayload, StudioApi } from '../api/contract.js';
+import { StudioError } from '../api/errors.js';
+import type { ImportSummary } from '../api/schemas.js';
+import { JobManager } from './jobs/job-manager.js';
+import { createClass, deleteClass, listClasses, mergeClasses, renameClass } from './library/classes.js';
+import { redoLabels, setLabels, undoLabels } from './library/labels.js';
+import { openLibrary, type Library } from './library/library.js';
+import { getSchemaVersion } from './library/migrate.js';
+import { getPhoto, listDuplicateGroups, listPhotos } from './library/photo-list.js';
+import { getLibraryStats } from './library/stats.js';
+import { importFolder } from './photos/import-folder.js';
+
+export type StudioEventListener = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
+
+export interface Studio {
+  api: StudioApi;
+  library: Library;
+  jobs: JobManager;
+  subscribe(listener: StudioEventListener): () => void;
+  close(): Promise<void>;
+}
+
+function pending(): never {
+  throw new StudioError('UNAVAILABLE', 'Training is not wired yet');
+}
+
+export function openStudio(libraryDir: string): Studio {
+  const library = openLibrary(libraryDir);
+  const { db } = library;
+  const jobs = new JobManager();
+  const listeners = new Set<StudioEventListener>();
+  const emit: StudioEventListener = (event, payload) => {
+    for (const listener of listeners) listener(event, payload);
+  };
+  jobs.subscribe({
+    onProgress: (progress) => emit('job.progress', progress),
+    onFinished: (finished) => emit('job.finished', finished),
+  });
+  const labelsChanged = <T>(value: T): T => {
+    emit('library.changed', { what: 'labels' });
+    return value;
+  };
+  const classesChanged = <T>(value: T): T => {
+    emit('library.changed', { what: 'classes' });
+    return value;
+  };
+
+  const api: StudioApi = {
+    'library.info': async () => ({ root: library.paths.root, schemaVersion: getSchemaVersion(db) }),
+    'library.stats': async () => getLibraryStats(db),
+
+    'photos.import': async (request) => {
+      const jobId = jobs.start('import', async (ctx): Promise<ImportSummary> => {
+        try {
+          return await importFolder(library, request, ctx);
+        } finally {
+          emit('library.changed', { what: 'photos' });
+        }
+      });
+      return { jobId };
+    },
+    'photos.list': async (query) => listPhotos(db, query),
+    'photos.get': async ({ id }) => getPhoto(db, id),
+    'photos.duplicateGroups': async (paging) => listDuplicateGroups(db, paging),
+
+    'classes.list': async () => listClasses(db),
+    'classes.create': async ({ name, color }) => classesChanged(createClass(db, name, color)),
+    'classes.rename': async ({ id, name }) => classesChanged(renameClass(db, id, name)),
+    'classes.merge': async ({ sourceId, targetId }) => classesChanged(mergeClasses(db, sourceId, targetId)),
+    'classes.delete': async ({ id }) => classesChanged(deleteClass(db, id)),
+
+    'labels.set': async (request) => labelsChanged(setLabels(db, request)),
+    'labels.undo': async () => labelsChanged(undoLabels(db)),
+    'labels.redo': async () => labelsChanged(redoLabels(db)),
+
+    // TODO(lead): wired to core/ml when training lands (this session)
+    'training.backend': async () => pending(),
+    'training.lastConfig': async () => pending(),
+    'training.start': async () => pending(),
+    'runs.list': async () => pending(),
+    'runs.get': async () => pending(),
+    'review.queue': async () => pending(),
+    'review.resolve': async () => pending(),
+
+    'jobs.list': async () => jobs.list(),
+    'jobs.get': async ({ jobId }) => {
+      const state = jobs.get(jobId);
+      if (!state) throw new StudioError('NOT_FOUND', `No job with id ${jobId}`);
+      return state;
+    },
+    'jobs.cancel': async ({ jobId }) => ({ cancelled: jobs.cancel(jobId) }),
+  };
+
+  return {
+    api,
+    library,
+    jobs,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async close() {
+      await jobs.cancelAll();
+      library.close();
+    },
+  };
+}
