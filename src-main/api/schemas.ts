@@ -58,7 +58,12 @@ export const Photo = z.object({
 });
 export type Photo = z.infer<typeof Photo>;
 
-export const PhotoDetail = Photo.extend({ orientation: z.number().int().nullable(), importedAt: z.string() });
+export const PhotoDetail = Photo.extend({
+  orientation: z.number().int().nullable(),
+  importedAt: z.string(),
+  /** class name → probability from the shown run */
+  probabilities: z.record(z.string(), z.number()).nullable(),
+});
 export type PhotoDetail = z.infer<typeof PhotoDetail>;
 
 export const PhotoSort = z.enum(['name', 'takenAt', 'id', 'confidence', 'labelErrorScore']);
@@ -99,6 +104,8 @@ export const ImportSummary = z.object({
   updated: z.number().int(),
   moved: z.number().int(),
   unchanged: z.number().int(),
+  /** photos marked missing by an earlier import whose file is back (same path, same content) */
+  restored: z.number().int(),
   markedMissing: z.number().int(),
   aliases: z.number().int(),
   labeled: z.number().int(),

@@ -15,6 +15,9 @@ export function getSchemaVersion(db: Database): number {
 }
 
 export function migrate(db: Database, migrations: readonly Migration[], backupDir: string): MigrationResult {
+  migrations.forEach((m, i) => {
+    if (i > 0 && m.version <= (migrations[i - 1] as Migration).version) throw new StudioError('INTERNAL', `Migrations out of order at ${m.name}`);
+  });
   const from = getSchemaVersion(db);
   const latest = migrations.at(-1)?.version ?? 0;
   if (from > latest) {

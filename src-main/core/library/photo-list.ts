@@ -24,6 +24,11 @@ export interface PhotoRow {
   imported_at: string;
   class_id: number | null;
   class_name: string | null;
+  excluded: number;
+  pred_run_id: number | null;
+  pred_class_id: number | null;
+  pred_confidence: number | null;
+  run_split: 'train' | 'val' | null;
 }
 
 export function rowToPhoto(row: PhotoRow): Photo {
@@ -45,21 +50,30 @@ export function rowToPhoto(row: PhotoRow): Photo {
     statusReason: row.status_reason,
     classId: row.class_id,
     className: row.class_name,
-    excluded: false,
-    prediction: null,
+    excluded: row.excluded === 1,
+    prediction:
+      row.pred_run_id !== null && row.pred_class_id !== null && row.pred_confidence !== null
+        ? { runId: row.pred_run_id, classId: row.pred_class_id, confidence: row.pred_confidence, split: row.run_split ?? 'none' }
+        : null,
   };
 }
 
-const SELECT_PHOTO = `SELECT p.*, l.class_id AS class_id, c.name AS class_name
-  FROM photos p LEFT JOIN labels l ON l.photo_id = p.id LEFT JOIN classes c ON c.id = l.class_id`;
+// @runId is the run whose predictions are shown: the one asked for, else the latest finished run (NULL: none).
+const FROM_PHOTOS = `FROM photos p LEFT JOIN labels l ON l.photo_id = p.id
+  LEFT JOIN predictions pr ON pr.photo_id = p.id AND pr.run_id = @runId
+  LEFT JOIN run_photos rp ON rp.photo_id = p.id AND rp.run_id = @runId`;
+const SELECT_PHOTO = `SELECT p.*, l.class_id AS class_id, c.name AS class_name,
+  pr.run_id AS pred_run_id, pr.class_id AS pred_class_id, pr.confidence AS pred_confidence, rp.split AS run_split
+  ${FROM_PHOTOS} LEFT JOIN classes c ON c.id = l.class_id`;
 
 // Sort keys end in p.id so paging is stable; each has a matching index (see migration 0001).
 const ORDER_BY: Record<PhotoQuery['sort'], (dir: string) => string> = {
   name: (dir) => `p.file_name ${dir}, p.id ${dir}`,
   takenAt: (dir) => `p.taken_at ${dir} NULLS LAST, p.id ${dir}`,
   id: (dir) => `p.id ${dir}`,
-  confidence: (dir) => `p.id ${dir}`,
-  labelErrorScore: (dir) => `p.id ${dir}`,
+  confidence: (dir) => `pr.confidence ${dir} NULLS LAST, p.id ${dir}`,
+  // most suspicious first by default
+  labelErrorScore: (dir) => `pr.label_error_score ${dir === 'ASC' ? 'DESC' : 'ASC'} NULLS LAST, p.id ${dir}`,
 };
 
 function whereClause(query: PhotoQuery): { sql: string; params: Record<string, unknown> } {
@@ -85,6 +99,15 @@ function whereClause(query: PhotoQuery): { sql: string; params: Record<string, u
     conditions.push('p.status = @status');
     params.status = query.status;
   }
+  if (query.predictedClassId !== undefined) {
+    conditions.push('pr.class_id = @predictedClassId');
+    params.predictedClassId = query.predictedClassId;
+  }
+  if (query.misclassified) conditions.push('pr.class_id IS NOT NULL AND l.class_id IS NOT NULL AND pr.class_id <> l.class_id');
+  if (query.split !== undefined) {
+    conditions.push('rp.split = @split');
+    params.split = query.split;
+  }
   return { sql: conditions.length ? `WHERE ${conditions.join(' AND ')}` : '', params };
 }
 
@@ -93,24 +116,45 @@ export function photoListSql(query: PhotoQuery): { count: string; page: string; 
   const { sql, params } = whereClause(query);
   const dir = query.descending ? 'DESC' : 'ASC';
   return {
-    count: `SELECT COUNT(*) FROM photos p LEFT JOIN labels l ON l.photo_id = p.id ${sql}`,
+    count: `SELECT COUNT(*) ${FROM_PHOTOS} ${sql}`,
     page: `${SELECT_PHOTO} ${sql} ORDER BY ${ORDER_BY[query.sort](dir)} LIMIT @limit OFFSET @offset`,
-    params: { ...params, limit: query.limit, offset: query.offset },
+    params: { ...params, runId: query.runId ?? null, limit: query.limit, offset: query.offset },
   };
+}
+
+function resolveRunId(db: Database, runId: number | undefined): number | null {
+  if (runId !== undefined) return runId;
+  return (db.prepare(`SELECT MAX(id) FROM runs WHERE status = 'done'`).pluck().get() as number | null) ?? null;
 }
 
 export function listPhotos(db: Database, query: PhotoQuery): PhotoPage {
   const sql = photoListSql(query);
+  sql.params.runId = resolveRunId(db, query.runId);
   const { limit: _limit, offset: _offset, ...countParams } = sql.params;
   const total = db.prepare(sql.count).pluck().get(countParams) as number;
   const rows = db.prepare(sql.page).all(sql.params) as PhotoRow[];
   return { total, items: rows.map(rowToPhoto) };
 }
 
-export function getPhoto(db: Database, id: number): PhotoDetail {
-  const row = db.prepare(`${SELECT_PHOTO} WHERE p.id = ?`).get(id) as PhotoRow | undefined;
+export function getPhoto(db: Database, id: number, runId?: number): PhotoDetail {
+  const row = db.prepare(`${SELECT_PHOTO} WHERE p.id = @id`).get({ id, runId: resolveRunId(db, runId) }) as PhotoRow | undefined;
   if (!row) throw new StudioError('NOT_FOUND', `No photo with id ${id}`);
-  return { ...rowToPhoto(row), orientation: row.orientation, importedAt: row.imported_at };
+  return { ...rowToPhoto(row), orientation: row.orientation, importedAt: row.imported_at, probabilities: predictionProbabilities(db, row) };
+}
+
+/** Class name → probability of the shown run's prediction (predictions store them in the run's class order). */
+function predictionProbabilities(db: Database, row: PhotoRow): Record<string, number> | null {
+  if (row.pred_run_id === null) return null;
+  const found = db
+    .prepare(
+      `SELECT pr.probabilities AS probabilities, json_extract(r.config, '$.classes') AS classes
+       FROM predictions pr JOIN runs r ON r.id = pr.run_id WHERE pr.run_id = ? AND pr.photo_id = ?`,
+    )
+    .get(row.pred_run_id, row.id) as { probabilities: string; classes: string | null } | undefined;
+  if (!found?.classes) return null;
+  const probabilities = JSON.parse(found.probabilities) as number[];
+  const classes = JSON.parse(found.classes) as { name: string }[];
+  return Object.fromEntries(classes.map((c, i) => [c.name, probabilities[i] ?? 0]));
 }
 
 export function findPhotoIdByPath(db: Database, filePath: string): number | undefined {
