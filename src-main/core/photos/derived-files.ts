@@ -1,0 +1,40 @@
+// Where the per-content caches live (thumbnail, model input) and how they are written without half-written files.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { LibraryPaths } from '../library/library.js';
+
+/** Long side of a thumbnail; smaller originals are not enlarged. */
+export const THUMB_SIZE_PX = 256;
+export const THUMB_WEBP_QUALITY = 80;
+/** Model input cache: upright sRGB RGB, MODEL_INPUT_SIZE_PX square, 'fill' (aspect ratio not kept), lossless PNG. */
+export const MODEL_INPUT_SIZE_PX = 224;
+
+/** Caches are keyed by content hash and fanned out by its first two hex digits (256 folders). */
+export function thumbnailPath(paths: Pick<LibraryPaths, 'thumbnails'>, hash: string): string {
+  return path.join(paths.thumbnails, hash.slice(0, 2), `${hash}.webp`);
+}
+
+export function modelInputPath(paths: Pick<LibraryPaths, 'modelInputs'>, hash: string): string {
+  return path.join(paths.modelInputs, hash.slice(0, 2), `${hash}.png`);
+}
+
+export function derivedFilesExist(paths: Pick<LibraryPaths, 'thumbnails' | 'modelInputs'>, hash: string): boolean {
+  return fs.existsSync(thumbnailPath(paths, hash)) && fs.existsSync(modelInputPath(paths, hash));
+}
+
+/**
+ * Writes to a unique temporary name in the same folder, then renames: a reader (or a crash) sees either no
+ * file or the whole file. Two imports writing the same content hash race harmlessly (same bytes).
+ */
+export async function writeFileAtomic(file: string, data: Buffer): Promise<void> {
+  await fs.promises.mkdir(path.dirname(file), { recursive: true });
+  const temp = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`;
+  try {
+    await fs.promises.writeFile(temp, data);
+    await fs.promises.rename(temp, file);
+  } catch (error) {
+    await fs.promises.rm(temp, { force: true });
+    throw error;
+  }
+}

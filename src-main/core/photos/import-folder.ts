@@ -1,0 +1,154 @@
+// Imports a folder into the library: scan, then per file hash/decode/cache with bounded concurrency, rows
+// written in small transactions after their cache files exist, then missing files, folder labels, duplicates.
+import os from 'node:os';
+import fs from 'node:fs';
+import { StudioError } from '../../api/errors.js';
+import type { DuplicateGroup, ImportSummary } from '../../api/schemas.js';
+import type { JobContext } from '../jobs/job-context.js';
+import type { Library } from '../library/library.js';
+import { applyFolderLabels } from './folder-labels.js';
+import { updateDuplicateGroups } from './near-duplicates.js';
+import { processFile, type FileOutcome, type ImportState } from './process-file.js';
+import { MISSING_REASON, listPresentPhotosUnder, loadKnownPhotos, preparePhotoWrites } from './photo-writes.js';
+import { scanFolder } from './scan-folder.js';
+import { configureSharpForImport } from './sharp-settings.js';
+
+/** Files decoded at once: enough to keep both cores busy, few enough to bound memory (each holds one image). */
+export const IMPORT_CONCURRENCY = Math.min(4, Math.max(2, os.availableParallelism()));
+/** Rows per transaction: small enough that a commit never blocks the event loop noticeably. */
+export const IMPORT_BATCH_SIZE = 32;
+
+export interface ImportRequest {
+  root: string;
+  labelsFromFolders: boolean;
+}
+
+type Counts = Pick<ImportSummary, 'added' | 'updated' | 'moved' | 'unchanged' | 'restored' | 'aliases'>;
+
+export async function importFolder(library: Library, request: ImportRequest, ctx: JobContext): Promise<ImportSummary> {
+  const startedAt = performance.now();
+  configureSharpForImport();
+  const rootStat = await fs.promises.stat(request.root).catch(() => null);
+  if (!rootStat?.isDirectory()) {
+    throw new StudioError('INVALID_INPUT', `Expected a folder to import, received ${JSON.stringify(request.root)} (${rootStat ? 'not a folder' : 'not found'})`);
+  }
+
+  ctx.report({ stage: 'scan', done: 0, total: 1 });
+  const scan = await scanFolder(request.root, {
+    signal: ctx.signal,
+    onProgress: (found) => ctx.report({ stage: 'scan', done: found, total: found + 1, message: `${found} images found` }),
+  });
+  const scanComplete = !ctx.signal.aborted;
+  ctx.report({ stage: 'scan', done: scan.files.length, total: scan.files.length });
+
+  const { db } = library;
+  const state: ImportState = { db, paths: library.paths, known: loadKnownPhotos(db), seenPaths: scan.seenPaths, claimed: new Set() };
+  const writes = preparePhotoWrites(db);
+  const counts: Counts = { added: 0, updated: 0, moved: 0, unchanged: 0, restored: 0, aliases: scan.aliases.length };
+  const skipped = [...scan.skipped];
+  const labelCandidates: { photoId: number; folderClass: string }[] = [];
+  const importedIds: number[] = [];
+  let pending: FileOutcome[] = [];
+
+  const recordPhoto = (id: number, outcome: FileOutcome) => {
+    importedIds.push(id);
+    if (outcome.file.folderClass !== null) labelCandidates.push({ photoId: id, folderClass: outcome.file.folderClass });
+  };
+  const flush = db.transaction((outcomes: FileOutcome[]) => {
+    const now = new Date().toISOString();
+    for (const outcome of outcomes) {
+      switch (outcome.kind) {
+        case 'unchanged':
+          counts.unchanged++;
+          recordPhoto(outcome.id, outcome);
+          break;
+        case 'refreshed':
+          writes.updateFile(outcome.id, outcome.file, now);
+          if (outcome.wasMissing) counts.restored++;
+          else counts.unchanged++;
+          recordPhoto(outcome.id, outcome);
+          break;
+        case 'updated':
+          writes.updateContent(outcome.id, outcome.file, outcome.facts, now);
+          counts.updated++;
+          recordPhoto(outcome.id, outcome);
+          break;
+        case 'moved':
+          writes.updateFile(outcome.id, outcome.file, now);
+          counts.moved++;
+          recordPhoto(outcome.id, outcome);
+          break;
+        case 'added':
+          recordPhoto(writes.insert(outcome.file, outcome.facts, now), outcome);
+          counts.added++;
+          break;
+        case 'alias':
+          counts.aliases++;
+          break;
+        case 'failed':
+          // a known photo whose file became unreadable keeps its row, label and caches
+          if (outcome.id !== null) writes.setStatus(outcome.id, 'unreadable', outcome.reason, now);
+          skipped.push({ path: outcome.file.path, reason: outcome.reason });
+          break;
+      }
+    }
+  });
+  const flushPending = () => {
+    const batch = pending;
+    pending = [];
+    if (batch.length > 0) flush(batch);
+  };
+
+  const total = scan.files.length;
+  let next = 0;
+  let done = 0;
+  ctx.report({ stage: 'import', done: 0, total });
+  const worker = async () => {
+    while (next < total && !ctx.signal.aborted) {
+      const file = scan.files[next++]!;
+      const outcome = await processFile(file, state);
+      pending.push(outcome); // not `pending.push(await …)`: that would push into the array a flush replaced meanwhile
+      done++;
+      if (pending.length >= IMPORT_BATCH_SIZE) flushPending();
+      ctx.report({ stage: 'import', done, total });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(IMPORT_CONCURRENCY, Math.max(total, 1)) }, worker));
+  flushPending();
+  const cancelled = ctx.signal.aborted;
+
+  let markedMissing = 0;
+  if (scanComplete) {
+    const vanished = listPresentPhotosUnder(db, scan.root).filter((row) => !scan.seenPaths.has(row.path));
+    db.transaction(() => {
+      const now = new Date().toISOString();
+      for (const row of vanished) writes.setStatus(row.id, 'missing', MISSING_REASON, now);
+    })();
+    markedMissing = vanished.length;
+  }
+  const labeled = request.labelsFromFolders ? applyFolderLabels(db, labelCandidates) : 0;
+
+  ctx.report({ stage: 'duplicates', done: 0, total: 1 });
+  const { groups } = updateDuplicateGroups(db);
+  ctx.report({ stage: 'duplicates', done: 1, total: 1 });
+
+  return {
+    root: scan.root,
+    scanned: scan.files.length + scan.aliases.length + scan.skipped.length,
+    ...counts,
+    markedMissing,
+    labeled,
+    skipped,
+    duplicateGroups: groupsTouching(groups, importedIds),
+    cancelled,
+    durationMs: performance.now() - startedAt,
+  };
+}
+
+function groupsTouching(groups: Map<number, number[]>, ids: readonly number[]): DuplicateGroup[] {
+  const wanted = new Set(ids);
+  return [...groups.entries()]
+    .filter(([, members]) => members.some((id) => wanted.has(id)))
+    .map(([group, members]) => ({ group, photoIds: [...members].sort((a, b) => a - b) }))
+    .sort((a, b) => a.group - b.group);
+}
