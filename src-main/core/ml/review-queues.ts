@@ -1,0 +1,88 @@
+// Review queues from a run's predictions: misclassified, likely label errors, uncertain unlabeled photos; paged.
+import type { Database } from 'better-sqlite3';
+import { StudioError } from '../../api/errors.js';
+import type { ReviewQueueName } from '../../api/training-schemas.js';
+import { getRunConfig, latestDoneRunId, type PredictionSource } from './runs.js';
+
+export interface ReviewQueueItem {
+  photoId: number;
+  /** the label the run trained with; null for unlabeled photos */
+  labelClassId: number | null;
+  predictedClassId: number;
+  /** class id (as a string key) → probability */
+  probabilities: Record<string, number>;
+  source: PredictionSource;
+  /** misclassified: confidence of the wrong prediction; label-errors: margin; uncertain: entropy in nats */
+  score: number;
+}
+
+export interface ReviewQueueResult {
+  runId: number;
+  total: number;
+  items: ReviewQueueItem[];
+}
+
+interface Row {
+  photoId: number;
+  classId: number;
+  confidence: number;
+  probabilities: string;
+  source: PredictionSource;
+  labelErrorScore: number | null;
+  labelClassId: number | null;
+  currentClassId: number | null;
+}
+
+export function entropy(probabilities: readonly number[]): number {
+  let h = 0;
+  for (const p of probabilities) if (p > 0) h -= p * Math.log(p);
+  return h;
+}
+
+/**
+ * Photos whose label changed since the run (or that got one) have been reviewed already and leave the queues.
+ * Ties are broken by photo id, so paging is stable.
+ */
+export function getReviewQueue(
+  db: Database,
+  request: { runId?: number; queue: ReviewQueueName; limit: number; offset: number },
+): ReviewQueueResult {
+  const runId = request.runId ?? latestDoneRunId(db);
+  if (runId === null) throw new StudioError('NOT_FOUND', 'No finished training run yet: train a model first');
+  const classIds = getRunConfig(db, runId).classes.map((c) => c.id);
+  const rows = db
+    .prepare(
+      `SELECT p.photo_id AS photoId, p.class_id AS classId, p.confidence, p.probabilities, p.source,
+              p.label_error_score AS labelErrorScore, rp.class_id AS labelClassId, l.class_id AS currentClassId
+       FROM predictions p
+       LEFT JOIN run_photos rp ON rp.run_id = p.run_id AND rp.photo_id = p.photo_id
+       LEFT JOIN labels l ON l.photo_id = p.photo_id
+       WHERE p.run_id = ?`,
+    )
+    .all(runId) as Row[];
+
+  const scored: Array<{ row: Row; probabilities: number[]; score: number }> = [];
+  for (const row of rows) {
+    const labeled = row.labelClassId !== null;
+    if (labeled && row.currentClassId !== row.labelClassId) continue;
+    if (!labeled && row.currentClassId !== null) continue;
+    const probabilities = JSON.parse(row.probabilities) as number[];
+    if (request.queue === 'misclassified' && labeled && row.classId !== row.labelClassId) {
+      scored.push({ row, probabilities, score: row.confidence });
+    } else if (request.queue === 'label-errors' && labeled && row.labelErrorScore !== null) {
+      scored.push({ row, probabilities, score: row.labelErrorScore });
+    } else if (request.queue === 'uncertain' && !labeled) {
+      scored.push({ row, probabilities, score: entropy(probabilities) });
+    }
+  }
+  scored.sort((a, b) => b.score - a.score || a.row.photoId - b.row.photoId);
+  const items = scored.slice(request.offset, request.offset + request.limit).map(({ row, probabilities, score }) => ({
+    photoId: row.photoId,
+    labelClassId: row.labelClassId,
+    predictedClassId: row.classId,
+    probabilities: Object.fromEntries(classIds.map((id, i) => [String(id), probabilities[i] ?? 0])),
+    source: row.source,
+    score,
+  }));
+  return { runId, total: scored.length, items };
+}

@@ -1,0 +1,61 @@
+// A run's saved head: the tfjs layers model (model.json + weights.bin) and studio-model.json describing how to use it.
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { StudioError } from '../../api/errors.js';
+import { fileModelHandler } from './file-io-handler.js';
+import { saveModelToFolder } from './model-folder.js';
+import type { RunClass } from './runs.js';
+
+export const STUDIO_MODEL_FILE = 'studio-model.json';
+export const HEAD_MODEL_DIR = 'head';
+
+export interface StudioModelJson {
+  format: 'hike-photo-studio-model';
+  version: 1;
+  runId: number;
+  /** output order of the model */
+  classes: RunClass[];
+  /** 'head': input is the backbone's pooled features; 'image': input is the preprocessed image (export) */
+  input: { kind: 'head'; features: number } | { kind: 'image'; sizePx: number; range: [-1, 1]; layout: 'NHWC-RGB' };
+  backboneId: string;
+  alpha: number;
+  inputSize: number;
+  preprocessing: unknown;
+  /** 'sigmoid': one output, probability of classes[1]; 'softmax': one output per class */
+  output: 'sigmoid' | 'softmax';
+  /** two classes: classes[1] is predicted when its probability is ≥ threshold */
+  threshold: number;
+}
+
+export async function writeStudioModelJson(dir: string, meta: StudioModelJson): Promise<void> {
+  await fs.mkdir(dir, { recursive: true });
+  await fs.writeFile(path.join(dir, STUDIO_MODEL_FILE), JSON.stringify(meta, null, 2) + '\n');
+}
+
+export async function readStudioModelJson(dir: string): Promise<StudioModelJson> {
+  const file = path.join(dir, STUDIO_MODEL_FILE);
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch {
+    throw new StudioError('NOT_FOUND', `expected a saved model description at ${file}, received no file`);
+  }
+  const meta = JSON.parse(text) as StudioModelJson;
+  if (meta.format !== 'hike-photo-studio-model') {
+    throw new StudioError('INVALID_INPUT', `expected format 'hike-photo-studio-model' in ${file}, received ${String(meta.format)}`);
+  }
+  return meta;
+}
+
+/** Writes <dir>/head/{model.json, weights.bin} and <dir>/studio-model.json. */
+export async function saveRunModel(dir: string, head: tf.LayersModel, meta: StudioModelJson): Promise<void> {
+  await saveModelToFolder(head, path.join(dir, HEAD_MODEL_DIR));
+  await writeStudioModelJson(dir, meta);
+}
+
+export async function loadRunHead(dir: string): Promise<{ head: tf.LayersModel; meta: StudioModelJson }> {
+  const meta = await readStudioModelJson(dir);
+  const head = await tf.loadLayersModel(fileModelHandler(path.join(dir, HEAD_MODEL_DIR)));
+  return { head, meta };
+}
