@@ -3,7 +3,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { StudioError } from '../api/errors.js';
 import type { ImportSummary, LibraryStats } from '../api/schemas.js';
-import { findPhotoIdByPath } from '../core/library/photo-list.js';
 import type { CliContext } from './cli-context.js';
 import type { ParsedCommand } from './parse-command.js';
 import { formatDuration } from './progress-printer.js';
@@ -43,12 +42,12 @@ export async function classesCommand(ctx: CliContext): Promise<number> {
 }
 
 async function resolvePhotoIds(ctx: CliContext, refs: string[]): Promise<number[]> {
-  const db = ctx.studio().library.db;
+  const studio = ctx.studio();
   return refs.map((ref) => {
     if (/^\d+$/.test(ref)) return Number(ref);
     const abs = path.resolve(ref);
     const real = fs.existsSync(abs) ? fs.realpathSync(abs) : abs;
-    const id = findPhotoIdByPath(db, abs) ?? findPhotoIdByPath(db, real);
+    const id = studio.findPhotoIdByPath(abs) ?? studio.findPhotoIdByPath(real);
     if (id === undefined) throw new StudioError('NOT_FOUND', `Not in the library: ${abs}`);
     return id;
   });

@@ -7,7 +7,8 @@ import { createClass, deleteClass, listClasses, mergeClasses, renameClass } from
 import { redoLabels, setLabels, undoLabels } from './library/labels.js';
 import { openLibrary, type Library } from './library/library.js';
 import { getSchemaVersion } from './library/migrate.js';
-import { getPhoto, listDuplicateGroups, listPhotos } from './library/photo-list.js';
+import { findPhotoIdByPath, getPhoto, listDuplicateGroups, listPhotos } from './library/photo-list.js';
+import { resolveMedia, type MediaFile, type MediaKind } from './photos/media-files.js';
 import { getLibraryStats } from './library/stats.js';
 import { importFolder } from './photos/import-folder.js';
 
@@ -18,6 +19,10 @@ export interface Studio {
   library: Library;
   jobs: JobManager;
   subscribe(listener: StudioEventListener): () => void;
+  /** The file behind a photo id for the media routes of the shells (thumbnail or upright preview); NOT_FOUND otherwise. */
+  media(kind: MediaKind, photoId: number): Promise<MediaFile>;
+  /** For the local CLI, which names photos by path. */
+  findPhotoIdByPath(filePath: string): number | undefined;
   close(): Promise<void>;
 }
 
@@ -100,6 +105,8 @@ export function openStudio(libraryDir: string): Studio {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    media: (kind, photoId) => resolveMedia(library, kind, photoId),
+    findPhotoIdByPath: (filePath) => findPhotoIdByPath(db, filePath),
     async close() {
       await jobs.cancelAll();
       library.close();
