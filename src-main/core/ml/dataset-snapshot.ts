@@ -30,7 +30,7 @@ interface Row {
 }
 
 /**
- * Photos with status 'ok' only (missing and unreadable ones cannot be embedded). With `classes` (frozen when the run
+ * Photos with status 'ok' only (missing and unreadable ones cannot be embedded), never the ones excluded in review. With `classes` (frozen when the run
  * was created) a photo labeled with a class created since is left out; without it, the classes are those with
  * at least one labeled photo, in the user's order. Needs two classes with two photos each.
  */
@@ -40,7 +40,7 @@ export function snapshotDataset(db: Database, classes?: readonly RunClass[]): Da
     (db
       .prepare(
         `SELECT c.id, c.name FROM classes c
-         WHERE EXISTS (SELECT 1 FROM labels l JOIN photos p ON p.id = l.photo_id WHERE l.class_id = c.id AND p.status = 'ok')
+         WHERE EXISTS (SELECT 1 FROM labels l JOIN photos p ON p.id = l.photo_id WHERE l.class_id = c.id AND p.status = 'ok' AND p.excluded = 0)
          ORDER BY c.sort_order, c.id`,
       )
       .all() as RunClass[]);
@@ -49,7 +49,7 @@ export function snapshotDataset(db: Database, classes?: readonly RunClass[]): Da
     .prepare(
       `SELECT p.id, p.content_hash AS contentHash, p.path, p.dup_group AS dupGroup, l.class_id AS classId
        FROM photos p LEFT JOIN labels l ON l.photo_id = p.id
-       WHERE p.status = 'ok' ORDER BY p.id`,
+       WHERE p.status = 'ok' AND p.excluded = 0 ORDER BY p.id`,
     )
     .all() as Row[];
   const labeled: LabeledPhoto[] = [];

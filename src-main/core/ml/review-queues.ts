@@ -2,6 +2,7 @@
 import type { Database } from 'better-sqlite3';
 import { StudioError } from '../../api/errors.js';
 import type { ReviewQueueName } from '../../api/training-schemas.js';
+import { LABEL_CONFIRMED_SQL } from '../library/review-marks.js';
 import { getRunConfig, latestDoneRunId, type PredictionSource } from './runs.js';
 
 export interface ReviewQueueItem {
@@ -31,6 +32,8 @@ interface Row {
   labelErrorScore: number | null;
   labelClassId: number | null;
   currentClassId: number | null;
+  confirmed: 0 | 1;
+  excluded: 0 | 1;
 }
 
 export function entropy(probabilities: readonly number[]): number {
@@ -40,7 +43,8 @@ export function entropy(probabilities: readonly number[]): number {
 }
 
 /**
- * Photos whose label changed since the run (or that got one) have been reviewed already and leave the queues.
+ * Photos whose label changed since the run (or that got one), whose label a person confirmed, or that were excluded
+ * have been reviewed already and leave the queues.
  * Ties are broken by photo id, so paging is stable.
  */
 export function getReviewQueue(
@@ -52,12 +56,14 @@ export function getReviewQueue(
   const classIds = getRunConfig(db, runId).classes.map((c) => c.id);
   const rows = db
     .prepare(
-      `SELECT p.photo_id AS photoId, p.class_id AS classId, p.confidence, p.probabilities, p.source,
-              p.label_error_score AS labelErrorScore, rp.class_id AS labelClassId, l.class_id AS currentClassId
-       FROM predictions p
-       LEFT JOIN run_photos rp ON rp.run_id = p.run_id AND rp.photo_id = p.photo_id
-       LEFT JOIN labels l ON l.photo_id = p.photo_id
-       WHERE p.run_id = ?`,
+      `SELECT pr.photo_id AS photoId, pr.class_id AS classId, pr.confidence, pr.probabilities, pr.source,
+              pr.label_error_score AS labelErrorScore, rp.class_id AS labelClassId, l.class_id AS currentClassId,
+              ${LABEL_CONFIRMED_SQL} AS confirmed, p.excluded
+       FROM predictions pr
+       JOIN photos p ON p.id = pr.photo_id
+       LEFT JOIN run_photos rp ON rp.run_id = pr.run_id AND rp.photo_id = pr.photo_id
+       LEFT JOIN labels l ON l.photo_id = pr.photo_id
+       WHERE pr.run_id = ?`,
     )
     .all(runId) as Row[];
 
@@ -66,6 +72,7 @@ export function getReviewQueue(
     const labeled = row.labelClassId !== null;
     if (labeled && row.currentClassId !== row.labelClassId) continue;
     if (!labeled && row.currentClassId !== null) continue;
+    if (row.excluded || (labeled && row.confirmed)) continue;
     const probabilities = JSON.parse(row.probabilities) as number[];
     if (request.queue === 'misclassified' && labeled && row.classId !== row.labelClassId) {
       scored.push({ row, probabilities, score: row.confidence });

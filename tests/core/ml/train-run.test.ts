@@ -132,3 +132,15 @@ describe('markInterruptedRuns', () => {
     reopened.close();
   });
 });
+
+describe('snapshotDataset', () => {
+  it('leaves excluded photos out of training and predictions', async () => {
+    const { setExcluded } = await import('../../../src-main/core/library/review-marks.js');
+    const t = await makeTrainingLibrary({ classes: ['a', 'b'], perClass: 6, unlabeled: 2 });
+    setExcluded(t.library.db, [t.photosByClass[0]![0]!, t.unlabeled[0]!], true);
+    const { runId } = await trainRun(t.library, FAST, createJobContext({}), t.deps);
+    expect(getRun(t.library.db, runId).counts).toMatchObject({ labeled: 11, unlabeled: 1 });
+    expect(listPredictions(t.library.db, runId)).toHaveLength(12);
+    t.library.close();
+  });
+});
