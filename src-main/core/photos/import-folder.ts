@@ -33,16 +33,18 @@ export async function importFolder(library: Library, request: ImportRequest, ctx
     throw new StudioError('INVALID_INPUT', `Expected a folder to import, received ${JSON.stringify(request.root)} (${rootStat ? 'not a folder' : 'not found'})`);
   }
 
+  const { db } = library;
+  const known = loadKnownPhotos(db);
   ctx.report({ stage: 'scan', done: 0, total: 1 });
   const scan = await scanFolder(request.root, {
     signal: ctx.signal,
+    isKnownPath: (file) => known.has(file),
     onProgress: (found) => ctx.report({ stage: 'scan', done: found, total: found + 1, message: `${found} images found` }),
   });
   const scanComplete = !ctx.signal.aborted;
   ctx.report({ stage: 'scan', done: scan.files.length, total: scan.files.length });
 
-  const { db } = library;
-  const state: ImportState = { db, paths: library.paths, known: loadKnownPhotos(db), seenPaths: scan.seenPaths, claimed: new Set() };
+  const state: ImportState = { db, paths: library.paths, known, seenPaths: scan.seenPaths, claimed: new Set() };
   const writes = preparePhotoWrites(db);
   const counts: Counts = { added: 0, updated: 0, moved: 0, unchanged: 0, restored: 0, aliases: scan.aliases.length };
   const skipped = [...scan.skipped];

@@ -36,7 +36,12 @@ type Candidate = ScannedFile;
 
 export async function scanFolder(
   root: string,
-  options: { signal?: AbortSignal; onProgress?: (filesFound: number) => void } = {},
+  options: {
+    signal?: AbortSignal;
+    onProgress?: (filesFound: number) => void;
+    /** paths the library already has: when several paths lead to one file, a known one is kept */
+    isKnownPath?: (file: string) => boolean;
+  } = {},
 ): Promise<ScanResult> {
   const realRoot = await fs.promises.realpath(root);
   const candidates: Candidate[] = [];
@@ -73,7 +78,7 @@ export async function scanFolder(
     }
     options.onProgress?.(candidates.length);
   }
-  return { root: realRoot, ...dedupeByFile(candidates), skipped, seenPaths };
+  return { root: realRoot, ...dedupeByFile(candidates, options.isKnownPath ?? (() => false)), skipped, seenPaths };
 }
 
 async function statCandidate(
@@ -105,9 +110,10 @@ async function statCandidate(
   };
 }
 
-/** Keeps one path per underlying file: a real file before a link to it, then the first path in sort order. */
-function dedupeByFile(candidates: Candidate[]): Pick<ScanResult, 'files' | 'aliases'> {
-  candidates.sort((a, b) => Number(a.isSymlink) - Number(b.isSymlink) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+/** Keeps one path per underlying file: a known path, else a real file before a link, else the first in sort order. */
+function dedupeByFile(candidates: Candidate[], isKnownPath: (file: string) => boolean): Pick<ScanResult, 'files' | 'aliases'> {
+  const rank = (c: Candidate) => (isKnownPath(c.path) ? 0 : 2) + (c.isSymlink ? 1 : 0);
+  candidates.sort((a, b) => rank(a) - rank(b) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const byKey = new Map<string, Candidate>();
   const aliases: ScanResult['aliases'] = [];
   for (const candidate of candidates) {

@@ -1,0 +1,109 @@
+// Re-importing a folder whose files were moved, changed, deleted, restored, linked or copied.
+import fs from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { findClassByName } from '../../../src-main/core/library/classes.js';
+import { setLabels } from '../../../src-main/core/library/labels.js';
+import { modelInputPath, thumbnailPath } from '../../../src-main/core/photos/derived-files.js';
+import { importFolder } from '../../../src-main/core/photos/import-folder.js';
+import { makeTempDir } from '../../helpers/temp-dir.js';
+import { SHARED_DIR } from '../../helpers/shared-dir.js';
+import { copyInto, openTempLibrary, quietContext, rowByName } from './import-helpers.js';
+
+const alpaca = (name: string) => path.join(SHARED_DIR, 'datasets', 'alpaca', 'alpaca', name);
+const notAlpaca = (name: string) => path.join(SHARED_DIR, 'datasets', 'alpaca', 'not_alpaca', name);
+const ONE = alpaca('01ad3ff1d94eb557.jpg');
+const TWO = alpaca('0346463867a297f4.jpg');
+const THREE = notAlpaca(fs.readdirSync(path.dirname(notAlpaca('x'))).sort()[0]!);
+const OTHER = notAlpaca(fs.readdirSync(path.dirname(notAlpaca('x'))).sort()[1]!);
+
+describe('importFolder on a folder that changes between imports', () => {
+  const library = openTempLibrary();
+  const root = makeTempDir('import-root-');
+  const run = () => importFolder(library, { root, labelsFromFolders: true }, quietContext());
+  const at = (relative: string) => path.join(fs.realpathSync(root), relative);
+
+  beforeAll(async () => {
+    copyInto(root, { 'cats/one.jpg': ONE, 'cats/two.jpg': TWO, 'dogs/three.jpg': THREE, 'loose.jpg': OTHER });
+    const first = await run();
+    expect(first).toMatchObject({ added: 4, labeled: 3 });
+  });
+
+  it('leaves files directly in the root unlabeled', () => {
+    expect(rowByName(library, 'loose.jpg')?.class_name).toBeNull();
+    expect(rowByName(library, 'one.jpg')?.class_name).toBe('cats');
+  });
+
+  it('recognises a moved file by its content and keeps its id and label', async () => {
+    const before = rowByName(library, 'one.jpg')!;
+    fs.renameSync(at('cats/one.jpg'), at('dogs/moved-one.jpg'));
+    const summary = await run();
+    expect(summary).toMatchObject({ moved: 1, added: 0, markedMissing: 0, unchanged: 3 });
+    const after = rowByName(library, 'moved-one.jpg')!;
+    expect(after).toMatchObject({ id: before.id, path: at('dogs/moved-one.jpg'), status: 'ok', class_name: 'cats' });
+  });
+
+  it('updates a changed file in place: new hash and thumbnail, same id and label', async () => {
+    const before = rowByName(library, 'two.jpg')!;
+    fs.copyFileSync(OTHER, at('cats/two.jpg'));
+    fs.utimesSync(at('cats/two.jpg'), new Date(), new Date(Date.now() + 5000));
+    const summary = await run();
+    expect(summary).toMatchObject({ updated: 1, added: 0, moved: 0 });
+    const after = rowByName(library, 'two.jpg')!;
+    expect(after.id).toBe(before.id);
+    expect(after.content_hash).not.toBe(before.content_hash);
+    expect(after.class_name).toBe('cats');
+    expect(fs.existsSync(thumbnailPath(library.paths, after.content_hash))).toBe(true);
+    expect(fs.existsSync(modelInputPath(library.paths, after.content_hash))).toBe(true);
+  });
+
+  it('keeps two paths with identical content as two photos in one near-duplicate group', () => {
+    const changed = rowByName(library, 'two.jpg')!;
+    const loose = rowByName(library, 'loose.jpg')!;
+    expect(changed.id).not.toBe(loose.id);
+    expect(changed.content_hash).toBe(loose.content_hash);
+    expect(changed.dup_group).toBe(Math.min(changed.id, loose.id));
+    expect(loose.dup_group).toBe(changed.dup_group);
+  });
+
+  it('marks a vanished file missing but keeps its row and label', async () => {
+    fs.rmSync(at('dogs/three.jpg'));
+    const summary = await run();
+    expect(summary).toMatchObject({ markedMissing: 1, added: 0 });
+    expect(rowByName(library, 'three.jpg')).toMatchObject({ status: 'missing', class_name: 'dogs' });
+  });
+
+  it('brings a missing file that comes back to ok', async () => {
+    fs.copyFileSync(THREE, at('dogs/three.jpg'));
+    const summary = await run();
+    expect(summary).toMatchObject({ restored: 1, added: 0, markedMissing: 0 });
+    expect(rowByName(library, 'three.jpg')).toMatchObject({ status: 'ok', status_reason: null, class_name: 'dogs' });
+  });
+
+  it('does not import a symbolic link or a hard link to an imported file a second time', async () => {
+    fs.symlinkSync(at('cats/two.jpg'), at('cats/link-to-two.jpg'));
+    fs.linkSync(at('dogs/three.jpg'), at('dogs/hard-three.jpg'));
+    const summary = await run();
+    expect(summary).toMatchObject({ aliases: 2, added: 0 });
+    expect(library.db.prepare('SELECT COUNT(*) FROM photos').pluck().get()).toBe(4);
+  });
+
+  it('never overwrites a label the user set or cleared', async () => {
+    const dogs = findClassByName(library.db, 'dogs')!.id;
+    const two = rowByName(library, 'two.jpg')!;
+    const three = rowByName(library, 'three.jpg')!;
+    setLabels(library.db, { photoIds: [two.id], classId: dogs, source: 'user' });
+    setLabels(library.db, { photoIds: [three.id], classId: null, source: 'user' });
+    const summary = await run();
+    expect(summary.labeled).toBe(0);
+    expect(rowByName(library, 'two.jpg')?.class_name).toBe('dogs');
+    expect(rowByName(library, 'three.jpg')?.class_name).toBeNull();
+  });
+
+  it('marks a known photo whose file became unreadable, keeps it, and lists it as skipped', async () => {
+    fs.writeFileSync(at('cats/two.jpg'), 'no longer a photo');
+    const summary = await run();
+    expect(summary.skipped).toEqual([{ path: at('cats/two.jpg'), reason: expect.stringMatching(/^not an image: /) }]);
+    expect(rowByName(library, 'two.jpg')).toMatchObject({ status: 'unreadable', class_name: 'dogs' });
+  });
+});
