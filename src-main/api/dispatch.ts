@@ -13,9 +13,13 @@ export function errorEnvelope(error: StudioError): Envelope<never> {
   return { ok: false, error: { code: error.code, message: error.message, ...(error.details === undefined ? {} : { details: error.details }) } };
 }
 
+export function unknownMethodError(method: string): StudioError {
+  return new StudioError('NOT_FOUND', `Unknown method: expected one of the StudioApi methods, received "${method.slice(0, 100)}"`);
+}
+
 /** Validates `rawRequest` against the method's schema; throws INVALID_INPUT with the zod issues. */
 export function parseRequest(method: string, rawRequest: unknown): unknown {
-  if (!isMethodName(method)) throw new StudioError('NOT_FOUND', `Unknown method: expected one of the StudioApi methods, received "${method}"`);
+  if (!isMethodName(method)) throw unknownMethodError(method);
   const parsed = studioMethods[method].request.safeParse(rawRequest);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => ({ path: i.path.map(String), code: i.code, message: i.message }));

@@ -1,8 +1,8 @@
 // POST /api/call/<method>: JSON body → contract validation → the core → the envelope, with the error's HTTP status.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { StudioApi } from '../api/contract.js';
-import { dispatchCall, type CallLogger } from '../api/dispatch.js';
 import { isMethodName } from '../api/contract.js';
+import { dispatchCall, errorEnvelope, unknownMethodError, type CallLogger } from '../api/dispatch.js';
 import { BodyError, readJsonBody } from './read-body.js';
 import { sendEnvelope, sendError } from './respond.js';
 
@@ -11,7 +11,7 @@ export const API_CALL_PREFIX = '/api/call/';
 export async function handleApiCall(req: IncomingMessage, res: ServerResponse, pathname: string, api: StudioApi, log: CallLogger): Promise<void> {
   const method = pathname.slice(API_CALL_PREFIX.length);
   if (!isMethodName(method)) {
-    sendError(res, 404, 'NOT_FOUND', `Unknown method: expected a StudioApi method, received "${method.slice(0, 100)}"`);
+    sendEnvelope(res, errorEnvelope(unknownMethodError(method)));
     return;
   }
   if (req.method !== 'POST') {

@@ -1,0 +1,91 @@
+// The StudioApi contract suite: one script of calls, run through any transport given as an envelope caller,
+// so every transport (core direct, HTTP, IPC) can be shown to give the same answers.
+import type { Envelope } from '../../src-main/api/envelope.js';
+import type { ErrorCode } from '../../src-main/api/errors.js';
+import { openLibrary } from '../../src-main/core/library/library.js';
+import { insertSyntheticPhotos } from '../helpers/insert-photos.js';
+
+/** What a transport must offer the suite: send one call with an untrusted request, get the envelope back. */
+export type EnvelopeCaller = (method: string, request: unknown) => Promise<Envelope<unknown>>;
+
+export interface ContractTransport {
+  name: string;
+  /** Opens the library folder (already prepared) behind this transport. */
+  open(libraryDir: string): Promise<{ call: EnvelopeCaller; close(): Promise<void> }>;
+}
+
+export interface ScriptStep {
+  method: string;
+  request: unknown;
+  /** the outcome the contract promises; omitted for methods whose outcome depends on the machine */
+  expect?: 'ok' | ErrorCode;
+}
+
+export const SYNTHETIC_PHOTOS = 12;
+
+export function prepareContractLibrary(libraryDir: string): void {
+  const library = openLibrary(libraryDir);
+  insertSyntheticPhotos(library.db, SYNTHETIC_PHOTOS);
+  library.close();
+}
+
+export const CONTRACT_SCRIPT: readonly ScriptStep[] = [
+  { method: 'library.info', request: {}, expect: 'ok' },
+  { method: 'library.stats', request: {}, expect: 'ok' },
+  { method: 'classes.create', request: { name: 'alpaca' }, expect: 'ok' },
+  { method: 'classes.create', request: { name: 'not alpaca', color: '#123456' }, expect: 'ok' },
+  { method: 'classes.create', request: { name: 'ALPACA' }, expect: 'CONFLICT' },
+  { method: 'classes.create', request: { name: '' }, expect: 'INVALID_INPUT' },
+  { method: 'classes.create', request: { name: 'x', color: 'red' }, expect: 'INVALID_INPUT' },
+  { method: 'classes.list', request: {}, expect: 'ok' },
+  { method: 'labels.set', request: { photoIds: [1, 2, 3], classId: 1 }, expect: 'ok' },
+  { method: 'labels.set', request: { photoIds: [4, 5], classId: 2, source: 'review' }, expect: 'ok' },
+  { method: 'labels.set', request: { photoIds: [], classId: 1 }, expect: 'INVALID_INPUT' },
+  { method: 'labels.set', request: { photoIds: [999_999], classId: 1 }, expect: 'NOT_FOUND' },
+  { method: 'labels.set', request: { photoIds: [1], classId: 999 }, expect: 'NOT_FOUND' },
+  { method: 'labels.set', request: { photoIds: [1], classId: null }, expect: 'ok' },
+  { method: 'photos.list', request: {}, expect: 'ok' },
+  { method: 'photos.list', request: { classId: 1, sort: 'id', descending: true, limit: 5 }, expect: 'ok' },
+  { method: 'photos.list', request: { unlabeled: true, limit: 3, offset: 2 }, expect: 'ok' },
+  { method: 'photos.list', request: { limit: 0 }, expect: 'INVALID_INPUT' },
+  { method: 'photos.get', request: { id: 2 }, expect: 'ok' },
+  { method: 'photos.get', request: { id: 999_999 }, expect: 'NOT_FOUND' },
+  { method: 'photos.get', request: { id: '2' }, expect: 'INVALID_INPUT' },
+  { method: 'photos.duplicateGroups', request: {}, expect: 'ok' },
+  { method: 'labels.undo', request: {}, expect: 'ok' },
+  { method: 'labels.undo', request: {}, expect: 'ok' },
+  { method: 'labels.redo', request: {}, expect: 'ok' },
+  { method: 'classes.rename', request: { id: 2, name: 'other' }, expect: 'ok' },
+  { method: 'classes.rename', request: { id: 2, name: 'alpaca' }, expect: 'CONFLICT' },
+  { method: 'classes.merge', request: { sourceId: 2, targetId: 2 }, expect: 'INVALID_INPUT' },
+  { method: 'classes.create', request: { name: 'third' }, expect: 'ok' },
+  { method: 'classes.merge', request: { sourceId: 3, targetId: 1 }, expect: 'ok' },
+  { method: 'classes.delete', request: { id: 2 }, expect: 'ok' },
+  { method: 'classes.delete', request: { id: 2 }, expect: 'NOT_FOUND' },
+  { method: 'library.stats', request: {}, expect: 'ok' },
+  { method: 'jobs.list', request: {}, expect: 'ok' },
+  { method: 'jobs.get', request: { jobId: 'no-such-job' }, expect: 'NOT_FOUND' },
+  { method: 'jobs.cancel', request: { jobId: 'no-such-job' }, expect: 'ok' },
+  { method: 'runs.list', request: {} },
+  { method: 'runs.get', request: { id: 1 } },
+  { method: 'photos.import', request: { root: '' }, expect: 'INVALID_INPUT' },
+  { method: 'no.suchMethod', request: {}, expect: 'NOT_FOUND' },
+  { method: 'classes.list', request: null, expect: 'INVALID_INPUT' },
+];
+
+const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
+
+/** Removes what legitimately differs between two libraries: timestamps and the library's folder. */
+export function normalizeEnvelope(envelope: Envelope<unknown>, libraryDir: string): unknown {
+  return JSON.parse(JSON.stringify(envelope), (_key, value: unknown) => {
+    if (typeof value !== 'string') return value;
+    if (ISO_TIME.test(value)) return '<time>';
+    return value.split(libraryDir).join('<library>');
+  }) as unknown;
+}
+
+export async function runContractScript(call: EnvelopeCaller): Promise<Array<{ step: ScriptStep; envelope: Envelope<unknown> }>> {
+  const results: Array<{ step: ScriptStep; envelope: Envelope<unknown> }> = [];
+  for (const step of CONTRACT_SCRIPT) results.push({ step, envelope: await call(step.method, step.request) });
+  return results;
+}
