@@ -73,12 +73,18 @@ export function openSse(url: string, headers: Record<string, string> = {}, onEve
 }
 
 /** An EventSource look-alike on top of openSse, for the renderer's HTTP client under Node. */
-export function sseEventSource(url: string): { addEventListener(type: string, listener: (event: { data: string }) => void): void; close(): void } {
+export function sseEventSource(url: string): {
+  addEventListener(type: string, listener: (event: { data: string }) => void): void;
+  close(): void;
+  /** resolves once the server has answered (events sent from then on arrive) */
+  opened: Promise<unknown>;
+} {
   const listeners = new Map<string, Array<(event: { data: string }) => void>>();
   const connection = openSse(url, {}, (e) => {
     for (const listener of listeners.get(e.event) ?? []) listener({ data: e.data });
   });
   return {
+    opened: connection,
     addEventListener(type, listener) {
       listeners.set(type, [...(listeners.get(type) ?? []), listener]);
     },
