@@ -1,0 +1,31 @@
+// StudioClient over the Electron preload's `window.studio` bridge (IPC): envelopes become values or
+// StudioCallErrors, events come from the bridge, media from the studio-media:// protocol. No DOM or node imports.
+import type { EventName, EventPayload, MethodName, MethodRequest, MethodResponse } from '../../../src-main/api/contract.js';
+import type { StudioBridge } from '../../../src-main/api/desktop-bridge.js';
+import type { Envelope } from '../../../src-main/api/envelope.js';
+import { StudioCallError } from './call-error.js';
+import type { MediaKind, StudioClient } from './studio-client.js';
+
+export const MEDIA_SCHEME = 'studio-media';
+
+export function mediaUrl(kind: MediaKind, photoId: number): string {
+  if (!Number.isSafeInteger(photoId) || photoId < 1) throw new RangeError(`Expected a positive integer photo id, received ${photoId}`);
+  return `${MEDIA_SCHEME}://${kind}/${photoId}`;
+}
+
+export function createIpcClient(bridge: StudioBridge): StudioClient {
+  return {
+    transport: 'ipc',
+    async call<M extends MethodName>(method: M, request: MethodRequest<M>): Promise<MethodResponse<M>> {
+      const invoke = bridge[method] as (request: MethodRequest<M>) => Promise<Envelope<MethodResponse<M>>>;
+      if (typeof invoke !== 'function') throw new StudioCallError({ code: 'NOT_FOUND', message: `The desktop bridge has no method "${method}"` });
+      const envelope = await invoke(request);
+      if (envelope.ok) return envelope.value;
+      throw new StudioCallError(envelope.error);
+    },
+    on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void {
+      return bridge.on(event, listener);
+    },
+    mediaUrl,
+  };
+}
