@@ -1,0 +1,32 @@
+// Picks the transport once at start-up: the Electron preload's window.studio (IPC) when present, else HTTP to
+// the browser-mode server that served this page.
+import type { StudioBridge } from '../../../src-main/api/desktop-bridge.js';
+import { createHttpClient, takeTokenFromPageUrl } from './http-client.js';
+import type { StudioClient } from './studio-client.js';
+
+declare global {
+  interface Window {
+    studio?: StudioBridge;
+  }
+}
+
+export async function connectStudio(): Promise<StudioClient> {
+  const bridge = window.studio;
+  if (bridge) {
+    const { createIpcClient } = await import('./ipc-client.js');
+    return createIpcClient(bridge);
+  }
+  const token = takeTokenFromPageUrl();
+  return createHttpClient(token ? { token } : {});
+}
+
+/** The native folder dialog in Electron; undefined in browser mode (the import panel shows a path field). */
+export function nativeFolderPicker(): (() => Promise<string | null>) | undefined {
+  const bridge = window.studio;
+  if (!bridge?.pickFolder) return undefined;
+  return async () => {
+    const result = await bridge.pickFolder();
+    if (result.ok) return result.value;
+    throw Object.assign(new Error(result.error.message), { code: result.error.code });
+  };
+}

@@ -1,0 +1,158 @@
+// The photos of the current filter, fetched page by page on demand: only pages near the visible window are
+// requested, at most two at a time; a query change or a scroll away drops requests that are no longer wanted,
+// and answers to an older query are discarded. Unloaded cells render as placeholders of the same size.
+import type { MethodRequest } from '../../../src-main/api/contract.js';
+import type { Photo } from '../../../src-main/api/schemas.js';
+import type { StudioClient } from '../api/studio-client.js';
+import { handleError } from '../utils/handle-error.js';
+
+export const PAGE_SIZE = 200;
+const MAX_IN_FLIGHT = 2;
+/** photos.list accepts at most this many per call; used when collecting ids for select-all. */
+const ID_PAGE_SIZE = 10_000;
+
+export type PhotoFilter = Omit<MethodRequest<'photos.list'>, 'limit' | 'offset'>;
+
+export class PhotoPages {
+  /** null until the first page of the current query answers. */
+  total = $state<number | null>(null);
+  filter = $state.raw<PhotoFilter>({ sort: 'name', descending: false });
+  /** Bumped whenever a page lands or photos are patched; readers of photoAt depend on it. */
+  version = $state(0);
+
+  readonly #client: StudioClient;
+  #pages = new Map<number, Photo[]>();
+  #stale = new Set<number>();
+  #inFlight = new Set<number>();
+  #queue: number[] = [];
+  #wanted = new Set<number>();
+  #generation = 0;
+  #controller = new AbortController();
+
+  constructor(client: StudioClient) {
+    this.#client = client;
+  }
+
+  get loading(): boolean {
+    return this.total === null;
+  }
+
+  setFilter(filter: PhotoFilter): void {
+    this.filter = filter;
+    this.#reset(false);
+  }
+
+  /** Re-fetches with the same filter; pages on screen stay visible until their fresh copy arrives. */
+  refresh(): void {
+    this.#reset(true);
+  }
+
+  photoAt(index: number): Photo | undefined {
+    void this.version;
+    return this.#pages.get(Math.floor(index / PAGE_SIZE))?.[index % PAGE_SIZE];
+  }
+
+  indexOf(photoId: number): number {
+    for (const [page, items] of this.#pages) {
+      const at = items.findIndex((photo) => photo.id === photoId);
+      if (at >= 0) return page * PAGE_SIZE + at;
+    }
+    return -1;
+  }
+
+  /** Makes sure the pages covering [start, end) are loaded or on their way; forgets queued pages out of range. */
+  ensureRange(start: number, end: number): void {
+    const firstPage = Math.floor(start / PAGE_SIZE);
+    const lastPage = Math.floor(Math.max(start, end - 1) / PAGE_SIZE);
+    this.#wanted = new Set();
+    for (let page = firstPage; page <= lastPage; page++) this.#wanted.add(page);
+    this.#queue = this.#queue.filter((page) => this.#wanted.has(page));
+    for (const page of this.#wanted) {
+      const needed = !this.#pages.has(page) || this.#stale.has(page);
+      if (needed && !this.#inFlight.has(page) && !this.#queue.includes(page)) this.#queue.push(page);
+    }
+    this.#pump();
+  }
+
+  /** Applies a committed label change to the cached copies, so cells update without a refetch. */
+  patchLabels(photoIds: readonly number[], classId: number | null, className: string | null): void {
+    const ids = new Set(photoIds);
+    for (const items of this.#pages.values()) {
+      items.forEach((photo, i) => {
+        if (ids.has(photo.id)) items[i] = { ...photo, classId, className };
+      });
+    }
+    this.version++;
+  }
+
+  /** Ids of the photos at [start, end), fetching pages that are not loaded. */
+  async idsInRange(start: number, end: number): Promise<number[]> {
+    const generation = this.#generation;
+    const firstPage = Math.floor(start / PAGE_SIZE);
+    const lastPage = Math.floor(Math.max(start, end - 1) / PAGE_SIZE);
+    for (let page = firstPage; page <= lastPage; page++) {
+      if (!this.#pages.has(page)) await this.#load(page, generation);
+    }
+    const ids: number[] = [];
+    for (let index = start; index < end; index++) {
+      const photo = this.photoAt(index);
+      if (photo) ids.push(photo.id);
+    }
+    return ids;
+  }
+
+  /** Every id in the current filter (select-all), in pages of ID_PAGE_SIZE; stops if the filter changes. */
+  async allIds(signal: AbortSignal): Promise<number[]> {
+    const ids: number[] = [];
+    for (let offset = 0; ; offset += ID_PAGE_SIZE) {
+      if (signal.aborted) throw new DOMException('Aborted', 'AbortError');
+      const page = await this.#client.call('photos.list', { ...this.filter, limit: ID_PAGE_SIZE, offset });
+      for (const photo of page.items) ids.push(photo.id);
+      if (page.items.length < ID_PAGE_SIZE) return ids;
+    }
+  }
+
+  #reset(keepPages: boolean): void {
+    this.#generation++;
+    this.#controller.abort();
+    this.#controller = new AbortController();
+    this.#queue = [];
+    this.#inFlight.clear();
+    if (keepPages) {
+      this.#stale = new Set(this.#pages.keys());
+    } else {
+      this.#pages = new Map();
+      this.#stale.clear();
+      this.total = null;
+    }
+    this.version++;
+    this.ensureRange(0, PAGE_SIZE);
+  }
+
+  #pump(): void {
+    while (this.#inFlight.size < MAX_IN_FLIGHT && this.#queue.length > 0) {
+      const page = this.#queue.shift();
+      if (page === undefined) break;
+      void this.#load(page, this.#generation);
+    }
+  }
+
+  async #load(page: number, generation: number): Promise<void> {
+    this.#inFlight.add(page);
+    try {
+      const result = await this.#client.call('photos.list', { ...this.filter, limit: PAGE_SIZE, offset: page * PAGE_SIZE });
+      if (generation !== this.#generation || this.#controller.signal.aborted) return;
+      this.#pages.set(page, result.items);
+      this.#stale.delete(page);
+      this.total = result.total;
+      this.version++;
+    } catch (error) {
+      if (generation === this.#generation) handleError(error, 'Could not load photos');
+    } finally {
+      if (generation === this.#generation) {
+        this.#inFlight.delete(page);
+        this.#pump();
+      }
+    }
+  }
+}

@@ -1,0 +1,103 @@
+// The renderer's root state: one instance per window, holding the client and every state class, plus the few
+// app-level things (current view, viewer, help). Components reach it through getStudio().
+import { getContext, setContext } from 'svelte';
+import type { StudioClient } from '../api/studio-client.js';
+import { JobsState } from './jobs.svelte.js';
+import { Labeling } from './labeling.svelte.js';
+import { LibraryState } from './library-state.svelte.js';
+import { PhotoPages, type PhotoFilter } from './photo-pages.svelte.js';
+import { ReviewState } from './review.svelte.js';
+import { RunsState } from './runs.svelte.js';
+import { Selection } from './selection.svelte.js';
+import { TrainingState } from './training.svelte.js';
+import { VirtualGrid } from './virtual-grid.svelte.js';
+
+export type ViewName = 'library' | 'train' | 'runs' | 'review';
+export const VIEWS: ReadonlyArray<{ name: ViewName; title: string }> = [
+  { name: 'library', title: 'Library' },
+  { name: 'train', title: 'Train' },
+  { name: 'runs', title: 'Runs' },
+  { name: 'review', title: 'Review' },
+];
+
+export class StudioState {
+  view = $state<ViewName>('library');
+  helpOpen = $state(false);
+  importOpen = $state(false);
+  /** Grid index of the photo open in the viewer; -1 when closed. */
+  viewerIndex = $state(-1);
+
+  readonly client: StudioClient;
+  readonly library: LibraryState;
+  readonly pages: PhotoPages;
+  readonly grid: VirtualGrid;
+  readonly selection: Selection;
+  readonly labeling: Labeling;
+  readonly jobs: JobsState;
+  readonly runs: RunsState;
+  readonly training: TrainingState;
+  readonly review: ReviewState;
+
+  constructor(client: StudioClient) {
+    this.client = client;
+    this.library = new LibraryState(client);
+    this.pages = new PhotoPages(client);
+    this.grid = new VirtualGrid(() => this.pages.total ?? 0);
+    this.selection = new Selection(this.pages);
+    this.labeling = new Labeling(client, this.library, this.pages);
+    this.jobs = new JobsState(client);
+    this.runs = new RunsState(client);
+    this.training = new TrainingState(client, this.jobs, this.runs, () => this.#afterTraining());
+    this.review = new ReviewState(client, () => {
+      void this.library.refresh();
+      this.pages.refresh();
+    });
+    client.on('library.changed', ({ what }) => {
+      void this.library.refresh();
+      if (what === 'runs') void this.runs.refresh();
+      if (what === 'photos' || what === 'classes') this.pages.refresh();
+    });
+  }
+
+  async start(): Promise<void> {
+    this.pages.setFilter(this.pages.filter);
+    await Promise.all([this.library.refresh(), this.library.loadBackend(), this.jobs.load(), this.runs.refresh(), this.training.loadConfig()]);
+  }
+
+  show(view: ViewName): void {
+    this.view = view;
+    if (view === 'review' && this.review.total === null) void this.review.open(this.review.queue);
+    if (view === 'runs') void this.runs.refresh();
+  }
+
+  /** Sets the grid filter and shows the library (used by the confusion matrix and the class bar). */
+  filterLibrary(filter: PhotoFilter): void {
+    this.selection.reset();
+    this.grid.scrollTop = 0;
+    this.pages.setFilter(filter);
+    this.view = 'library';
+  }
+
+  openViewer(index: number): void {
+    if (index >= 0) this.viewerIndex = index;
+  }
+
+  #afterTraining(): void {
+    void this.library.refresh();
+    this.pages.refresh();
+    if (this.view === 'review') void this.review.reload();
+    else this.review.total = null;
+  }
+}
+
+const KEY = Symbol('studio');
+
+export function setStudio(studio: StudioState): void {
+  setContext(KEY, studio);
+}
+
+export function getStudio(): StudioState {
+  const studio = getContext<StudioState | undefined>(KEY);
+  if (!studio) throw new Error('getStudio() called outside <App>');
+  return studio;
+}
