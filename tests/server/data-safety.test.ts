@@ -1,0 +1,124 @@
+// A server killed mid-burst loses nothing it acknowledged and leaves a sound database; a stopped one closes cleanly.
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { openLibrary } from '../../src-main/core/library/library.js';
+import { insertSyntheticPhotos } from '../helpers/insert-photos.js';
+import { makeTempDir } from '../helpers/temp-dir.js';
+
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
+const PHOTOS = 600;
+const CLASSES = 3;
+const IN_FLIGHT = 8;
+/** acknowledged changes before the kill: enough that the kill lands while requests are in flight */
+const KILL_AFTER_ACKS = 150;
+
+function prepareLibrary(): { libraryDir: string; photoIds: number[] } {
+  const libraryDir = path.join(makeTempDir('studio-safety-'), 'library');
+  const library = openLibrary(libraryDir);
+  const photoIds = insertSyntheticPhotos(library.db, PHOTOS);
+  const insert = library.db.prepare("INSERT INTO classes (name, color, sort_order, created_at) VALUES (?, '#000000', ?, '2024-01-01T00:00:00Z')");
+  for (let i = 0; i < CLASSES; i++) insert.run(`class ${i}`, i);
+  library.close();
+  return { libraryDir, photoIds };
+}
+
+/** Starts `studio serve` in a child and resolves with the URL it prints on stdout. */
+function startServeChild(libraryDir: string): Promise<{ child: ChildProcess; url: URL; stderr: () => string }> {
+  const child = spawn(process.execPath, ['bin/run-ts.js', 'tests/fixtures/serve-child.ts', '--library', libraryDir, '--port', '0'], {
+    cwd: REPO,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve, reject) => {
+    child.stdout?.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      const line = stdout.split('\n').find((l) => l.startsWith('http://'));
+      if (line) resolve({ child, url: new URL(line.trim()), stderr: () => stderr });
+    });
+    child.on('exit', (code) => reject(new Error(`studio serve exited (${code}) before printing its URL: ${stderr}`)));
+  });
+}
+
+function exited(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve({ code: child.exitCode, signal: child.signalCode });
+    else child.once('exit', (code, signal) => resolve({ code, signal }));
+  });
+}
+
+describe('studio serve', () => {
+  it('keeps every acknowledged label change when killed (SIGKILL) in the middle of a burst', async () => {
+    const { libraryDir, photoIds } = prepareLibrary();
+    const { child, url } = await startServeChild(libraryDir);
+    const token = url.searchParams.get('token') ?? '';
+    const acknowledged = new Map<number, number>();
+    const attempted = new Map<number, number>();
+    let next = 0;
+    let killed = false;
+
+    async function worker(): Promise<void> {
+      while (next < photoIds.length) {
+        const photoId = photoIds[next]!;
+        const classId = (next % CLASSES) + 1;
+        next++;
+        attempted.set(photoId, classId);
+        try {
+          const response = await fetch(new URL(`/api/call/labels.set`, url), {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json', 'X-Studio-Token': token },
+            body: JSON.stringify({ photoIds: [photoId], classId }),
+          });
+          const envelope = (await response.json()) as { ok: boolean };
+          if (response.status === 200 && envelope.ok) acknowledged.set(photoId, classId);
+        } catch {
+          if (!killed) throw new Error('request failed before the kill');
+          return;
+        }
+        if (!killed && acknowledged.size >= KILL_AFTER_ACKS) {
+          killed = true;
+          child.kill('SIGKILL');
+        }
+      }
+    }
+    await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
+    expect(await exited(child)).toEqual({ code: null, signal: 'SIGKILL' });
+    expect(acknowledged.size).toBeGreaterThanOrEqual(KILL_AFTER_ACKS);
+    expect(acknowledged.size).toBeLessThan(PHOTOS);
+
+    const library = openLibrary(libraryDir);
+    try {
+      expect(library.db.pragma('integrity_check', { simple: true })).toBe('ok');
+      expect(library.db.pragma('foreign_key_check')).toEqual([]);
+      const labelOf = library.db.prepare('SELECT class_id FROM labels WHERE photo_id = ?').pluck();
+      const eventsOf = library.db.prepare('SELECT COUNT(*) FROM label_events WHERE photo_id = ?').pluck();
+      const lost = [...acknowledged].filter(([photoId, classId]) => labelOf.get(photoId) !== classId || eventsOf.get(photoId) !== 1);
+      expect(lost).toEqual([]);
+      // A change that was sent but not acknowledged may or may not have committed, but never half or wrongly.
+      const rows = library.db.prepare('SELECT photo_id AS photoId, class_id AS classId FROM labels').all() as Array<{ photoId: number; classId: number }>;
+      for (const row of rows) expect(attempted.get(row.photoId)).toBe(row.classId);
+      const labeled = rows.length;
+      expect(library.db.prepare('SELECT COUNT(*) FROM label_events').pluck().get()).toBe(labeled);
+    } finally {
+      library.close();
+    }
+  });
+
+  it('stops on SIGTERM: exit code 0, the server gone, the database closed cleanly', async () => {
+    const { libraryDir } = prepareLibrary();
+    const { child, url, stderr } = await startServeChild(libraryDir);
+    const token = url.searchParams.get('token') ?? '';
+    const response = await fetch(new URL('/api/call/classes.list', url), { method: 'POST', headers: { Authorization: `Bearer ${token}` } });
+    expect(response.status).toBe(200);
+    child.kill('SIGTERM');
+    expect(await exited(child)).toEqual({ code: 0, signal: null });
+    expect(stderr()).toContain('SIGTERM: stopping the server');
+    await expect(fetch(new URL('/', url))).rejects.toThrow();
+    // The last connection to close checkpoints and removes the write-ahead log.
+    expect(fs.existsSync(path.join(libraryDir, 'library.db-wal'))).toBe(false);
+  });
+});
