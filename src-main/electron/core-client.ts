@@ -3,7 +3,7 @@
 import type { EventName, MethodName } from '../api/contract.js';
 import type { Envelope } from '../api/envelope.js';
 import { StudioError } from '../api/errors.js';
-import type { MediaFile, MediaKind } from '../core/photos/media-files.js';
+import type { MediaFile, MediaKind } from './media-protocol.js';
 import type { HostMessage, HostRequest } from './core-host-protocol.js';
 
 export interface HostChild {

@@ -6,7 +6,7 @@ import { dispatchCall, errorEnvelope } from '../api/dispatch.js';
 import type { Envelope, ErrorPayload } from '../api/envelope.js';
 import { toStudioError } from '../api/errors.js';
 import type { StudioEventListener } from '../core/studio.js';
-import type { MediaFile, MediaKind } from '../core/photos/media-files.js';
+import type { MediaFile, MediaKind } from './media-protocol.js';
 
 export const HostRequest = z.discriminatedUnion('type', [
   z.object({ type: z.literal('call'), id: z.number().int(), method: z.string(), request: z.unknown() }),

@@ -4,11 +4,16 @@ import fs from 'node:fs';
 import { Readable } from 'node:stream';
 import type { CustomScheme } from 'electron';
 import { isStudioError } from '../api/errors.js';
-import type { MediaFile, MediaKind } from '../core/photos/media-files.js';
 
-export type { MediaFile, MediaKind };
 export const MEDIA_SCHEME = 'studio-media';
-export const MEDIA_KINDS = ['thumbnail', 'photo'] as const satisfies readonly MediaKind[];
+export const MEDIA_KINDS = ['thumbnail', 'photo'] as const;
+export type MediaKind = (typeof MEDIA_KINDS)[number];
+
+/** What the core's resolveMedia (core/photos/media-files.ts) answers for an id. */
+export interface MediaFile {
+  filePath: string;
+  contentType: string;
+}
 
 /** Registered before `app.ready`: standard (so URLs parse with a host), secure, fetchable, streamable. */
 export const MEDIA_SCHEME_PRIVILEGES: CustomScheme = {
