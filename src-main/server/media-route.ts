@@ -2,8 +2,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { toStudioError } from '../api/errors.js';
 import type { CallLogger } from '../api/dispatch.js';
-import { resolveMedia } from '../core/photos/media-files.js';
-import type { Library } from '../core/library/library.js';
+import type { Studio } from '../core/studio.js';
 import { HTTP_STATUS_OF, sendError } from './respond.js';
 import { sendFile } from './send-file.js';
 
@@ -11,7 +10,7 @@ export const MEDIA_PREFIX = '/media/';
 /** Matched against the raw (undecoded) path: an id is digits only, so `..`, `%2F` and friends never match. */
 const MEDIA_PATH = /^\/media\/(thumbnail|photo)\/(\d{1,15})$/;
 
-export async function handleMedia(req: IncomingMessage, res: ServerResponse, pathname: string, library: Pick<Library, 'db' | 'paths'>, log: CallLogger): Promise<void> {
+export async function handleMedia(req: IncomingMessage, res: ServerResponse, pathname: string, studio: Pick<Studio, 'media'>, log: CallLogger): Promise<void> {
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     sendError(res, 405, 'INVALID_INPUT', `Method not allowed: expected GET, received ${req.method ?? ''}`, { Allow: 'GET, HEAD' });
     return;
@@ -24,7 +23,7 @@ export async function handleMedia(req: IncomingMessage, res: ServerResponse, pat
     return;
   }
   try {
-    const media = await resolveMedia(library, kind, id);
+    const media = await studio.media(kind, id);
     await sendFile(req, res, media.filePath, media.contentType, 'private, no-cache');
   } catch (error) {
     const studioError = toStudioError(error);

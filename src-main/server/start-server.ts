@@ -20,7 +20,7 @@ export interface ServerLog {
 }
 
 export interface ServerOptions {
-  studio: Pick<Studio, 'api' | 'library' | 'subscribe'>;
+  studio: Pick<Studio, 'api' | 'media' | 'subscribe'>;
   host?: string;
   /** 0 (default) lets the OS pick a free port */
   port?: number;
@@ -120,6 +120,6 @@ async function handleRequest(req: IncomingMessage, res: ServerResponse, ctx: Req
     return handleEvents(req, res, ctx.studio);
   }
   if (pathname.startsWith('/api/')) return sendError(res, 404, 'NOT_FOUND', 'Not found');
-  if (pathname.startsWith(MEDIA_PREFIX)) return handleMedia(req, res, pathname, ctx.studio.library, ctx.log.error);
+  if (pathname.startsWith(MEDIA_PREFIX)) return handleMedia(req, res, pathname, ctx.studio, ctx.log.error);
   return handleStatic(req, res, pathname, ctx.rendererDir);
 }

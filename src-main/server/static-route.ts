@@ -27,7 +27,7 @@ const NOT_BUILT_PAGE = `<!doctype html>
 <body style="font-family: system-ui, sans-serif; max-width: 40em; margin: 4em auto; line-height: 1.5">
 <h1>The studio's user interface is not built</h1>
 <p>The server is running and the API answers, but there is no built renderer to show.
-Build it with <code>npm run build</code> (it writes <code>dist/renderer/</code>), then reload this page.</p>
+Build it with <code>npm run build:renderer</code> (it writes <code>dist/renderer/</code>), then reload this page.</p>
 </body></html>`;
 
 /**
