@@ -1,0 +1,97 @@
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createJobContext } from '../../../src-main/core/jobs/job-context.js';
+import { openLibrary, type Library } from '../../../src-main/core/library/library.js';
+import { selectBackend } from '../../../src-main/core/ml/backend.js';
+import { createLocalEmbedder, type EmbedItem, type Embedder } from '../../../src-main/core/ml/embed.js';
+import { countFeatures, ensureFeatures } from '../../../src-main/core/ml/feature-cache.js';
+import { deriveImages } from '../../../src-main/core/photos/derive-images.js';
+import { makeTempDir } from '../../helpers/temp-dir.js';
+import { alpacaPhotos, WEIGHTS_DIR } from './embedding-fixtures.js';
+
+const FILES = alpacaPhotos(6);
+let library: Library;
+let inner: Embedder;
+const embedded: EmbedItem[] = [];
+let counting: Embedder;
+let photos: { id: number; contentHash: string }[];
+
+beforeAll(async () => {
+  library = openLibrary(makeTempDir());
+  const { tf } = await selectBackend('wasm');
+  inner = await createLocalEmbedder(tf, { alpha: 0.35, inputSize: 96, weightsDir: WEIGHTS_DIR });
+  counting = {
+    ...inner,
+    embed: (items, options) => {
+      embedded.push(...items);
+      return inner.embed(items, options);
+    },
+  };
+  const insert = library.db.prepare(
+    `INSERT INTO photos (path, folder, file_name, content_hash, size_bytes, mtime_ms, imported_at, updated_at)
+     VALUES (?, ?, ?, ?, 1, 0, 'now', 'now')`,
+  );
+  photos = [];
+  for (const [i, file] of FILES.entries()) {
+    const contentHash = `hash${i}`;
+    // Half the photos have their model-input cache (as after import), the rest are embedded from the original.
+    if (i % 2 === 0) await deriveImages(file, contentHash, library.paths);
+    const id = Number(insert.run(file, path.dirname(file), path.basename(file), contentHash).lastInsertRowid);
+    photos.push({ id, contentHash });
+  }
+});
+afterAll(async () => {
+  await inner.close();
+  library.close();
+});
+
+function ctx(signal?: AbortSignal) {
+  return createJobContext({ ...(signal ? { signal } : {}) });
+}
+
+describe('ensureFeatures', () => {
+  it('embeds only what is missing and returns rows in request order', async () => {
+    embedded.length = 0;
+    const first = await ensureFeatures(library, { photos: photos.slice(0, 4), embedder: counting, views: ['original', 'flip'] }, ctx());
+    expect([first.computed, first.reused, first.rows, first.dims]).toEqual([8, 0, 8, 1280]);
+    expect(embedded.map((e) => e.source.kind)).toEqual(['model-input', 'model-input', 'original', 'original', 'model-input', 'model-input', 'original', 'original']);
+
+    embedded.length = 0;
+    const second = await ensureFeatures(
+      library,
+      { photos: [photos[3]!, ...photos], embedder: counting, views: ['original', 'flip', 'rot+0|bright+0.1'] },
+      ctx(),
+    );
+    // 6 original/flip pairs are new for photos 4–5, and 'bright+0.1' is new for all 6 content hashes.
+    expect(second.views).toEqual(['original', 'flip', 'bright+0.1']);
+    expect([second.computed, second.reused]).toEqual([4 + 6, 8]);
+    expect(embedded).toHaveLength(10);
+    const row = (m: typeof first, r: number) => m.data.slice(r * 1280, (r + 1) * 1280);
+    // photo 3, 'flip' is row 1 of the second matrix and row 3·2+1 of the first
+    expect(row(second, 1)).toEqual(row(first, 7));
+    // photo 0 'original' vs 'flip' differ; 'original' equals a fresh embedding
+    expect(row(second, 3)).not.toEqual(row(second, 4));
+    const fresh = await inner.embed([{ source: { kind: 'original', path: FILES[0]! }, view: 'original' }]);
+    let diff = 0;
+    for (let i = 0; i < 1280; i++) diff = Math.max(diff, Math.abs(fresh[i]! - row(second, 3)[i]!));
+    expect(diff).toBeLessThan(1e-5);
+    expect(countFeatures(library.db, { backboneId: inner.backboneId, inputSize: 96 })).toBe(18);
+  });
+
+  it('embeds a content hash shared by two photos once', async () => {
+    embedded.length = 0;
+    const twin = { id: photos[5]!.id, contentHash: 'twin-hash' };
+    const result = await ensureFeatures(library, { photos: [twin, { ...twin }], embedder: counting }, ctx());
+    expect([result.computed, result.rows]).toEqual([1, 2]);
+    expect(embedded).toHaveLength(1);
+  });
+
+  it('stops when cancelled, keeping what was committed', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    await expect(ensureFeatures(library, { photos, embedder: counting, views: ['zoom1.2'] }, ctx(controller.signal))).rejects.toMatchObject({
+      code: 'CANCELLED',
+    });
+    expect(countFeatures(library.db, { backboneId: inner.backboneId, inputSize: 96 })).toBe(19);
+  });
+});

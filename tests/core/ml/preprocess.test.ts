@@ -1,0 +1,94 @@
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import sharp from 'sharp';
+import { libraryPaths } from '../../../src-main/core/library/library.js';
+import { selectBackend, type Tf } from '../../../src-main/core/ml/backend.js';
+import { fileModelHandler } from '../../../src-main/core/ml/file-io-handler.js';
+import { preprocessingSpec, preprocessPhoto, readModelInput, toBatchTensor } from '../../../src-main/core/ml/preprocess.js';
+import { deriveImages } from '../../../src-main/core/photos/derive-images.js';
+import { modelInputPath } from '../../../src-main/core/photos/derived-files.js';
+import { SHARED_DIR } from '../../helpers/shared-dir.js';
+import { makeTempDir } from '../../helpers/temp-dir.js';
+import type { Tensor } from '@tensorflow/tfjs';
+
+const PHOTOS = [
+  'bad-inputs/rot6.jpg',
+  'bad-inputs/cmyk.jpg',
+  'bad-inputs/grayscale_1ch.jpg',
+  'datasets/alpaca/alpaca/09915aad4cd6bf0d.jpg',
+  'photos/imagenet/chelsea.png',
+].map((p) => path.join(SHARED_DIR, p));
+
+function maxAbsDiff(a: Float32Array, b: Float32Array): number {
+  let max = 0;
+  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i]! - b[i]!));
+  return max;
+}
+
+describe('preprocessPhoto', () => {
+  it('records the whole chain in its spec', () => {
+    expect(preprocessingSpec(160)).toEqual({
+      version: 1,
+      decode: 'upright-srgb',
+      cache: { sizePx: 224, fit: 'fill', workingShortSidePx: 256, kernel: 'linear' },
+      resize: { sizePx: 160, method: 'bilinear' },
+      scale: { divide: 127.5, subtract: 1 },
+      layout: 'NHWC-RGB',
+    });
+    expect(() => preprocessingSpec(150)).toThrow(/received 150/);
+  });
+
+  it('gives the same input from an outside original as from the import cache', async () => {
+    const paths = libraryPaths(makeTempDir());
+    for (const [i, file] of PHOTOS.entries()) {
+      const hash = `parity${i}`;
+      await deriveImages(file, hash, paths);
+      for (const size of [224, 160, 96]) {
+        const spec = preprocessingSpec(size);
+        for (const view of ['original', 'flip|rot+10']) {
+          const fromOriginal = await preprocessPhoto({ kind: 'original', path: file }, spec, view);
+          const fromCache = await preprocessPhoto({ kind: 'model-input', path: modelInputPath(paths, hash) }, spec, view);
+          expect(fromOriginal.length).toBe(size * size * 3);
+          expect(maxAbsDiff(fromOriginal, fromCache), `${file} @${size} ${view}`).toBeLessThan(1e-6);
+        }
+      }
+    }
+  });
+
+  it('scales the cached pixels to [-1, 1] and feeds the photo upright', async () => {
+    const spec = preprocessingSpec(224);
+    const source = { kind: 'original', path: PHOTOS[0]! } as const;
+    const raw = await readModelInput(source);
+    const input = await preprocessPhoto(source, spec);
+    expect(input[0]).toBeCloseTo(raw.data[0]! / 127.5 - 1, 6);
+    expect(input.every((v) => v >= -1 && v <= 1)).toBe(true);
+    expect(input.some((v) => v < -0.5) && input.some((v) => v > 0.5)).toBe(true);
+    // rot6.jpg is stored landscape with EXIF orientation 6; sharp's own upright rendering must match ours.
+    const upright = await sharp(PHOTOS[0]!).rotate().removeAlpha().resize(224, 224, { fit: 'fill' }).raw().toBuffer();
+    const sideways = await sharp(PHOTOS[0]!).removeAlpha().resize(224, 224, { fit: 'fill' }).raw().toBuffer();
+    const meanDiff = (other: Buffer) => other.reduce((sum, v, i) => sum + Math.abs(v - raw.data[i]!), 0) / other.length;
+    expect(meanDiff(upright)).toBeLessThan(4);
+    expect(meanDiff(sideways)).toBeGreaterThan(4 * meanDiff(upright));
+  });
+});
+
+describe('ImageNet sanity check through preprocessPhoto', () => {
+  let tf: Tf;
+  beforeAll(async () => {
+    tf = (await selectBackend('wasm')).tf;
+  });
+
+  it('classifies the cat as a cat and the espresso as espresso with MobileNet V1', async () => {
+    const model = await tf.loadLayersModel(fileModelHandler(path.join(SHARED_DIR, 'models/mobilenet_v1_0.25_imagenet')));
+    const spec = preprocessingSpec(224);
+    const top1 = async (name: string) => {
+      const input = await preprocessPhoto({ kind: 'original', path: path.join(SHARED_DIR, 'photos/imagenet', name) }, spec);
+      return tf.tidy(() => (tf.argMax(model.predict(toBatchTensor(tf, [input], spec)) as Tensor, 1).dataSync()[0] as number));
+    };
+    const cat = await top1('chelsea.png');
+    expect(cat).toBeGreaterThanOrEqual(281);
+    expect(cat).toBeLessThanOrEqual(285);
+    expect(await top1('coffee.png')).toBe(967);
+    model.dispose();
+  });
+});
