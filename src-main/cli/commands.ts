@@ -2,6 +2,7 @@
 import type { CliContext } from './cli-context.js';
 import { classesCommand, importCommand, labelCommand, photosCommand, statsCommand, undoCommand } from './library-commands.js';
 import type { OptionSpec, ParsedCommand } from './parse-command.js';
+import { SERVE_COMMAND } from './serve-command.js';
 
 export interface CliCommand {
   summary: string;
@@ -41,5 +42,6 @@ export const COMMANDS: Record<string, CliCommand> = {
     },
     run: photosCommand,
   },
+  serve: SERVE_COMMAND,
   stats: { summary: 'library counts: photos, classes, labels, near-duplicates', usage: 'stats', options: {}, run: statsCommand },
 };

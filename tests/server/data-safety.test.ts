@@ -27,7 +27,7 @@ function prepareLibrary(): { libraryDir: string; photoIds: number[] } {
 
 /** Starts `studio serve` in a child and resolves with the URL it prints on stdout. */
 function startServeChild(libraryDir: string): Promise<{ child: ChildProcess; url: URL; stderr: () => string }> {
-  const child = spawn(process.execPath, ['bin/run-ts.js', 'tests/fixtures/serve-child.ts', '--library', libraryDir, '--port', '0'], {
+  const child = spawn(process.execPath, ['bin/studio.js', 'serve', '--library', libraryDir, '--port', '0'], {
     cwd: REPO,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
