@@ -5,8 +5,9 @@ import { Worker } from 'node:worker_threads';
 // sharp must be loaded by the main thread before any worker loads it (libvips initialisation).
 import 'sharp';
 import { StudioError, type ErrorCode, ERROR_CODES } from '../../api/errors.js';
+import type { MlBackend } from './backend.js';
 import type { BackboneConfig } from './backbone.js';
-import { DEFAULT_EMBED_BATCH, type EmbedItem, type EmbedOptions, type Embedder } from './embed.js';
+import { createLocalEmbedder, DEFAULT_EMBED_BATCH, type EmbedItem, type EmbedOptions, type Embedder } from './embed.js';
 import type { EmbeddingWorkerData, FromWorker, ToWorker } from './embedding-worker.js';
 import { preprocessingSpec } from './preprocess.js';
 
@@ -185,4 +186,17 @@ export async function createEmbeddingPool(options: EmbeddingPoolOptions): Promis
       await terminateAll();
     },
   };
+}
+
+/**
+ * The embedder to use for a backend: a worker pool for the single-threaded in-process backends (wasm, cpu), the
+ * current thread for the tensorflow backends, which already use every core.
+ */
+export async function createEmbedder(
+  backend: MlBackend,
+  config: BackboneConfig,
+  options: { workers?: number; batchSize?: number } = {},
+): Promise<Embedder> {
+  if (backend.name === 'wasm' || backend.name === 'cpu') return createEmbeddingPool({ config, backend: backend.name, ...options });
+  return createLocalEmbedder(backend.tf, config, options.batchSize ? { batchSize: options.batchSize } : {});
 }
