@@ -1,0 +1,66 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+// electron-builder's own loader and JSON-schema check (app-builder-lib ships at electron-builder's exact version).
+import { getConfig, validateConfiguration } from 'app-builder-lib/out/util/config/config.js';
+import { DebugLogger } from 'builder-util/out/DebugLogger.js';
+import { makeTempDir } from '../helpers/temp-dir.js';
+
+const ROOT = path.resolve(fileURLToPath(new URL('../../', import.meta.url)));
+const packageJson = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+  main: string;
+  scripts: Record<string, string>;
+  dependencies: Record<string, string>;
+  optionalDependencies?: Record<string, string>;
+};
+
+describe('electron-builder.yml', () => {
+  it("passes electron-builder's configuration schema", async () => {
+    const config = await getConfig(ROOT, 'electron-builder.yml', null);
+    await expect(validateConfiguration(config, new DebugLogger(false))).resolves.toBeUndefined();
+    expect(config.appId).toBe('app.hikephotostudio.studio');
+    expect(config.productName).toBe('Hike Photo Studio');
+  });
+
+  it('would reject a misspelt option (the check is real)', async () => {
+    const dir = makeTempDir('eb-config-');
+    fs.writeFileSync(path.join(dir, 'electron-builder.yml'), `${fs.readFileSync(path.join(ROOT, 'electron-builder.yml'), 'utf8')}\nasarUnpak: []\n`);
+    const config = await getConfig(dir, 'electron-builder.yml', null);
+    await expect(validateConfiguration(config, new DebugLogger(false))).rejects.toThrow(/asarUnpak/);
+  });
+
+  it('builds installers for every platform and packs the built app with its icon', async () => {
+    const config = await getConfig(ROOT, 'electron-builder.yml', null);
+    const targets = (platform: unknown) => (platform as { target: string[] }).target;
+    expect(targets(config.linux)).toEqual(['AppImage', 'deb']);
+    expect(targets(config.mac)).toEqual(['dmg']);
+    expect(targets(config.win)).toEqual(['nsis']);
+    expect(config.directories?.output).not.toBe('dist');
+    // getConfig normalises `files` to [{ filter: [...] }].
+    const files = (config.files as { filter: string[] }[]).flatMap((entry) => entry.filter);
+    expect(files).toEqual(expect.arrayContaining(['package.json', 'dist/main/**', 'dist/renderer/**']));
+    expect(packageJson.main).toBe('dist/main/main.js');
+    for (const platform of [config.linux, config.mac, config.win]) {
+      const icon = (platform as { icon: string }).icon;
+      const meta = await sharp(path.join(ROOT, icon)).metadata();
+      expect({ icon, width: meta.width, height: meta.height, format: meta.format }).toEqual({ icon, width: 512, height: 512, format: 'png' });
+    }
+  });
+
+  it('unpacks every native module from the asar', async () => {
+    const config = await getConfig(ROOT, 'electron-builder.yml', null);
+    const unpacked = config.asarUnpack as string[];
+    const native = ['better-sqlite3', 'sharp', ...Object.keys(packageJson.optionalDependencies ?? {}).filter((d) => d.startsWith('@tensorflow/tfjs-node'))];
+    for (const name of native) expect(unpacked, name).toContain(`node_modules/${name}/**`);
+    expect(unpacked).toContain('node_modules/@img/**');
+    expect(unpacked.some((p) => p.includes('tfjs-backend-wasm') && p.endsWith('.wasm'))).toBe(true);
+    expect(fs.readdirSync(path.join(ROOT, 'node_modules/@tensorflow/tfjs-backend-wasm/dist')).some((f) => f.endsWith('.wasm'))).toBe(true);
+  });
+
+  it('rebuilds native modules for Electron only in the dist script, never on install', () => {
+    expect(packageJson.scripts.dist).toMatch(/electron-builder install-app-deps && .*electron-builder/);
+    expect(packageJson.scripts.postinstall ?? '').not.toMatch(/install-app-deps|electron-rebuild/);
+  });
+});
