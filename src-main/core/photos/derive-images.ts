@@ -1,6 +1,6 @@
 // Decodes an original once and derives everything import needs from those pixels: upright dimensions,
 // thumbnail, model input and perceptual hash. Files are written before the caller records the photo.
-import sharp from 'sharp';
+import sharp, { type Metadata } from 'sharp';
 import type { LibraryPaths } from '../library/library.js';
 import { openUpright } from './decode-image.js';
 import {
@@ -41,12 +41,20 @@ export interface WorkingImage {
 
 /** Upright sRGB RGB pixels, short side WORKING_SHORT_SIDE_PX (or the original size if smaller). */
 export async function decodeWorkingImage(file: string): Promise<WorkingImage> {
-  const { data, info } = await openUpright(file)
+  return (await openWorkingImage(file)).image;
+}
+
+/** Header facts and working pixels from one sharp instance (the header is parsed once, the pixels decoded once). */
+async function openWorkingImage(file: string): Promise<{ meta: Metadata; image: WorkingImage }> {
+  const pipeline = openUpright(file);
+  const meta = await pipeline.metadata();
+  if (meta.format === 'heif' && meta.compression === 'hevc') throw new Error('heif: HEVC compression');
+  const { data, info } = await pipeline
     .removeAlpha()
     .resize(WORKING_SHORT_SIDE_PX, WORKING_SHORT_SIDE_PX, { fit: 'outside', withoutEnlargement: true })
     .raw()
     .toBuffer({ resolveWithObject: true });
-  return { data, width: info.width, height: info.height, channels: 3 };
+  return { meta, image: { data, width: info.width, height: info.height, channels: 3 } };
 }
 
 function fromWorking(image: WorkingImage) {
@@ -74,9 +82,7 @@ export async function deriveImages(
   hash: string,
   paths: Pick<LibraryPaths, 'thumbnails' | 'modelInputs'>,
 ): Promise<DerivedImages> {
-  const meta = await sharp(file).metadata();
-  if (meta.format === 'heif' && meta.compression === 'hevc') throw new Error('heif: HEVC compression');
-  const image = await decodeWorkingImage(file);
+  const { meta, image } = await openWorkingImage(file);
   const [thumbnail, modelInput, phash] = await Promise.all([
     encodeThumbnail(image),
     encodeModelInput(image),

@@ -131,7 +131,7 @@ export async function importFolder(library: Library, request: ImportRequest, ctx
   const labeled = request.labelsFromFolders ? applyFolderLabels(db, labelCandidates) : 0;
 
   ctx.report({ stage: 'duplicates', done: 0, total: 1 });
-  const { groups } = updateDuplicateGroups(db);
+  const { groups } = await updateDuplicateGroups(db);
   ctx.report({ stage: 'duplicates', done: 1, total: 1 });
 
   return {

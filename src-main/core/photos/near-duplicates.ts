@@ -27,6 +27,41 @@ function probeMasks(radius: number): number[] {
   return masks;
 }
 
+interface BandIndex {
+  hi: Uint32Array;
+  lo: Uint32Array;
+  values: Uint16Array;
+  start: Uint32Array;
+  order: Uint32Array;
+  /** hi/lo copied in bucket order, so scanning a bucket reads contiguous memory */
+  sortedHi: Uint32Array;
+  sortedLo: Uint32Array;
+  masks: Int32Array;
+  sets: UnionFind;
+  maxDistance: number;
+}
+
+/** The hot loop, kept out of the generator so V8 optimizes it like any function. */
+function joinCloseHashes(index: BandIndex, from: number, to: number): void {
+  const { hi, lo, values, start, order, sortedHi, sortedLo, masks, sets, maxDistance } = index;
+  for (let i = from; i < to; i++) {
+    const value = values[i]!;
+    const h = hi[i]!;
+    const l = lo[i]!;
+    for (let m = 0; m < masks.length; m++) {
+      const probe = value ^ masks[m]!;
+      // each unordered pair once: same bucket → only j > i; different buckets → only from the smaller value
+      if (probe < value) continue;
+      const end = start[probe + 1]!;
+      for (let k = start[probe]!; k < end; k++) {
+        if (popcount32(h ^ sortedHi[k]!) + popcount32(l ^ sortedLo[k]!) > maxDistance) continue;
+        const j = order[k]!;
+        if (probe !== value || j > i) sets.union(i, j);
+      }
+    }
+  }
+}
+
 class UnionFind {
   readonly parent: Int32Array;
   constructor(n: number) {
@@ -57,6 +92,29 @@ export function groupNearDuplicates(
   items: readonly { id: number; phash: string }[],
   maxDistance = DUPLICATE_MAX_DISTANCE,
 ): Map<number, number> {
+  const steps = groupSteps(items, maxDistance);
+  let step = steps.next();
+  while (!step.done) step = steps.next();
+  return step.value;
+}
+
+/** The same, giving the event loop a turn every few milliseconds (100k photos take about a second). */
+export async function groupNearDuplicatesAsync(
+  items: readonly { id: number; phash: string }[],
+  maxDistance = DUPLICATE_MAX_DISTANCE,
+): Promise<Map<number, number>> {
+  const steps = groupSteps(items, maxDistance);
+  let step = steps.next();
+  while (!step.done) {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    step = steps.next();
+  }
+  return step.value;
+}
+
+const ITEMS_PER_STEP = 4096;
+
+function* groupSteps(items: readonly { id: number; phash: string }[], maxDistance: number): Generator<void, Map<number, number>> {
   const n = items.length;
   const hi = new Uint32Array(n);
   const lo = new Uint32Array(n);
@@ -64,33 +122,32 @@ export function groupNearDuplicates(
     hi[i] = parseInt(item.phash.slice(0, 8), 16) >>> 0;
     lo[i] = parseInt(item.phash.slice(8, 16), 16) >>> 0;
   });
-  const bandOf = (i: number, band: number): number => {
-    const word = band < 2 ? (hi[i] ?? 0) : (lo[i] ?? 0);
-    return band % 2 === 0 ? word >>> 16 : word & 0xffff;
-  };
 
-  const masks = probeMasks(Math.floor(maxDistance / BANDS));
+  const masks = Int32Array.from(probeMasks(Math.floor(maxDistance / BANDS)));
   const sets = new UnionFind(n);
+  const values = new Uint16Array(n);
+  const start = new Uint32Array(65537);
+  const order = new Uint32Array(n);
+  const sortedHi = new Uint32Array(n);
+  const sortedLo = new Uint32Array(n);
   for (let band = 0; band < BANDS; band++) {
+    const word = band < 2 ? hi : lo;
+    const shift = band % 2 === 0 ? 16 : 0;
+    for (let i = 0; i < n; i++) values[i] = (word[i]! >>> shift) & 0xffff;
     // counting sort of item indexes by band value: members of value v are order[start[v] .. start[v+1])
-    const start = new Uint32Array(65537);
-    for (let i = 0; i < n; i++) start[bandOf(i, band) + 1]! += 1;
+    start.fill(0);
+    for (let i = 0; i < n; i++) start[values[i]! + 1]! += 1;
     for (let v = 0; v < 65536; v++) start[v + 1]! += start[v]!;
     const fill = start.slice(0, 65536);
-    const order = new Uint32Array(n);
-    for (let i = 0; i < n; i++) order[fill[bandOf(i, band)]!++] = i;
+    for (let i = 0; i < n; i++) order[fill[values[i]!]!++] = i;
+    for (let k = 0; k < n; k++) {
+      sortedHi[k] = hi[order[k]!]!;
+      sortedLo[k] = lo[order[k]!]!;
+    }
 
-    for (let i = 0; i < n; i++) {
-      const value = bandOf(i, band);
-      for (const mask of masks) {
-        const probe = value ^ mask;
-        for (let k = start[probe]!; k < start[probe + 1]!; k++) {
-          const j = order[k]!;
-          if (j <= i) continue;
-          const distance = popcount32(hi[i]! ^ hi[j]!) + popcount32(lo[i]! ^ lo[j]!);
-          if (distance <= maxDistance) sets.union(i, j);
-        }
-      }
+    for (let from = 0; from < n; from += ITEMS_PER_STEP) {
+      joinCloseHashes({ hi, lo, values, start, order, sortedHi, sortedLo, masks, sets, maxDistance }, from, Math.min(n, from + ITEMS_PER_STEP));
+      yield;
     }
   }
 
@@ -111,13 +168,13 @@ export function groupNearDuplicates(
 }
 
 /** Recomputes photos.dup_group for the whole library; writes only rows whose group changed. */
-export function updateDuplicateGroups(db: Database): { groups: Map<number, number[]>; changedRows: number } {
+export async function updateDuplicateGroups(db: Database): Promise<{ groups: Map<number, number[]>; changedRows: number }> {
   const rows = db.prepare('SELECT id, phash, dup_group FROM photos WHERE phash IS NOT NULL').all() as {
     id: number;
     phash: string;
     dup_group: number | null;
   }[];
-  const groupOf = groupNearDuplicates(rows);
+  const groupOf = await groupNearDuplicatesAsync(rows);
   const update = db.prepare('UPDATE photos SET dup_group = ? WHERE id = ?');
   let changedRows = 0;
   db.transaction(() => {
