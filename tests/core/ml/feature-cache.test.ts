@@ -52,7 +52,14 @@ function ctx(signal?: AbortSignal) {
 describe('ensureFeatures', () => {
   it('embeds only what is missing and returns rows in request order', async () => {
     embedded.length = 0;
-    const first = await ensureFeatures(library, { photos: photos.slice(0, 4), embedder: counting, views: ['original', 'flip'] }, ctx());
+    const progress: { stage: string; done: number; total: number }[] = [];
+    const first = await ensureFeatures(
+      library,
+      { photos: photos.slice(0, 4), embedder: counting, views: ['original', 'flip'] },
+      createJobContext({ onProgress: (p) => progress.push(p) }),
+    );
+    expect(progress[0]).toMatchObject({ stage: 'features', done: 0, total: 8 });
+    expect(progress.at(-1)).toMatchObject({ stage: 'features', done: 8, total: 8 });
     expect([first.computed, first.reused, first.rows, first.dims]).toEqual([8, 0, 8, 1280]);
     expect(embedded.map((e) => e.source.kind)).toEqual(['model-input', 'model-input', 'original', 'original', 'model-input', 'model-input', 'original', 'original']);
 
