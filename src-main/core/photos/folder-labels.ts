@@ -7,13 +7,12 @@ import { setLabels } from '../library/labels.js';
 /** Returns how many photos were labeled. One journal batch per class, so one undo reverts a class's folder labels. */
 export function applyFolderLabels(db: Database, candidates: readonly { photoId: number; folderClass: string }[]): number {
   if (candidates.length === 0) return 0;
-  const everLabeled = db.prepare(
-    'SELECT EXISTS (SELECT 1 FROM labels WHERE photo_id = @id) OR EXISTS (SELECT 1 FROM label_events WHERE photo_id = @id)',
-  ).pluck();
   return db.transaction(() => {
+    // one pass over the label tables instead of a query per photo (a re-import may bring 100k candidates)
+    const everLabeled = new Set(db.prepare('SELECT photo_id FROM labels UNION SELECT photo_id FROM label_events').pluck().all() as number[]);
     const byClass = new Map<string, number[]>();
     for (const { photoId, folderClass } of candidates) {
-      if (everLabeled.get({ id: photoId })) continue;
+      if (everLabeled.has(photoId)) continue;
       const ids = byClass.get(folderClass);
       if (ids) ids.push(photoId);
       else byClass.set(folderClass, [photoId]);

@@ -17,6 +17,8 @@ import { configureSharpForImport } from './sharp-settings.js';
 export const IMPORT_CONCURRENCY = Math.min(4, Math.max(2, os.availableParallelism()));
 /** Rows per transaction: small enough that a commit never blocks the event loop noticeably. */
 export const IMPORT_BATCH_SIZE = 32;
+/** Longest stretch of synchronous work between event-loop turns. */
+const EVENT_LOOP_SLICE_MS = 15;
 
 export interface ImportRequest {
   root: string;
@@ -39,6 +41,8 @@ export async function importFolder(library: Library, request: ImportRequest, ctx
   const scan = await scanFolder(request.root, {
     signal: ctx.signal,
     isKnownPath: (file) => known.has(file),
+    // importing a folder that contains the library must not import the library's own thumbnails
+    excludeDirs: [library.paths.root],
     onProgress: (found) => ctx.report({ stage: 'scan', done: found, total: found + 1, message: `${found} images found` }),
   });
   const scanComplete = !ctx.signal.aborted;
@@ -105,8 +109,14 @@ export async function importFolder(library: Library, request: ImportRequest, ctx
   let next = 0;
   let done = 0;
   ctx.report({ stage: 'import', done: 0, total });
+  let lastYieldAt = performance.now();
   const worker = async () => {
     while (next < total && !ctx.signal.aborted) {
+      // unchanged files resolve without real I/O, so without this a big re-import would hold the event loop
+      if (performance.now() - lastYieldAt > EVENT_LOOP_SLICE_MS) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        lastYieldAt = performance.now();
+      }
       const file = scan.files[next++]!;
       const outcome = await processFile(file, state);
       pending.push(outcome); // not `pending.push(await …)`: that would push into the array a flush replaced meanwhile

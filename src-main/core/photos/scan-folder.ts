@@ -41,6 +41,8 @@ export async function scanFolder(
     onProgress?: (filesFound: number) => void;
     /** paths the library already has: when several paths lead to one file, a known one is kept */
     isKnownPath?: (file: string) => boolean;
+    /** folders (and everything below) to leave out */
+    excludeDirs?: readonly string[];
   } = {},
 ): Promise<ScanResult> {
   const realRoot = await fs.promises.realpath(root);
@@ -48,6 +50,7 @@ export async function scanFolder(
   const skipped: ScanResult['skipped'] = [];
   const seenPaths = new Set<string>();
   const pending = [realRoot];
+  const excluded = new Set(await Promise.all((options.excludeDirs ?? []).map((dir) => fs.promises.realpath(dir).catch(() => dir))));
 
   while (pending.length > 0) {
     if (options.signal?.aborted) break;
@@ -61,7 +64,10 @@ export async function scanFolder(
     }
     const files: fs.Dirent[] = [];
     for (const entry of entries) {
-      if (entry.isDirectory()) pending.push(path.join(dir, entry.name));
+      if (entry.isDirectory()) {
+        const child = path.join(dir, entry.name);
+        if (!excluded.has(child)) pending.push(child);
+      }
       else if ((entry.isFile() || entry.isSymbolicLink()) && hasImageExtension(entry.name)) files.push(entry);
     }
     for (let i = 0; i < files.length; i += STAT_BATCH) {

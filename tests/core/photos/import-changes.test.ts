@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { findClassByName } from '../../../src-main/core/library/classes.js';
+import { openLibrary } from '../../../src-main/core/library/library.js';
 import { setLabels } from '../../../src-main/core/library/labels.js';
 import { modelInputPath, thumbnailPath } from '../../../src-main/core/photos/derived-files.js';
 import { importFolder } from '../../../src-main/core/photos/import-folder.js';
@@ -105,5 +106,21 @@ describe('importFolder on a folder that changes between imports', () => {
     const summary = await run();
     expect(summary.skipped).toEqual([{ path: at('cats/two.jpg'), reason: expect.stringMatching(/^not an image: /) }]);
     expect(rowByName(library, 'two.jpg')).toMatchObject({ status: 'unreadable', class_name: 'dogs' });
+  });
+});
+
+describe('importFolder on a folder that contains the library itself', () => {
+  it('imports the photos but not the library’s own thumbnails', async () => {
+    const root = makeTempDir('import-root-with-library-');
+    copyInto(root, { 'trip/one.jpg': ONE });
+    const library = openLibrary(path.join(root, 'studio-library'));
+    try {
+      await importFolder(library, { root, labelsFromFolders: false }, quietContext());
+      const again = await importFolder(library, { root, labelsFromFolders: false }, quietContext());
+      expect(again).toMatchObject({ scanned: 1, unchanged: 1, added: 0 });
+      expect(fs.readdirSync(library.paths.thumbnails, { recursive: true }).length).toBeGreaterThan(0);
+    } finally {
+      library.close();
+    }
   });
 });
