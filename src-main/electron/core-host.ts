@@ -1,7 +1,6 @@
 // Entry of the Electron utility process that owns the core: opens the Studio (database, jobs, ML training)
 // away from the main process's event loop and serves it over process.parentPort.
 import { openStudio } from '../core/studio.js';
-import { resolveMedia } from '../core/photos/media-files.js';
 import { errorEnvelope } from '../api/dispatch.js';
 import { toStudioError } from '../api/errors.js';
 import { serveStudio, type HostPort } from './core-host-protocol.js';
@@ -12,7 +11,7 @@ export function startCoreHost(port: HostPort, argv: readonly string[]): void {
   try {
     if (!libraryDir) throw new Error(`Expected ${LIBRARY_ARG} <folder> in the core host's arguments, received ${JSON.stringify(argv)}`);
     const studio = openStudio(libraryDir);
-    serveStudio(port, { ...studio, resolveMedia: (kind, id) => resolveMedia(studio.library, kind, id) });
+    serveStudio(port, { ...studio, resolveMedia: (kind, id) => studio.media(kind, id) });
   } catch (error) {
     console.error('[core-host] could not open the library', error);
     const envelope = errorEnvelope(toStudioError(error));

@@ -9,7 +9,7 @@ export const MEDIA_SCHEME = 'studio-media';
 export const MEDIA_KINDS = ['thumbnail', 'photo'] as const;
 export type MediaKind = (typeof MEDIA_KINDS)[number];
 
-/** What the core's resolveMedia (core/photos/media-files.ts) answers for an id. */
+/** What the core's `studio.media(kind, id)` answers for an id. */
 export interface MediaFile {
   filePath: string;
   contentType: string;

@@ -10,6 +10,7 @@ import { startServer } from '../../src-main/server.js';
 import { statusOfEnvelope } from '../../src-main/server/respond.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 import { makeRendererDir } from '../helpers/test-server.js';
+import { ipcTransport } from './ipc-transport.js';
 import { CONTRACT_SCRIPT, normalizeEnvelope, prepareContractLibrary, runContractScript, type ContractTransport } from './contract-suite.js';
 
 const silentLog = { warn: () => undefined, error: () => undefined };
@@ -50,7 +51,7 @@ const httpTransport: ContractTransport = {
   },
 };
 
-const TRANSPORTS: ContractTransport[] = [coreTransport, httpTransport];
+const TRANSPORTS: ContractTransport[] = [coreTransport, httpTransport, ipcTransport];
 
 async function runOn(transport: ContractTransport) {
   const libraryDir = path.join(makeTempDir('studio-contract-'), 'library');

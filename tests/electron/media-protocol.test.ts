@@ -2,7 +2,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import sharp from 'sharp';
-import { resolveMedia } from '../../src-main/core/photos/media-files.js';
 import { openStudio, type Studio } from '../../src-main/core/studio.js';
 import { connectCore, type CoreClient } from '../../src-main/electron/core-client.js';
 import { serveStudio } from '../../src-main/electron/core-host-protocol.js';
@@ -63,7 +62,7 @@ describe('the studio-media protocol handler over the core host', () => {
     expect(studio.library.db.prepare("SELECT status FROM photos WHERE file_name = 'tiny.jpg'").pluck().get()).toBe('missing');
 
     const { child, port } = createFakeHostChannel();
-    serveStudio(port, { ...studio, resolveMedia: (kind, id) => resolveMedia(studio.library, kind, id) }, () => undefined);
+    serveStudio(port, { ...studio, resolveMedia: (kind, id) => studio.media(kind, id) }, () => undefined);
     core = connectCore(child, () => undefined);
     await core.ready;
     handle = createMediaHandler((kind, id) => core.resolveMedia(kind, id), () => undefined);

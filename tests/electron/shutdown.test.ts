@@ -1,7 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { StudioEventListener } from '../../src-main/core/studio.js';
 import { openStudio } from '../../src-main/core/studio.js';
-import { resolveMedia } from '../../src-main/core/photos/media-files.js';
 import { connectCore } from '../../src-main/electron/core-client.js';
 import { serveStudio, type HostedStudio } from '../../src-main/electron/core-host-protocol.js';
 import { installCleanShutdown, type QuitEvent } from '../../src-main/electron/shutdown.js';
@@ -92,7 +91,7 @@ describe('installCleanShutdown', () => {
   it('closes a real studio database before quitting', async () => {
     const studio = openStudio(makeTempDir('shutdown-lib-'));
     const { child, port } = createFakeHostChannel();
-    serveStudio(port, { ...studio, resolveMedia: (kind, id) => resolveMedia(studio.library, kind, id) }, () => undefined);
+    serveStudio(port, { ...studio, resolveMedia: (kind, id) => studio.media(kind, id) }, () => undefined);
     const core = connectCore(child, () => undefined);
     await core.ready;
     expect(await core.call('library.info', {})).toMatchObject({ ok: true });

@@ -17,8 +17,9 @@ export function createIpcClient(bridge: StudioBridge): StudioClient {
   return {
     transport: 'ipc',
     async call<M extends MethodName>(method: M, request: MethodRequest<M>): Promise<MethodResponse<M>> {
-      const invoke = bridge[method] as (request: MethodRequest<M>) => Promise<Envelope<MethodResponse<M>>>;
-      if (typeof invoke !== 'function') throw new StudioCallError({ code: 'NOT_FOUND', message: `The desktop bridge has no method "${method}"` });
+      const invoke = (Object.hasOwn(bridge, method) ? bridge[method] : undefined) as (request: MethodRequest<M>) => Promise<Envelope<MethodResponse<M>>>;
+      // Same answer as the core's dispatch gives over the other transports.
+      if (typeof invoke !== 'function') throw new StudioCallError({ code: 'NOT_FOUND', message: `Unknown method: expected one of the StudioApi methods, received "${method}"` });
       const envelope = await invoke(request);
       if (envelope.ok) return envelope.value;
       throw new StudioCallError(envelope.error);

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import type { StudioBridge } from '../../../../src-main/api/desktop-bridge.js';
+import { StudioCallError } from '../../../../src-renderer/lib/api/call-error.js';
+import { createIpcClient, mediaUrl } from '../../../../src-renderer/lib/api/ipc-client.js';
+import { parseMediaUrl } from '../../../../src-main/electron/media-protocol.js';
+
+function fakeBridge(overrides: Partial<Record<string, unknown>>): StudioBridge {
+  return { on: () => () => undefined, pickFolder: async () => ({ ok: true, value: null }), pathForFile: () => '', ...overrides } as unknown as StudioBridge;
+}
+
+describe('createIpcClient', () => {
+  it('unwraps a successful envelope into the value', async () => {
+    const client = createIpcClient(fakeBridge({ 'library.info': async () => ({ ok: true, value: { root: '/lib', schemaVersion: 4 } }) }));
+    expect(client.transport).toBe('ipc');
+    expect(await client.call('library.info', {})).toEqual({ root: '/lib', schemaVersion: 4 });
+  });
+
+  it('rejects with a StudioCallError carrying the code and message', async () => {
+    const client = createIpcClient(fakeBridge({ 'photos.get': async () => ({ ok: false, error: { code: 'NOT_FOUND', message: 'No photo with id 9' } }) }));
+    const error = await client.call('photos.get', { id: 9 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StudioCallError);
+    expect(error).toMatchObject({ code: 'NOT_FOUND', message: 'No photo with id 9' });
+  });
+
+  it('passes event subscriptions to the bridge and returns its unsubscribe', () => {
+    const subscribed: string[] = [];
+    let unsubscribed = false;
+    const client = createIpcClient(fakeBridge({ on: (event: string) => (subscribed.push(event), () => (unsubscribed = true)) }));
+    const off = client.on('job.progress', () => undefined);
+    off();
+    expect(subscribed).toEqual(['job.progress']);
+    expect(unsubscribed).toBe(true);
+  });
+});
+
+describe('mediaUrl', () => {
+  it('addresses media by id on the studio-media protocol, in the form main accepts', () => {
+    expect(mediaUrl('thumbnail', 12)).toBe('studio-media://thumbnail/12');
+    expect(parseMediaUrl(mediaUrl('photo', 3))).toEqual({ kind: 'photo', id: 3 });
+    expect(() => mediaUrl('photo', 0)).toThrow(RangeError);
+    expect(() => mediaUrl('photo', 1.5)).toThrow(RangeError);
+  });
+});
