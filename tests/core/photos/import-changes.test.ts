@@ -124,3 +124,22 @@ describe('importFolder on a folder that contains the library itself', () => {
     }
   });
 });
+
+describe('importFolder given something that is not a folder', () => {
+  const library = openTempLibrary();
+
+  it('refuses a path that does not exist with INVALID_INPUT', async () => {
+    const missing = path.join(makeTempDir('no-such-'), 'nowhere');
+    await expect(importFolder(library, { root: missing, labelsFromFolders: false }, quietContext())).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      message: expect.stringContaining('not found'),
+    });
+  });
+
+  it('refuses a file with INVALID_INPUT', async () => {
+    await expect(importFolder(library, { root: ONE, labelsFromFolders: false }, quietContext())).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      message: expect.stringContaining('not a folder'),
+    });
+  });
+});
