@@ -9,6 +9,9 @@ import { openLibrary, type Library } from './library/library.js';
 import { getSchemaVersion } from './library/migrate.js';
 import { findPhotoIdByPath, getPhoto, listDuplicateGroups, listPhotos } from './library/photo-list.js';
 import { resolveMedia, type MediaFile, type MediaKind } from './photos/media-files.js';
+import { getReviewQueue } from './ml/review-queues.js';
+import { getRun, getRunConfig, listRuns } from './ml/runs.js';
+import { createTrainingService, type TrainingService } from './studio-training.js';
 import { getLibraryStats } from './library/stats.js';
 import { importFolder } from './photos/import-folder.js';
 
@@ -18,6 +21,7 @@ export interface Studio {
   api: StudioApi;
   library: Library;
   jobs: JobManager;
+  training: TrainingService;
   subscribe(listener: StudioEventListener): () => void;
   /** The file behind a photo id for the media routes of the shells (thumbnail or upright preview); NOT_FOUND otherwise. */
   media(kind: MediaKind, photoId: number): Promise<MediaFile>;
@@ -26,14 +30,11 @@ export interface Studio {
   close(): Promise<void>;
 }
 
-function pending(): never {
-  throw new StudioError('UNAVAILABLE', 'Training is not wired yet');
-}
-
 export function openStudio(libraryDir: string): Studio {
   const library = openLibrary(libraryDir);
   const { db } = library;
   const jobs = new JobManager();
+  const training = createTrainingService(library);
   const listeners = new Set<StudioEventListener>();
   const emit: StudioEventListener = (event, payload) => {
     for (const listener of listeners) listener(event, payload);
@@ -79,14 +80,38 @@ export function openStudio(libraryDir: string): Studio {
     'labels.undo': async () => labelsChanged(undoLabels(db)),
     'labels.redo': async () => labelsChanged(redoLabels(db)),
 
-    // TODO(lead): wired to core/ml when training lands (this session)
-    'training.backend': async () => pending(),
-    'training.lastConfig': async () => pending(),
-    'training.start': async () => pending(),
-    'runs.list': async () => pending(),
-    'runs.get': async () => pending(),
-    'review.queue': async () => pending(),
-    'review.resolve': async () => pending(),
+    'training.backend': async () => training.backend(),
+    'training.lastConfig': async () => {
+      const { backend, weightsDir, ...rest } = training.lastConfig();
+      return { ...rest, ...(backend ? { backend } : {}), ...(weightsDir ? { weightsDir } : {}) };
+    },
+    'training.start': async (input) => {
+      const jobId = jobs.start('training', async (ctx) => {
+        try {
+          return await training.train(input, ctx);
+        } finally {
+          emit('library.changed', { what: 'runs' });
+        }
+      });
+      return { jobId };
+    },
+    'runs.list': async () => listRuns(db),
+    'runs.get': async ({ id }) => getRun(db, id),
+    'review.queue': async (request) => {
+      const page = getReviewQueue(db, request);
+      const names = new Map(getRunConfig(db, page.runId).classes.map((c) => [String(c.id), c.name]));
+      return {
+        runId: page.runId,
+        total: page.total,
+        items: page.items.map((item) => ({
+          photo: getPhoto(db, item.photoId, page.runId),
+          predictedClassId: item.predictedClassId,
+          probabilities: Object.fromEntries(Object.entries(item.probabilities).map(([id, p]) => [names.get(id) ?? id, p])),
+          score: item.score,
+        })),
+      };
+    },
+    'review.resolve': async (action) => labelsChanged(training.resolveReview(action)),
 
     'jobs.list': async () => jobs.list(),
     'jobs.get': async ({ jobId }) => {
@@ -101,6 +126,7 @@ export function openStudio(libraryDir: string): Studio {
     api,
     library,
     jobs,
+    training,
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -109,6 +135,7 @@ export function openStudio(libraryDir: string): Studio {
     findPhotoIdByPath: (filePath) => findPhotoIdByPath(db, filePath),
     async close() {
       await jobs.cancelAll();
+      await training.close();
       library.close();
     },
   };
