@@ -1,11 +1,12 @@
-// Saves a layers model as a folder (model.json + weights.bin), written to a temporary name then renamed into place.
+// Saves a layers model as a folder (model.json + weights.bin) for Node without tfjs-node, which alone has file://.
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 
+export const MODEL_JSON_FILE = 'model.json';
 export const WEIGHTS_FILE = 'weights.bin';
 
-/** A tf.io save handler for Node without tfjs-node (which alone registers file://). */
+/** A tf.io save handler writing model.json + weights.bin into `dir` (created if needed; files overwritten). */
 export function folderSaveHandler(dir: string): tf.io.IOHandler {
   return tf.io.withSaveHandler(async (artifacts) => {
     const weightData = artifacts.weightData;
@@ -17,13 +18,10 @@ export function folderSaveHandler(dir: string): tf.io.IOHandler {
       modelTopology: artifacts.modelTopology,
       weightsManifest: [{ paths: [WEIGHTS_FILE], weights: artifacts.weightSpecs ?? [] }],
     };
-    const staging = `${dir}.partial-${process.pid}`;
-    await fs.rm(staging, { recursive: true, force: true });
-    await fs.mkdir(staging, { recursive: true });
-    await fs.writeFile(path.join(staging, 'model.json'), JSON.stringify(modelJson));
-    await fs.writeFile(path.join(staging, WEIGHTS_FILE), new Uint8Array(bytes));
-    await fs.rm(dir, { recursive: true, force: true });
-    await fs.rename(staging, dir);
+    await fs.mkdir(dir, { recursive: true });
+    await fs.writeFile(path.join(dir, WEIGHTS_FILE), new Uint8Array(bytes));
+    // model.json last: a folder with a model.json is complete.
+    await fs.writeFile(path.join(dir, MODEL_JSON_FILE), JSON.stringify(modelJson));
     return {
       modelArtifactsInfo: {
         dateSaved: new Date(),
@@ -35,7 +33,14 @@ export function folderSaveHandler(dir: string): tf.io.IOHandler {
   });
 }
 
+/**
+ * Writes the model into a staging folder next to `dir`, then renames it into place, replacing an older copy:
+ * only for folders the library owns (never a folder a person chose).
+ */
 export async function saveModelToFolder(model: tf.LayersModel, dir: string): Promise<void> {
-  await fs.mkdir(path.dirname(dir), { recursive: true });
-  await model.save(folderSaveHandler(dir));
+  const staging = `${dir}.partial-${process.pid}`;
+  await fs.rm(staging, { recursive: true, force: true });
+  await model.save(folderSaveHandler(staging));
+  await fs.rm(dir, { recursive: true, force: true });
+  await fs.rename(staging, dir);
 }

@@ -1,0 +1,120 @@
+// Exports a run as one self-contained folder: backbone + pooling + head as a single tfjs layers model taking the
+// preprocessed image ([-1, 1], NHWC RGB) and returning one probability per class, plus studio-model.json and README.txt.
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { StudioError } from '../../api/errors.js';
+import type { Library } from '../library/library.js';
+import { loadBackbone } from './backbone.js';
+import { folderSaveHandler } from './model-folder.js';
+import { loadRunHead, writeStudioModelJson, type StudioModelJson } from './run-model.js';
+import { getRunConfig, getRunModelDir } from './runs.js';
+
+export interface ExportResult {
+  outDir: string;
+  files: string[];
+  classes: string[];
+}
+
+/**
+ * Rebuilds the head's Dense layers on top of the backbone (same configs, weights copied). A sigmoid head gets a
+ * fixed linear layer turning p into [1 − p, p], so every export outputs one probability per class in class order.
+ */
+export function composeClassifier(backbone: tf.LayersModel, head: tf.LayersModel, numClasses: number): tf.LayersModel {
+  const input = backbone.inputs[0] as tf.SymbolicTensor;
+  let x = tf.layers.globalAveragePooling2d({ name: 'global_average_pooling2d' }).apply(backbone.outputs[0] as tf.SymbolicTensor) as tf.SymbolicTensor;
+  const copies: Array<{ from: tf.layers.Layer; to: tf.layers.Layer }> = [];
+  for (const layer of head.layers) {
+    const className = layer.getClassName();
+    if (className === 'Dropout') continue; // identity at inference
+    if (className !== 'Dense') throw new StudioError('INTERNAL', `Export: expected Dense head layers, received ${className}`);
+    const config = layer.getConfig() as unknown as Parameters<typeof tf.layers.dense>[0];
+    const copy = tf.layers.dense({ ...config, name: layer.name });
+    x = copy.apply(x) as tf.SymbolicTensor;
+    copies.push({ from: layer, to: copy });
+  }
+  if (numClasses === 2 && x.shape[1] === 1) {
+    const toPair = tf.layers.dense({ units: 2, activation: 'linear', name: 'probabilities', trainable: false });
+    x = toPair.apply(x) as tf.SymbolicTensor;
+    toPair.setWeights([tf.tensor2d([[-1, 1]]), tf.tensor1d([1, 0])]);
+  }
+  for (const { from, to } of copies) to.setWeights(from.getWeights());
+  return tf.model({ inputs: input, outputs: x, name: 'hike_photo_studio_classifier' });
+}
+
+function readme(meta: StudioModelJson): string {
+  const size = meta.inputSize;
+  return `Hike Photo Studio model (run ${meta.runId})
+
+Classes, in output order: ${meta.classes.map((c, i) => `${i} = ${c.name}`).join(', ')}
+Backbone: ${meta.backboneId} (MobileNetV2, alpha ${meta.alpha}), frozen; head trained on its pooled features.
+
+Input: a float32 tensor [n, ${size}, ${size}, 3], RGB, values in [-1, 1]:
+  decode the photo upright (apply EXIF orientation) in sRGB, resize to ${size}×${size} (stretch, bilinear),
+  then value = pixel / 127.5 - 1. The exact steps used in training are in studio-model.json ("preprocessing").
+Output: [n, ${meta.classes.length}] probabilities that sum to 1.${meta.classes.length === 2 ? `\n  The studio predicts "${meta.classes[1]!.name}" when its probability is >= ${meta.threshold}.` : ''}
+
+Load in a browser:
+  const model = await tf.loadLayersModel('https://…/model.json');
+Load in Node with @tensorflow/tfjs-node:
+  const model = await tf.loadLayersModel('file:///path/to/this/folder/model.json');
+Load in Node with plain @tensorflow/tfjs (no native addon):
+  const json = JSON.parse(fs.readFileSync('model.json', 'utf8'));
+  const weights = fs.readFileSync('weights.bin');
+  const model = await tf.loadLayersModel(tf.io.fromMemory({
+    modelTopology: json.modelTopology,
+    weightSpecs: json.weightsManifest[0].weights,
+    weightData: weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength),
+  }));
+Then:
+  const probabilities = model.predict(input);   // input: tf.tensor4d(values, [n, ${size}, ${size}, 3])
+`;
+}
+
+async function ensureEmptyTarget(outDir: string): Promise<void> {
+  const entries = await fs.readdir(outDir).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return null;
+    throw error;
+  });
+  if (entries && entries.length > 0) {
+    throw new StudioError('CONFLICT', `Export: expected a new or empty folder, received ${outDir} with ${entries.length} entries`);
+  }
+}
+
+/** `weightsDir`: the backbone weights the run was trained with (checked against the run's backbone id). */
+export async function exportRun(library: Library, runId: number, outDir: string, options: { weightsDir: string }): Promise<ExportResult> {
+  const config = getRunConfig(library.db, runId);
+  const modelDir = getRunModelDir(library.db, runId);
+  if (!modelDir) throw new StudioError('CONFLICT', `Run ${runId} has no saved model: only finished runs can be exported`);
+  const target = path.resolve(outDir);
+  await ensureEmptyTarget(target);
+  const { head, meta } = await loadRunHead(modelDir);
+  const backbone = await loadBackbone(tf, { alpha: config.alpha, inputSize: config.inputSize, weightsDir: options.weightsDir });
+  let composed: tf.LayersModel | null = null;
+  try {
+    if (backbone.id !== config.backboneId) {
+      throw new StudioError('CONFLICT', `Export: expected the backbone weights run ${runId} used (${config.backboneId}), received ${backbone.id}`);
+    }
+    composed = composeClassifier(backbone.model, head, config.classes.length);
+    const exported: StudioModelJson = {
+      ...meta,
+      input: { kind: 'image', sizePx: config.inputSize, range: [-1, 1], layout: 'NHWC-RGB' },
+      output: 'softmax',
+    };
+    const staging = `${target}.partial-${process.pid}`;
+    await fs.rm(staging, { recursive: true, force: true });
+    await composed.save(folderSaveHandler(staging));
+    await writeStudioModelJson(staging, exported);
+    await fs.writeFile(path.join(staging, 'README.txt'), readme(exported));
+    await fs.rmdir(target).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw error; // rmdir never removes a folder that gained files meanwhile
+    });
+    await fs.rename(staging, target);
+    return { outDir: target, files: (await fs.readdir(target)).sort(), classes: config.classes.map((c) => c.name) };
+  } finally {
+    // The composed model owns the backbone's layers too: disposing it frees them.
+    if (composed) composed.dispose();
+    else backbone.model.dispose();
+    head.dispose();
+  }
+}
