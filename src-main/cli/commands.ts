@@ -3,6 +3,7 @@ import type { CliContext } from './cli-context.js';
 import { classesCommand, importCommand, labelCommand, photosCommand, statsCommand, undoCommand } from './library-commands.js';
 import type { OptionSpec, ParsedCommand } from './parse-command.js';
 import { SERVE_COMMAND } from './serve-command.js';
+import { reviewCommand, runCommand, runsCommand, trainCommand } from './training-commands.js';
 
 export interface CliCommand {
   summary: string;
@@ -41,6 +42,25 @@ export const COMMANDS: Record<string, CliCommand> = {
       offset: { type: 'string' },
     },
     run: photosCommand,
+  },
+  train: {
+    summary: 'train a classifier on the labeled photos (settings default to the last run\'s); a line per epoch on stderr',
+    usage:
+      'train [--epochs N] [--batch-size N] [--lr X] [--val-split X] [--seed N] [--augment flip,rotation:15,…|none] [--augment-views N] [--fine-tune-layers N] [--fine-tune-epochs N] [--kfold K] [--alpha X] [--input-size N] [--weights DIR] [--backend tensorflow-gpu|tensorflow|wasm|cpu]',
+    options: Object.fromEntries(
+      ['epochs', 'batch-size', 'lr', 'val-split', 'seed', 'augment', 'augment-views', 'fine-tune-layers', 'fine-tune-epochs', 'kfold', 'alpha', 'input-size', 'weights', 'backend'].map(
+        (name) => [name, { type: 'string' as const }],
+      ),
+    ),
+    run: trainCommand,
+  },
+  runs: { summary: 'list training runs', usage: 'runs', options: {}, run: runsCommand },
+  run: { summary: 'one run: settings, metrics, confusion matrix, per-epoch curves', usage: 'run <id>', options: {}, run: runCommand },
+  review: {
+    summary: 'photos to review from a run: misclassified, likely label errors, uncertain',
+    usage: 'review --queue misclassified|label-errors|uncertain [--run ID] [--limit N]',
+    options: { queue: { type: 'string' }, run: { type: 'string' }, limit: { type: 'string' } },
+    run: reviewCommand,
   },
   serve: SERVE_COMMAND,
   stats: { summary: 'library counts: photos, classes, labels, near-duplicates', usage: 'stats', options: {}, run: statsCommand },
