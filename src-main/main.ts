@@ -7,7 +7,7 @@ import { resolveLibraryDir } from './core/library/library-location.js';
 import { createAppLocation, devServerUrl } from './electron/app-location.js';
 import { buildMenuTemplate } from './electron/app-menu.js';
 import { eventChannel } from './electron/channels.js';
-import { connectCore } from './electron/core-client.js';
+import { superviseCore } from './electron/core-supervisor.js';
 import { registerStudioIpc, relayCoreEvents } from './electron/ipc-handlers.js';
 import { LIBRARY_ARG, libraryDirFromArgs } from './electron/library-arg.js';
 import { createMainWindow } from './electron/main-window.js';
@@ -38,8 +38,9 @@ function start(): void {
   installSessionSecurity(session.defaultSession);
 
   const libraryDir = resolveLibraryDir(libraryDirFromArgs(process.argv) ?? undefined);
-  const child = utilityProcess.fork(CORE_HOST_PATH, [LIBRARY_ARG, libraryDir], { serviceName: 'Hike Photo Studio core', stdio: 'inherit' });
-  const core = connectCore(child);
+  const core = superviseCore(() =>
+    utilityProcess.fork(CORE_HOST_PATH, [LIBRARY_ARG, libraryDir], { serviceName: 'Hike Photo Studio core', stdio: 'inherit' }),
+  );
   core.ready.catch((error: unknown) => fatal(`Could not open the library in ${libraryDir}`, error));
   installCleanShutdown(app, core);
   protocol.handle(MEDIA_SCHEME, createMediaHandler((kind, id) => core.resolveMedia(kind, id)));

@@ -34,7 +34,11 @@ function unavailable(message: string): Envelope<never> {
   return { ok: false, error: { code: 'UNAVAILABLE', message } };
 }
 
-export function connectCore(child: HostChild, log: (message: string, error?: unknown) => void = console.error): CoreClient {
+export function connectCore(
+  child: HostChild,
+  log: (message: string, error?: unknown) => void = console.error,
+  onUnexpectedExit: (code: number) => void = () => undefined,
+): CoreClient {
   let nextId = 1;
   let exited = false;
   let openFailed = false;
@@ -72,6 +76,7 @@ export function connectCore(child: HostChild, log: (message: string, error?: unk
     settleReady?.reject(new StudioError('UNAVAILABLE', `The core process exited with code ${code}`));
     for (const resolve of pending.values()) resolve(unavailable(`The core process exited with code ${code}`));
     pending.clear();
+    if (!shuttingDown) onUnexpectedExit(code);
   });
 
   function send(request: WithoutId<HostRequest>): Promise<Envelope<unknown>> {
