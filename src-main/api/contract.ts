@@ -32,6 +32,11 @@ export const studioMethods = {
   'training.start': method(t.TrainingConfigInput, s.JobStarted),
   'runs.list': method(z.object({}), z.array(t.RunSummary)),
   'runs.get': method(z.object({ id: s.Id }), t.RunDetail),
+  'runs.export': method(t.ExportRequest, t.ExportResult),
+  /** predictions for the image files of a folder that is not imported (result: FolderPredictions) */
+  'predict.folder': method(t.FolderRequest, s.JobStarted),
+  /** accuracy of a run on a folder with class subfolders outside the library (result: FolderEvaluation) */
+  'predict.evaluate': method(t.FolderRequest, s.JobStarted),
   'review.queue': method(t.ReviewQueueRequest, t.ReviewQueuePage),
   'review.resolve': method(t.ReviewAction, s.LabelChangeResult),
 

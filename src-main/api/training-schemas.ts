@@ -124,3 +124,26 @@ export const ReviewAction = z.object({
   classId: Id.optional(),
 });
 export type ReviewAction = z.infer<typeof ReviewAction>;
+
+export const FolderRequest = z.object({ root: z.string().min(1).max(4096), runId: Id.optional() });
+export type FolderRequest = z.infer<typeof FolderRequest>;
+
+export const FilePrediction = z.object({ path: z.string(), className: z.string(), probabilities: z.record(z.string(), z.number()) });
+export const FolderPredictions = z.object({
+  runId: Id,
+  items: z.array(FilePrediction),
+  skipped: z.array(z.object({ path: z.string(), reason: z.string() })),
+});
+export type FolderPredictions = z.infer<typeof FolderPredictions>;
+
+export const FolderEvaluation = z.object({
+  runId: Id,
+  photos: z.number().int(),
+  metrics: RunMetrics,
+  skipped: z.array(z.object({ path: z.string(), reason: z.string() })),
+});
+export type FolderEvaluation = z.infer<typeof FolderEvaluation>;
+
+export const ExportRequest = z.object({ runId: Id, outDir: z.string().min(1).max(4096) });
+export const ExportResult = z.object({ outDir: z.string(), files: z.array(z.string()), classes: z.array(z.string()) });
+export type ExportResult = z.infer<typeof ExportResult>;

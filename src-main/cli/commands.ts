@@ -2,6 +2,7 @@
 import type { CliContext } from './cli-context.js';
 import { classesCommand, importCommand, labelCommand, photosCommand, statsCommand, undoCommand } from './library-commands.js';
 import type { OptionSpec, ParsedCommand } from './parse-command.js';
+import { evalCommand, exportCommand, predictCommand } from './predict-commands.js';
 import { SERVE_COMMAND } from './serve-command.js';
 import { reviewCommand, runCommand, runsCommand, trainCommand } from './training-commands.js';
 
@@ -61,6 +62,24 @@ export const COMMANDS: Record<string, CliCommand> = {
     usage: 'review --queue misclassified|label-errors|uncertain [--run ID] [--limit N]',
     options: { queue: { type: 'string' }, run: { type: 'string' }, limit: { type: 'string' } },
     run: reviewCommand,
+  },
+  predict: {
+    summary: 'predictions of a run: for library photos, or for the image files of a folder that is not imported',
+    usage: 'predict [<dir>] [--run ID] [--limit N]',
+    options: { run: { type: 'string' }, limit: { type: 'string' } },
+    run: predictCommand,
+  },
+  eval: {
+    summary: 'accuracy, per-class metrics and confusion matrix of a run on a folder with class subfolders outside the library',
+    usage: 'eval <dir> [--run ID]',
+    options: { run: { type: 'string' } },
+    run: evalCommand,
+  },
+  export: {
+    summary: 'export a run as one tfjs model (image in, class probabilities out) with studio-model.json and a README',
+    usage: 'export --run ID --out DIR',
+    options: { run: { type: 'string' }, out: { type: 'string' } },
+    run: exportCommand,
   },
   serve: SERVE_COMMAND,
   stats: { summary: 'library counts: photos, classes, labels, near-duplicates', usage: 'stats', options: {}, run: statsCommand },

@@ -2,7 +2,15 @@
 // the training job with its lock, and the last-used settings that the one-click Retrain repeats.
 import path from 'node:path';
 import { StudioError } from '../api/errors.js';
-import type { BackendInfo, ReviewAction, TrainingConfigInput } from '../api/training-schemas.js';
+import type {
+  BackendInfo,
+  ExportResult,
+  FolderEvaluation,
+  FolderPredictions,
+  FolderRequest,
+  ReviewAction,
+  TrainingConfigInput,
+} from '../api/training-schemas.js';
 import type { LabelChangeResult } from '../api/schemas.js';
 import type { JobContext } from './jobs/job-context.js';
 import { setLabels } from './library/labels.js';
@@ -13,7 +21,10 @@ import { selectBackend, type BackendName, type MlBackend } from './ml/backend.js
 import type { Embedder } from './ml/embed.js';
 import { createLazyEmbedder } from './ml/lazy-embedder.js';
 import { getRunConfig, latestDoneRunId, markInterruptedRuns } from './ml/runs.js';
-import { trainRun, type TrainRunResult } from './ml/train-run.js';
+import { exportRun } from './ml/export.js';
+import { predictFiles, type FilePredictions } from './ml/predict-files.js';
+import { toRunMetrics, trainRun, type TrainRunResult } from './ml/train-run.js';
+import { scanFolder } from './photos/scan-folder.js';
 import { DEFAULT_TRAINING_CONFIG, resolveTrainingConfig, type TrainingConfig } from './ml/training-config.js';
 import { cachedFeatureDeps } from './ml/training-features.js';
 import { resolveLibraryWeights, WEIGHTS_DIR_SETTING } from './ml/weights-source.js';
@@ -27,6 +38,9 @@ export interface TrainingService {
   /** Resolves settings (request over last-used over defaults), remembers them, and trains. */
   train(input: TrainingConfigInput, ctx: JobContext): Promise<TrainRunResult & { backend: string }>;
   resolveReview(action: ReviewAction): LabelChangeResult;
+  predictFolder(request: FolderRequest, ctx: JobContext): Promise<FolderPredictions>;
+  evaluateFolder(request: FolderRequest, ctx: JobContext): Promise<FolderEvaluation>;
+  exportRun(request: { runId: number; outDir: string }): Promise<ExportResult>;
   close(): Promise<void>;
 }
 
@@ -57,6 +71,26 @@ export function createTrainingService(library: Library): TrainingService {
       embedder = { key, value };
     }
     return embedder.value;
+  }
+
+  function runIdOrLatest(runId: number | undefined): number {
+    const id = runId ?? latestDoneRunId(db);
+    if (id === null) throw new StudioError('NOT_FOUND', 'No finished training run yet: train a model first');
+    return id;
+  }
+
+  /** The run's saved head on an embedder built from the run's own settings (backbone, input size, weights). */
+  async function predictWithRun(runId: number, files: readonly string[], ctx: JobContext): Promise<FilePredictions> {
+    const config = getRunConfig(db, runId);
+    const backend = await backendFor(config.backend);
+    return predictFiles(library, runId, files, await embedderFor(config, backend, ctx.signal), ctx);
+  }
+
+  async function scanImages(root: string, ctx: JobContext) {
+    ctx.report({ stage: 'scan', done: 0, total: 1 });
+    const scan = await scanFolder(path.resolve(root), { signal: ctx.signal });
+    ctx.report({ stage: 'scan', done: 1, total: 1 });
+    return scan;
   }
 
   const lastConfig = (): TrainingConfig => resolveTrainingConfig(getSetting<TrainingConfigInput>(db, LAST_CONFIG_SETTING) ?? {}, DEFAULT_TRAINING_CONFIG);
@@ -109,6 +143,43 @@ export function createTrainingService(library: Library): TrainingService {
           if (setExcluded(db, [action.photoId], true) === 0) throw new StudioError('NOT_FOUND', `No photo with id ${action.photoId}`);
           return noChange;
       }
+    },
+    async predictFolder(request, ctx) {
+      const runId = runIdOrLatest(request.runId);
+      const scan = await scanImages(request.root, ctx);
+      const result = await predictWithRun(runId, scan.files.map((f) => f.path), ctx);
+      return {
+        runId,
+        items: result.predictions.map((p) => ({
+          path: p.path,
+          className: result.classes[p.classIndex]?.name ?? '?',
+          probabilities: Object.fromEntries(result.classes.map((c, i) => [c.name, p.probabilities[i] ?? 0])),
+        })),
+        skipped: [...scan.skipped, ...result.skipped],
+      };
+    },
+    async evaluateFolder(request, ctx) {
+      const runId = runIdOrLatest(request.runId);
+      const config = getRunConfig(db, runId);
+      const scan = await scanImages(request.root, ctx);
+      const classIndex = new Map(config.classes.map((c, i) => [c.name.toLowerCase(), i]));
+      const skipped = [...scan.skipped];
+      const files: string[] = [];
+      for (const file of scan.files) {
+        if (file.folderClass !== null && classIndex.has(file.folderClass.toLowerCase())) files.push(file.path);
+        else skipped.push({ path: file.path, reason: `not in a subfolder named after one of the run's classes (${config.classes.map((c) => c.name).join(', ')})` });
+      }
+      if (files.length === 0) throw new StudioError('INVALID_INPUT', `expected class subfolders (${config.classes.map((c) => c.name).join(', ')}) with images in ${request.root}; received none`);
+      const result = await predictWithRun(runId, files, ctx);
+      const folderOf = new Map(scan.files.map((f) => [f.path, f.folderClass?.toLowerCase() ?? '']));
+      const labels = Int32Array.from(result.predictions.map((p) => classIndex.get(folderOf.get(p.path) ?? '') ?? -1));
+      const probabilities = Float32Array.from(result.predictions.flatMap((p) => p.probabilities));
+      return { runId, photos: result.predictions.length, metrics: toRunMetrics(labels, probabilities, config, null), skipped: [...skipped, ...result.skipped] };
+    },
+    async exportRun({ runId, outDir }) {
+      const config = getRunConfig(db, runId);
+      const weights = await resolveLibraryWeights(library, { alpha: config.alpha, ...(config.weightsDir ? { weightsDir: config.weightsDir } : {}), allowDownload: true });
+      return exportRun(library, runId, outDir, { weightsDir: weights.dir });
     },
     async close() {
       await embedder?.value.close();

@@ -97,6 +97,9 @@ export function openStudio(libraryDir: string): Studio {
     },
     'runs.list': async () => listRuns(db),
     'runs.get': async ({ id }) => getRun(db, id),
+    'runs.export': async (request) => training.exportRun(request),
+    'predict.folder': async (request) => ({ jobId: jobs.start('predict', (ctx) => training.predictFolder(request, ctx)) }),
+    'predict.evaluate': async (request) => ({ jobId: jobs.start('evaluate', (ctx) => training.evaluateFolder(request, ctx)) }),
     'review.queue': async (request) => {
       const page = getReviewQueue(db, request);
       const names = new Map(getRunConfig(db, page.runId).classes.map((c) => [String(c.id), c.name]));

@@ -35,6 +35,9 @@ export const BRIDGE_METHODS = [
   'jobs.list',
   'jobs.get',
   'jobs.cancel',
+  'runs.export',
+  'predict.folder',
+  'predict.evaluate',
 ] as const satisfies readonly MethodName[];
 
 type MissingMethod = Exclude<MethodName, (typeof BRIDGE_METHODS)[number]>;

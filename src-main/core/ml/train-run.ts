@@ -65,7 +65,7 @@ export function createTrainingRun(library: Library, config: TrainingConfig, deps
   return createRun(library.db, runConfig);
 }
 
-function toRunMetrics(
+export function toRunMetrics(
   labels: Int32Array,
   probabilities: Float32Array,
   config: RunConfig,

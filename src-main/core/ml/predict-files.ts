@@ -1,0 +1,107 @@
+// Predictions for image files outside the library (`studio predict <dir>`, `studio eval <dir>`): the run's head on
+// the run's backbone, through the same preprocessing chain as training. Unreadable files are reported, not fatal.
+import type * as tf from '@tensorflow/tfjs';
+import { StudioError, toStudioError } from '../../api/errors.js';
+import type { JobContext } from '../jobs/job-context.js';
+import { throwIfCancelled } from '../jobs/job-context.js';
+import type { Library } from '../library/library.js';
+import type { Embedder, EmbedItem } from './embed.js';
+import { ORIGINAL_VIEW } from './augment-views.js';
+import { predictHead } from './head.js';
+import { predictClasses } from './metrics.js';
+import { loadRunHead } from './run-model.js';
+import { getRunConfig, getRunModelDir, type RunConfig } from './runs.js';
+
+const PREDICT_CHUNK = 32;
+
+export interface FilePrediction {
+  path: string;
+  /** index into the run's classes */
+  classIndex: number;
+  probabilities: number[];
+}
+
+export interface FilePredictions {
+  runId: number;
+  classes: RunConfig['classes'];
+  predictions: FilePrediction[];
+  skipped: { path: string; reason: string }[];
+}
+
+async function embedIsolatingFailures(
+  embedder: Embedder,
+  paths: readonly string[],
+  signal: AbortSignal,
+  skipped: FilePredictions['skipped'],
+): Promise<{ paths: string[]; features: Float32Array[] }> {
+  const items = (list: readonly string[]): EmbedItem[] => list.map((p) => ({ source: { kind: 'original', path: p }, view: ORIGINAL_VIEW }));
+  try {
+    const matrix = await embedder.embed(items(paths), { signal });
+    return { paths: [...paths], features: paths.map((_, i) => matrix.subarray(i * embedder.dims, (i + 1) * embedder.dims)) };
+  } catch (error) {
+    throwIfCancelled(signal);
+    if (paths.length === 1) {
+      skipped.push({ path: paths[0] as string, reason: toStudioError(error).message });
+      return { paths: [], features: [] };
+    }
+    // one bad file fails its whole batch: retry one by one to name it and keep the others
+    const ok: { paths: string[]; features: Float32Array[] } = { paths: [], features: [] };
+    for (const p of paths) {
+      const one = await embedIsolatingFailures(embedder, [p], signal, skipped);
+      ok.paths.push(...one.paths);
+      ok.features.push(...one.features);
+    }
+    return ok;
+  }
+}
+
+export async function predictFiles(
+  library: Pick<Library, 'db'>,
+  runId: number,
+  files: readonly string[],
+  embedder: Embedder,
+  ctx: JobContext,
+): Promise<FilePredictions> {
+  const config = getRunConfig(library.db, runId);
+  const modelDir = getRunModelDir(library.db, runId);
+  if (!modelDir) throw new StudioError('CONFLICT', `Run ${runId} has no saved model: only finished runs can predict`);
+  if (embedder.backboneId !== config.backboneId || embedder.inputSize !== config.inputSize) {
+    throw new StudioError('CONFLICT', `Run ${runId} expects backbone ${config.backboneId} at ${config.inputSize} px; received ${embedder.backboneId} at ${embedder.inputSize} px`);
+  }
+  const { head } = await loadRunHead(modelDir);
+  const result: FilePredictions = { runId, classes: config.classes, predictions: [], skipped: [] };
+  try {
+    ctx.report({ stage: 'predict', done: 0, total: files.length });
+    for (let start = 0; start < files.length; start += PREDICT_CHUNK) {
+      throwIfCancelled(ctx.signal);
+      const chunk = files.slice(start, start + PREDICT_CHUNK);
+      const embedded = await embedIsolatingFailures(embedder, chunk, ctx.signal, result.skipped);
+      if (embedded.paths.length > 0) appendPredictions(result, head as tf.LayersModel, embedded, embedder.dims, config);
+      ctx.report({ stage: 'predict', done: start + chunk.length, total: files.length });
+    }
+  } finally {
+    head.dispose();
+  }
+  return result;
+}
+
+function appendPredictions(
+  result: FilePredictions,
+  head: tf.LayersModel,
+  embedded: { paths: string[]; features: Float32Array[] },
+  dims: number,
+  config: RunConfig,
+): void {
+  const rows = new Float32Array(embedded.paths.length * dims);
+  embedded.features.forEach((f, i) => rows.set(f, i * dims));
+  const numClasses = config.classes.length;
+  const probabilities = predictHead(head, { dim: dims, count: embedded.paths.length, views: [rows] });
+  const predicted = predictClasses(probabilities, numClasses, numClasses === 2 ? config.threshold : undefined);
+  embedded.paths.forEach((p, i) => {
+    result.predictions.push({
+      path: p,
+      classIndex: predicted[i] as number,
+      probabilities: Array.from(probabilities.subarray(i * numClasses, (i + 1) * numClasses)),
+    });
+  });
+}
