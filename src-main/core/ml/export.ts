@@ -36,7 +36,9 @@ export function composeClassifier(backbone: tf.LayersModel, head: tf.LayersModel
   if (numClasses === 2 && x.shape[1] === 1) {
     const toPair = tf.layers.dense({ units: 2, activation: 'linear', name: 'probabilities', trainable: false });
     x = toPair.apply(x) as tf.SymbolicTensor;
-    toPair.setWeights([tf.tensor2d([[-1, 1]]), tf.tensor1d([1, 0])]);
+    const pairWeights = [tf.tensor2d([[-1, 1]]), tf.tensor1d([1, 0])];
+    toPair.setWeights(pairWeights);
+    tf.dispose(pairWeights);
   }
   for (const { from, to } of copies) to.setWeights(from.getWeights());
   return tf.model({ inputs: input, outputs: x, name: 'hike_photo_studio_classifier' });

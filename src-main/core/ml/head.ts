@@ -107,7 +107,22 @@ export function predictHead(model: tf.LayersModel, features: FeatureSet, batchSi
   return out;
 }
 
-function sigmoidToRows(values: ArrayLike<number>): Float32Array {
+/**
+ * Mean class-weighted cross-entropy (binary for one sigmoid column, categorical otherwise) on probabilities clipped
+ * like Keras does. `y` holds 0/1 per row for a sigmoid output, one-hot rows otherwise.
+ */
+export function weightedCrossEntropy(probabilities: tf.Tensor2D, y: Float32Array, w: Float32Array): tf.Scalar {
+  const [rows, columns] = probabilities.shape;
+  const p = tf.clipByValue(probabilities, PROBABILITY_EPSILON, 1 - PROBABILITY_EPSILON);
+  const ys = tf.tensor2d(y, [rows, columns]);
+  const perRow =
+    columns === 1
+      ? tf.neg(tf.add(tf.mul(ys, tf.log(p)), tf.mul(tf.sub(1, ys), tf.log(tf.sub(1, p))))).squeeze([1])
+      : tf.neg(tf.sum(tf.mul(ys, tf.log(p)), 1));
+  return tf.mean(tf.mul(perRow, tf.tensor1d(w))) as tf.Scalar;
+}
+
+export function sigmoidToRows(values: ArrayLike<number>): Float32Array {
   const rows = new Float32Array(values.length * 2);
   for (let i = 0; i < values.length; i++) {
     rows[i * 2] = 1 - (values[i] as number);
@@ -117,7 +132,7 @@ function sigmoidToRows(values: ArrayLike<number>): Float32Array {
 }
 
 /** One epoch's input rows: a seeded choice of view per photo, then a seeded order. */
-function sampleEpoch(data: LabeledFeatures, random: Random): { order: Int32Array; viewOf: Int32Array } {
+export function sampleEpoch(data: LabeledFeatures, random: Random): { order: Int32Array; viewOf: Int32Array } {
   const { count, views } = data.features;
   const viewOf = new Int32Array(count);
   if (views.length > 1) for (let i = 0; i < count; i++) viewOf[i] = Math.floor(random() * views.length);
@@ -131,7 +146,7 @@ function sampleEpoch(data: LabeledFeatures, random: Random): { order: Int32Array
   return { order, viewOf };
 }
 
-function yieldToEventLoop(): Promise<void> {
+export function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
@@ -194,15 +209,9 @@ export async function trainHead(args: {
         }
         let batchProbabilities: tf.Tensor | null = null;
         const loss = optimizer.minimize(() => {
-          const xs = tf.tensor2d(x, [size, dim]);
-          const probabilities = model.apply(xs, { training: false }) as tf.Tensor2D;
+          const probabilities = model.apply(tf.tensor2d(x, [size, dim]), { training: false }) as tf.Tensor2D;
           batchProbabilities = tf.keep(probabilities.clone());
-          const p = tf.clipByValue(probabilities, PROBABILITY_EPSILON, 1 - PROBABILITY_EPSILON);
-          const ys = tf.tensor2d(y, binary ? [size, 1] : [size, numClasses]);
-          const perRow = binary
-            ? tf.neg(tf.add(tf.mul(ys, tf.log(p)), tf.mul(tf.sub(1, ys), tf.log(tf.sub(1, p))))).squeeze([1])
-            : tf.neg(tf.sum(tf.mul(ys, tf.log(p)), 1));
-          return tf.mean(tf.mul(perRow, tf.tensor1d(w))) as tf.Scalar;
+          return weightedCrossEntropy(probabilities, y, w);
         }, true);
         lossSum += (loss as tf.Scalar).dataSync()[0]! * size;
         loss?.dispose();
