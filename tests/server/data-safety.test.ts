@@ -5,6 +5,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { openLibrary } from '../../src-main/core/library/library.js';
+import { openStudio } from '../../src-main/core/studio.js';
+import { SHARED_DIR } from '../helpers/shared-dir.js';
 import { insertSyntheticPhotos } from '../helpers/insert-photos.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 
@@ -120,5 +122,51 @@ describe('studio serve', () => {
     await expect(fetch(new URL('/', url))).rejects.toThrow();
     // The last connection to close checkpoints and removes the write-ahead log.
     expect(fs.existsSync(path.join(libraryDir, 'library.db-wal'))).toBe(false);
+  });
+
+  it('marks a run interrupted when the server is killed (SIGKILL) in the middle of training', async () => {
+    const root = makeTempDir('studio-train-crash-');
+    const photos = path.join(root, 'photos');
+    // 24 photos per class: enough for training to be under way when the kill lands
+    for (const cls of ['alpaca', 'not_alpaca']) {
+      fs.mkdirSync(path.join(photos, cls), { recursive: true });
+      const source = path.join(SHARED_DIR, 'datasets', 'alpaca', cls);
+      for (const file of fs.readdirSync(source).sort().slice(0, 24)) fs.copyFileSync(path.join(source, file), path.join(photos, cls, file));
+    }
+    const libraryDir = path.join(root, 'library');
+    const setup = openStudio(libraryDir);
+    const { jobId } = await setup.api['photos.import']({ root: photos, labelsFromFolders: true });
+    expect((await setup.jobs.wait(jobId))?.status).toBe('done');
+    await setup.close();
+
+    const { child, url } = await startServeChild(libraryDir);
+    const call = async (method: string, body: unknown) => {
+      const response = await fetch(new URL(`/api/call/${method}`, url), {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'X-Studio-Token': url.searchParams.get('token') ?? '' },
+        body: JSON.stringify(body),
+      });
+      return ((await response.json()) as { value: unknown }).value;
+    };
+    await call('training.start', { weightsDir: path.join(SHARED_DIR, 'models', 'mobilenet_v2_0.35_imagenet_notop'), epochs: 200, inputSize: 96 });
+    let running = false;
+    for (let i = 0; i < 600 && !running; i++) {
+      const runs = (await call('runs.list', {})) as Array<{ status: string }>;
+      running = runs.some((r) => r.status === 'running');
+      if (!running) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(running).toBe(true);
+    child.kill('SIGKILL');
+    await exited(child);
+
+    const reopened = openStudio(libraryDir);
+    try {
+      expect(reopened.library.db.pragma('integrity_check', { simple: true })).toBe('ok');
+      const runs = await reopened.api['runs.list']({});
+      expect(runs.map((r) => r.status)).toEqual(['interrupted']);
+      expect(runs[0]?.error).toMatch(/stopped while this run was in progress/);
+    } finally {
+      await reopened.close();
+    }
   });
 });

@@ -20,6 +20,25 @@ describe('openLibrary', () => {
     lib.close();
   });
 
+  it('migrates a library from the first schema after a backup copy, keeping its photos and labels', () => {
+    const dir = path.join(makeTempDir(), 'lib');
+    fs.mkdirSync(dir, { recursive: true });
+    const old = new BetterSqlite3(path.join(dir, 'library.db'));
+    migrate(old, MIGRATIONS.slice(0, 1), path.join(dir, 'backups'));
+    old.exec(`INSERT INTO photos (path, folder, file_name, content_hash, size_bytes, mtime_ms, imported_at, updated_at)
+              VALUES ('/p/a.jpg', '/p', 'a.jpg', 'h', 1, 0, 't', 't');
+              INSERT INTO classes (name, color, sort_order, created_at) VALUES ('cat', '#000000', 0, 't');
+              INSERT INTO labels (photo_id, class_id, source, updated_at) VALUES (1, 1, 'user', 't');`);
+    old.close();
+
+    const lib = openLibrary(dir);
+    expect(lib.migration).toMatchObject({ from: 1, to: LATEST });
+    expect(fs.existsSync(lib.migration.backupPath!)).toBe(true);
+    expect(lib.db.prepare('SELECT class_id FROM labels WHERE photo_id = 1').pluck().get()).toBe(1);
+    expect(lib.db.prepare('SELECT excluded FROM photos WHERE id = 1').pluck().get()).toBe(0);
+    lib.close();
+  });
+
   it('refuses a library written by a newer app and leaves it untouched', () => {
     const dir = path.join(makeTempDir(), 'lib');
     openLibrary(dir).close();
