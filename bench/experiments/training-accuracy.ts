@@ -37,6 +37,8 @@ const SETTINGS: Array<{ name: string; input: TrainingConfigInput }> = [
   { name: 'lr 1e-3, 20 epochs, 224 px, k-fold 5', input: { learningRate: 1e-3, epochs: 20, inputSize: 224, kfold: 5 } },
   { name: 'lr 1e-3, 20 epochs, 224 px, flip + rotation ±20°, 4 views', input: { learningRate: 1e-3, epochs: 20, inputSize: 224, augmentation: { ...AUG, views: 4 } } },
   { name: 'lr 1e-3, 30 epochs, 224 px, dropout 0.5', input: { learningRate: 1e-3, epochs: 30, inputSize: 224, dropout: 0.5 } },
+  { name: 'lr 1e-3, 20 epochs, then fine-tune last 11 layers 10 epochs', input: { learningRate: 1e-3, epochs: 20, fineTuneLayers: 11, fineTuneEpochs: 10 } },
+  { name: 'lr 1e-3, 20 epochs, then fine-tune last 20 layers 10 epochs', input: { learningRate: 1e-3, epochs: 20, fineTuneLayers: 20, fineTuneEpochs: 10 } },
   { name: 'lr 1e-3, 20 epochs, flip only', input: { learningRate: 1e-3, epochs: 20, augmentation: { flip: { enabled: true, strength: 1 }, views: 1 } } },
 ];
 
@@ -74,7 +76,11 @@ try {
     let seconds = 0;
     for (const seed of SEEDS) {
       const config = resolveTrainingConfig({ ...setting.input, seed });
-      const deps = cachedFeatureDeps(library, await embedderFor(config.inputSize), config, backend.name);
+      const deps = cachedFeatureDeps(library, await embedderFor(config.inputSize), config, backend.name, {
+        alpha: 0.35,
+        inputSize: config.inputSize,
+        weightsDir: path.join(SHARED, 'models', 'mobilenet_v2_0.35_imagenet_notop'),
+      });
       const t0 = performance.now();
       const result = await trainRun(library, config, quiet, deps);
       seconds += (performance.now() - t0) / 1000;

@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { StudioError } from '../../api/errors.js';
 import type { Library } from '../library/library.js';
 import { loadBackbone } from './backbone.js';
-import { folderSaveHandler } from './model-folder.js';
+import { folderSaveHandler, MODEL_JSON_FILE, WEIGHTS_FILE } from './model-folder.js';
 import { loadRunHead, writeStudioModelJson, type StudioModelJson } from './run-model.js';
 import { getRunConfig, getRunModelDir } from './runs.js';
 
@@ -44,12 +44,12 @@ export function composeClassifier(backbone: tf.LayersModel, head: tf.LayersModel
   return tf.model({ inputs: input, outputs: x, name: 'hike_photo_studio_classifier' });
 }
 
-function readme(meta: StudioModelJson): string {
+function readme(meta: StudioModelJson, fineTuned: boolean): string {
   const size = meta.inputSize;
   return `Hike Photo Studio model (run ${meta.runId})
 
 Classes, in output order: ${meta.classes.map((c, i) => `${i} = ${c.name}`).join(', ')}
-Backbone: ${meta.backboneId} (MobileNetV2, alpha ${meta.alpha}), frozen; head trained on its pooled features.
+Backbone: ${meta.backboneId} (MobileNetV2, alpha ${meta.alpha}), ${fineTuned ? 'its last layers fine-tuned with the head' : 'frozen; head trained on its pooled features'}.
 
 Input: a float32 tensor [n, ${size}, ${size}, 3], RGB, values in [-1, 1]:
   decode the photo upright (apply EXIF orientation) in sRGB, resize to ${size}×${size} (stretch, bilinear),
@@ -83,6 +83,34 @@ async function ensureEmptyTarget(outDir: string): Promise<void> {
   }
 }
 
+function exportedMeta(meta: StudioModelJson): StudioModelJson {
+  const { fineTunedClassifier: _, ...rest } = meta;
+  return { ...rest, input: { kind: 'image', sizePx: meta.inputSize, range: [-1, 1], layout: 'NHWC-RGB' }, output: 'softmax' };
+}
+
+/** Writes the folder under a temporary name, then renames it into place (the target is new or empty). */
+async function writeExport(target: string, meta: StudioModelJson, classes: string[], writeModel: (staging: string) => Promise<void>): Promise<ExportResult> {
+  const exported = exportedMeta(meta);
+  const staging = `${target}.partial-${process.pid}`;
+  await fs.rm(staging, { recursive: true, force: true });
+  await fs.mkdir(staging, { recursive: true });
+  await writeModel(staging);
+  await writeStudioModelJson(staging, exported);
+  await fs.writeFile(path.join(staging, 'README.txt'), readme(exported, Boolean(meta.fineTunedClassifier)));
+  await fs.rmdir(target).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'ENOENT') throw error; // rmdir never removes a folder that gained files meanwhile
+  });
+  await fs.rename(staging, target);
+  return { outDir: target, files: (await fs.readdir(target)).sort(), classes };
+}
+
+/** A fine-tuned run already saved its composed classifier: copy it. */
+function exportFineTuned(classifierDir: string, target: string, meta: StudioModelJson, classes: string[]): Promise<ExportResult> {
+  return writeExport(target, meta, classes, async (staging) => {
+    for (const file of [WEIGHTS_FILE, MODEL_JSON_FILE]) await fs.copyFile(path.join(classifierDir, file), path.join(staging, file));
+  });
+}
+
 /** `weightsDir`: the backbone weights the run was trained with (checked against the run's backbone id). */
 export async function exportRun(library: Library, runId: number, outDir: string, options: { weightsDir: string }): Promise<ExportResult> {
   const config = getRunConfig(library.db, runId);
@@ -91,6 +119,10 @@ export async function exportRun(library: Library, runId: number, outDir: string,
   const target = path.resolve(outDir);
   await ensureEmptyTarget(target);
   const { head, meta } = await loadRunHead(modelDir);
+  if (meta.fineTunedClassifier) {
+    head.dispose();
+    return exportFineTuned(path.join(modelDir, meta.fineTunedClassifier), target, meta, config.classes.map((c) => c.name));
+  }
   const backbone = await loadBackbone(tf, { alpha: config.alpha, inputSize: config.inputSize, weightsDir: options.weightsDir });
   let composed: tf.LayersModel | null = null;
   try {
@@ -98,21 +130,8 @@ export async function exportRun(library: Library, runId: number, outDir: string,
       throw new StudioError('CONFLICT', `Export: expected the backbone weights run ${runId} used (${config.backboneId}), received ${backbone.id}`);
     }
     composed = composeClassifier(backbone.model, head, config.classes.length);
-    const exported: StudioModelJson = {
-      ...meta,
-      input: { kind: 'image', sizePx: config.inputSize, range: [-1, 1], layout: 'NHWC-RGB' },
-      output: 'softmax',
-    };
-    const staging = `${target}.partial-${process.pid}`;
-    await fs.rm(staging, { recursive: true, force: true });
-    await composed.save(folderSaveHandler(staging));
-    await writeStudioModelJson(staging, exported);
-    await fs.writeFile(path.join(staging, 'README.txt'), readme(exported));
-    await fs.rmdir(target).catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== 'ENOENT') throw error; // rmdir never removes a folder that gained files meanwhile
-    });
-    await fs.rename(staging, target);
-    return { outDir: target, files: (await fs.readdir(target)).sort(), classes: config.classes.map((c) => c.name) };
+    const model = composed;
+    return await writeExport(target, meta, config.classes.map((c) => c.name), (staging) => model.save(folderSaveHandler(staging)).then(() => undefined));
   } finally {
     // The composed model owns the backbone's layers too: disposing it frees them.
     if (composed) composed.dispose();

@@ -26,6 +26,11 @@ export interface StudioModelJson {
   output: 'sigmoid' | 'softmax';
   /** two classes: classes[1] is predicted when its probability is ≥ threshold */
   threshold: number;
+  /**
+   * Fine-tuned runs: the folder (relative) of the image → probabilities classifier holding the fine-tuned backbone
+   * layers; the head alone is then only the pre-fine-tuning head and must not be used on cached features.
+   */
+  fineTunedClassifier?: string | null;
 }
 
 export async function writeStudioModelJson(dir: string, meta: StudioModelJson): Promise<void> {

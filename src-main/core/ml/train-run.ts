@@ -7,7 +7,7 @@ import type { RunMetrics } from '../../api/training-schemas.js';
 import type { JobContext } from '../jobs/job-context.js';
 import { throwIfCancelled } from '../jobs/job-context.js';
 import type { Library } from '../library/library.js';
-import { buildHead, predictHead, trainHead, type FeatureSet, type HeadTrainingOptions, type LabeledFeatures } from './head.js';
+import { buildHead, predictHead, trainHead, type EpochMetrics, type FeatureSet, type HeadSpec, type HeadTrainingOptions, type LabeledFeatures } from './head.js';
 import { crossValidate, progressSlice, selectLabeled } from './kfold.js';
 import { labelErrorScores } from './label-errors.js';
 import { computeMetrics, predictClasses } from './metrics.js';
@@ -33,12 +33,33 @@ export const BINARY_THRESHOLD = 0.5;
 /** 'plain': one view per photo; 'augmented': view 0 is the plain photo, then the configured augmented views. */
 export type FeatureViews = 'plain' | 'augmented';
 
+/** Learning rate of the fine-tuning stage relative to the head's (Keras transfer-learning recipe). */
+export const FINE_TUNE_LEARNING_RATE_FACTOR = 0.1;
+export const CLASSIFIER_DIR = 'classifier';
+
+export interface FineTuneJob {
+  /** labeled photos first (in snapshot order), then unlabeled */
+  photos: FeaturePhoto[];
+  /** class index per photo, −1 when unlabeled */
+  labels: Int32Array;
+  trainRows: Int32Array;
+  valRows: Int32Array;
+  head: tf.LayersModel;
+  headSpec: HeadSpec;
+  options: HeadTrainingOptions;
+  classifierDir: string;
+}
+
 export interface TrainRunDeps {
   backendName: string;
+  /** the backend that computes fine-tuning gradients, when it differs (wasm has no such kernels) */
+  fineTuneBackendName?: string;
   backboneId: string;
   preprocessing: unknown;
   /** Pooled backbone features, rows in the order of `photos` (the embedding cache in the app; fixed rows in tests). */
   getFeatures(photos: readonly FeaturePhoto[], views: FeatureViews, ctx: JobContext): Promise<FeatureSet>;
+  /** The fine-tuning stage (in a worker); returns probabilities for every job photo. Absent → runs asking for it fail. */
+  fineTune?: (job: FineTuneJob, ctx: JobContext, onEpoch: (metrics: EpochMetrics) => void) => Promise<Float32Array>;
 }
 
 export interface TrainRunResult {
@@ -127,10 +148,12 @@ function outOfFoldLabelErrors(labels: Int32Array, probabilities: Float32Array, o
 export async function executeTrainingRun(library: Library, runId: number, config: RunConfig, ctx: JobContext, deps: TrainRunDeps): Promise<TrainRunResult> {
   const { db } = library;
   const models: tf.LayersModel[] = [];
-  startRun(db, runId, deps.backendName);
+  const fineTuning = config.fineTuneLayers > 0 && config.fineTuneEpochs > 0;
+  const fineTuneBackend = fineTuning && deps.fineTuneBackendName && deps.fineTuneBackendName !== deps.backendName ? deps.fineTuneBackendName : null;
+  startRun(db, runId, fineTuneBackend ? `${deps.backendName} + ${fineTuneBackend} (fine-tune)` : deps.backendName);
   try {
-    if (config.fineTuneLayers > 0 && config.fineTuneEpochs > 0) {
-      throw new StudioError('UNAVAILABLE', 'Fine-tuning the backbone is not available in this version: expected fineTuneLayers 0, received ' + config.fineTuneLayers);
+    if (fineTuning && !deps.fineTune) {
+      throw new StudioError('UNAVAILABLE', 'Fine-tuning needs the backbone weights, which this caller did not provide: train with fineTuneLayers 0, or supply them');
     }
     const snapshot = snapshotDataset(db, config.classes);
     const numClasses = config.classes.length;
@@ -194,10 +217,33 @@ export async function executeTrainingRun(library: Library, runId: number, config
       ctx: progressSlice(ctx, kfold * options.epochs, totalEpochs),
       onEpoch: (e) => recordEpoch(db, runId, { phase: 'head', ...e }),
     });
+    const modelDir = path.join(library.paths.models, `run-${runId}`);
+    let fineTuned: Float32Array | null = null;
+    if (fineTuning && deps.fineTune) {
+      const photos = [...labeled.map((p) => ({ id: p.id, contentHash: p.contentHash, path: p.path })), ...snapshot.unlabeled];
+      ctx.report({ stage: 'fine-tune', done: 0, total: config.fineTuneEpochs });
+      fineTuned = await deps.fineTune(
+        {
+          photos,
+          labels: Int32Array.from(photos, (_, i) => (i < labeled.length ? (labels[i] as number) : -1)),
+          trainRows: Int32Array.from(trainRows),
+          valRows: Int32Array.from(valRows),
+          head: finalModel,
+          headSpec: { ...head, seed: config.seed },
+          options: { ...options, epochs: config.fineTuneEpochs, learningRate: config.learningRate * FINE_TUNE_LEARNING_RATE_FACTOR },
+          classifierDir: path.join(modelDir, CLASSIFIER_DIR),
+        },
+        ctx,
+        (e) => {
+          recordEpoch(db, runId, { phase: 'fine-tune', ...e });
+          ctx.report({ stage: 'fine-tune', done: e.epoch, total: config.fineTuneEpochs });
+        },
+      );
+    }
     ctx.report({ stage: 'predict', done: 0, total: 1 });
     const plain: FeatureSet = { ...labeledFeatures, views: [labeledFeatures.views[0] as Float32Array] };
     if (!folds) {
-      labeledProbabilities = predictHead(finalModel, plain);
+      labeledProbabilities = fineTuned ? fineTuned.slice(0, labeled.length * numClasses) : predictHead(finalModel, plain);
       metricsLabels = Int32Array.from(valRows, (i) => labels[i] as number);
       metricsProbabilities = new Float32Array(valRows.length * numClasses);
       valRows.forEach((row, j) => metricsProbabilities.set(labeledProbabilities.subarray(row * numClasses, (row + 1) * numClasses), j * numClasses));
@@ -212,13 +258,13 @@ export async function executeTrainingRun(library: Library, runId: number, config
       (i) => suspects.get(i) ?? null,
     );
     if (unlabeledFeatures) {
-      rows.push(...predictionRows(snapshot.unlabeled.map((p) => p.id), predictHead(finalModel, unlabeledFeatures), config, () => 'unlabeled'));
+      const unlabeledProbabilities = fineTuned ? fineTuned.slice(labeled.length * numClasses) : predictHead(finalModel, unlabeledFeatures);
+      rows.push(...predictionRows(snapshot.unlabeled.map((p) => p.id), unlabeledProbabilities, config, () => 'unlabeled'));
     }
     throwIfCancelled(ctx.signal);
     savePredictions(db, runId, rows);
     ctx.report({ stage: 'predict', done: 1, total: 1 });
 
-    const modelDir = path.join(library.paths.models, `run-${runId}`);
     await saveRunModel(modelDir, finalModel, {
       format: 'hike-photo-studio-model',
       version: 1,
@@ -231,6 +277,7 @@ export async function executeTrainingRun(library: Library, runId: number, config
       preprocessing: config.preprocessing,
       output: numClasses === 2 ? 'sigmoid' : 'softmax',
       threshold: config.threshold,
+      fineTunedClassifier: fineTuned ? CLASSIFIER_DIR : null,
     });
     finishRun(db, runId, { status: 'done', metrics, modelDir });
     return { runId, metrics, modelDir };

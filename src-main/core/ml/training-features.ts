@@ -1,8 +1,15 @@
 // Connects training to the feature cache: which views a config asks for, and getFeatures for trainRun.
+import fs from 'node:fs';
 import type { JobContext } from '../jobs/job-context.js';
 import type { Library } from '../library/library.js';
 import { makeViewSet, ORIGINAL_VIEW } from './augment-views.js';
+import type { BackboneConfig } from './backbone.js';
+import type { BackendName } from './backend.js';
 import type { Embedder } from './embed.js';
+import { fineTuneInWorker, fineTuneTrainingBackend } from './fine-tune-client.js';
+import { serializeWeights } from './fine-tune.js';
+import type { ImageSource } from './preprocess.js';
+import { modelInputPath } from '../photos/derived-files.js';
 import { ensureFeatures, type FeatureMatrix } from './feature-cache.js';
 import type { FeatureSet } from './head.js';
 import type { FeatureViews, TrainRunDeps } from './train-run.js';
@@ -42,16 +49,49 @@ export function matrixToFeatureSet(matrix: FeatureMatrix, photoCount: number): F
   return { dim: dims, count: photoCount, views };
 }
 
-/** trainRun's dependencies backed by the feature cache and an embedder (local or the worker pool). */
+/** The import's model-input cache when present (what the features came from), else the original. */
+function imageSource(library: Pick<Library, 'paths'>, photo: { contentHash: string; path: string }): ImageSource {
+  const cached = modelInputPath(library.paths, photo.contentHash);
+  return fs.existsSync(cached) ? { kind: 'model-input', path: cached } : { kind: 'original', path: photo.path };
+}
+
+/**
+ * trainRun's dependencies backed by the feature cache and an embedder (local or the worker pool). With `backbone`
+ * (the weights the embedder uses), runs can also fine-tune, in a worker thread.
+ */
 export function cachedFeatureDeps(
   library: Pick<Library, 'db' | 'paths'>,
   embedder: Embedder,
   config: TrainingConfig,
-  backendName: string,
+  backendName: BackendName,
+  backbone?: BackboneConfig,
 ): TrainRunDeps {
   const augmented = augmentationViews(config);
+  const trainingBackend = fineTuneTrainingBackend(backendName);
   return {
     backendName,
+    fineTuneBackendName: trainingBackend,
+    ...(backbone
+      ? {
+          fineTune: (job, ctx, onEpoch) =>
+            fineTuneInWorker(
+              {
+                backbone,
+                lastN: config.fineTuneLayers,
+                head: { spec: job.headSpec, weights: serializeWeights(job.head) },
+                sources: job.photos.map((p) => imageSource(library, p)),
+                labels: job.labels,
+                trainRows: job.trainRows,
+                valRows: job.valRows,
+                options: job.options,
+                classifierDir: job.classifierDir,
+              },
+              { prefix: backendName, training: trainingBackend },
+              ctx,
+              onEpoch,
+            ),
+        }
+      : {}),
     backboneId: embedder.backboneId,
     preprocessing: embedder.spec,
     async getFeatures(photos, views: FeatureViews, ctx: JobContext) {

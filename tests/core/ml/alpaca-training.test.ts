@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createJobContext } from '../../../src-main/core/jobs/job-context.js';
 import { setLabels } from '../../../src-main/core/library/labels.js';
 import { openLibrary, type Library } from '../../../src-main/core/library/library.js';
-import { selectBackend } from '../../../src-main/core/ml/backend.js';
+import { selectBackend, type BackendName } from '../../../src-main/core/ml/backend.js';
 import type { Embedder } from '../../../src-main/core/ml/embed.js';
 import { createEmbeddingPool } from '../../../src-main/core/ml/embedding-pool.js';
 import { exportRun } from '../../../src-main/core/ml/export.js';
@@ -31,7 +31,7 @@ const FLIPPED_COUNT = 10;
 
 let library: Library;
 let embedder: Embedder;
-let backendName: string;
+let backendName: BackendName;
 let classIds: Map<string, number>;
 let flipped: number[];
 

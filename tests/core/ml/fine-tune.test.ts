@@ -65,3 +65,57 @@ describe('fineTune', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 });
+
+describe('fineTuneInWorker', () => {
+  const files = ['alpaca', 'not_alpaca'].flatMap((folder) =>
+    fs.readdirSync(path.join(ALPACA, folder)).sort().slice(0, 3).map((f) => path.join(ALPACA, folder, f)),
+  );
+  const spec = { inputDim: 1280, numClasses: 2, hiddenUnits: [], dropout: 0.2, seed: 1 };
+  function request(classifierDir: string, epochs: number) {
+    const head = buildHead(spec);
+    const weights = serializeWeights(head);
+    head.dispose();
+    return {
+      backbone: { alpha: 0.35, inputSize: 96, weightsDir: WEIGHTS_DIR },
+      lastN: 5,
+      head: { spec, weights },
+      sources: files.map((p): ImageSource => ({ kind: 'original', path: p })),
+      labels: Int32Array.from(files, (_, i) => (i < 3 ? 0 : 1)),
+      trainRows: Int32Array.from([0, 1, 3, 4]),
+      valRows: Int32Array.from([2, 5]),
+      options: { epochs, batchSize: 2, learningRate: 1e-4, classWeight: 'balanced' as const, dropout: 0.2, seed: 1 },
+      classifierDir,
+    };
+  }
+
+  it('fine-tunes off the calling thread (wasm prefix, cpu gradients) and streams epochs', async () => {
+    const { fineTuneInWorker } = await import('../../../src-main/core/ml/fine-tune-client.js');
+    const { createJobContext } = await import('../../../src-main/core/jobs/job-context.js');
+    const dir = path.join(makeTempDir('fine-tune-worker-'), 'classifier');
+    const epochs: number[] = [];
+    const probabilities = await fineTuneInWorker(request(dir, 2), { prefix: 'wasm', training: 'cpu' }, createJobContext({}), (m) => epochs.push(m.epoch));
+    expect(epochs).toEqual([1, 2]);
+    expect(probabilities).toHaveLength(12);
+    expect(fs.existsSync(path.join(dir, 'model.json'))).toBe(true);
+  });
+
+  it('says which kernels are missing when the training backend cannot compute the gradients', async () => {
+    const { fineTuneInWorker } = await import('../../../src-main/core/ml/fine-tune-client.js');
+    const { createJobContext } = await import('../../../src-main/core/jobs/job-context.js');
+    const dir = path.join(makeTempDir('fine-tune-worker-'), 'classifier');
+    const run = fineTuneInWorker(request(dir, 1), { prefix: 'wasm', training: 'wasm' }, createJobContext({}), () => {});
+    await expect(run).rejects.toMatchObject({ code: 'UNAVAILABLE', message: expect.stringMatching(/BackpropFilter.*backend wasm/) });
+  });
+
+  it('stops at once with CANCELLED when the job is cancelled', async () => {
+    const { fineTuneInWorker } = await import('../../../src-main/core/ml/fine-tune-client.js');
+    const { createJobContext } = await import('../../../src-main/core/jobs/job-context.js');
+    const controller = new AbortController();
+    const dir = path.join(makeTempDir('fine-tune-worker-'), 'classifier');
+    const run = fineTuneInWorker(request(dir, 50), { prefix: 'wasm', training: 'cpu' }, createJobContext({ signal: controller.signal }), (m) => {
+      if (m.epoch === 1) controller.abort();
+    });
+    await expect(run).rejects.toMatchObject({ code: 'CANCELLED' });
+    expect(fs.existsSync(path.join(dir, 'model.json'))).toBe(false);
+  });
+});

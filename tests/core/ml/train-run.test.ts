@@ -111,6 +111,14 @@ describe('trainRun', () => {
     t.library.close();
   });
 
+  it('fails the run with UNAVAILABLE when fine-tuning is asked for but the caller cannot fine-tune', async () => {
+    const t = await makeTrainingLibrary({ classes: ['a', 'b'], perClass: 5 });
+    const run = trainRun(t.library, { ...FAST, fineTuneLayers: 5, fineTuneEpochs: 2 }, createJobContext({}), t.deps);
+    await expect(run).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+    expect(listRuns(t.library.db)[0]).toMatchObject({ status: 'failed', error: expect.stringMatching(/Fine-tuning needs the backbone weights/) });
+    t.library.close();
+  });
+
   it('refuses to train with fewer than two classes, saying what it received', async () => {
     const t = await makeTrainingLibrary({ classes: ['only'], perClass: 5 });
     expect(() => createTrainingRun(t.library, FAST, t.deps)).toThrow(/at least 2 classes: expected 2 or more, received 1 \(only\)/);
