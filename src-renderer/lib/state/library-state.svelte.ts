@@ -8,6 +8,8 @@ import { handleError } from '../utils/handle-error.js';
 export class LibraryState {
   stats = $state.raw<LibraryStats | null>(null);
   backend = $state.raw<BackendInfo | null>(null);
+  /** why the backend could not be read (training not available), for the status bar */
+  backendError = $state<string | null>(null);
   readonly classes = $derived<ClassInfo[]>(this.stats ? [...this.stats.classes].sort((a, b) => a.order - b.order) : []);
   /** Classes reachable by number keys 1–9, in class-bar order. */
   readonly keyedClasses = $derived(this.classes.slice(0, 9));
@@ -48,8 +50,9 @@ export class LibraryState {
   async loadBackend(): Promise<void> {
     try {
       this.backend = await this.#client.call('training.backend', {});
+      this.backendError = null;
     } catch (error) {
-      handleError(error, 'Could not read the training backend', { notify: false });
+      this.backendError = handleError(error, 'Training backend unavailable', { notify: false }) ?? null;
     }
   }
 }

@@ -34,19 +34,18 @@ export class VirtualGrid {
   readonly rowCount = $derived(Math.ceil(this.total / this.columns));
   readonly contentHeight = $derived(this.rowCount * this.rowHeight + CELL_GAP_PX);
 
-  /** Index range [start, end) of the cells to render. */
-  readonly window = $derived.by(() => {
-    const firstRow = Math.max(0, Math.floor(this.scrollTop / this.rowHeight) - OVERSCAN_ROWS);
-    const lastRow = Math.min(this.rowCount, Math.ceil((this.scrollTop + this.viewportHeight) / this.rowHeight) + OVERSCAN_ROWS);
-    return { start: Math.min(this.total, firstRow * this.columns), end: Math.min(this.total, lastRow * this.columns) };
-  });
+  // Row bounds as plain numbers: deriveds compare by value, so the window below only changes when a row
+  // boundary is crossed, not on every scroll event.
+  readonly #firstVisibleRow = $derived(Math.max(0, Math.floor(this.scrollTop / this.rowHeight)));
+  readonly #lastVisibleRow = $derived(Math.min(this.rowCount, Math.ceil((this.scrollTop + this.viewportHeight) / this.rowHeight)));
+  readonly #windowStart = $derived(Math.min(this.total, Math.max(0, this.#firstVisibleRow - OVERSCAN_ROWS) * this.columns));
+  readonly #windowEnd = $derived(Math.min(this.total, Math.min(this.rowCount, this.#lastVisibleRow + OVERSCAN_ROWS) * this.columns));
 
-  /** Index range of the cells actually on screen (no overscan): what page loads prioritise. */
-  readonly visible = $derived.by(() => {
-    const firstRow = Math.max(0, Math.floor(this.scrollTop / this.rowHeight));
-    const lastRow = Math.min(this.rowCount, Math.ceil((this.scrollTop + this.viewportHeight) / this.rowHeight));
-    return { start: Math.min(this.total, firstRow * this.columns), end: Math.min(this.total, lastRow * this.columns) };
-  });
+  /** Index range [start, end) of the cells to render (visible rows plus overscan). */
+  readonly window = $derived({ start: this.#windowStart, end: this.#windowEnd });
+
+  /** Index range of the cells actually on screen (no overscan). */
+  readonly visible = $derived({ start: Math.min(this.total, this.#firstVisibleRow * this.columns), end: Math.min(this.total, this.#lastVisibleRow * this.columns) });
 
   cellRect(index: number): Rect {
     const row = Math.floor(index / this.columns);

@@ -1,0 +1,170 @@
+// Bench: the library grid in Chromium over a generated 20,000-photo library: first paint, scroll frame rate,
+// and the time from a label keypress to the label committed and shown.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
+import { createClass } from '../src-main/core/library/classes.js';
+import { openLibrary } from '../src-main/core/library/library.js';
+import { setLabels } from '../src-main/core/library/labels.js';
+import { THUMB_SIZE_PX, thumbnailPath, writeFileAtomic } from '../src-main/core/photos/derived-files.js';
+import { SHARED_DIR } from '../tests/helpers/shared-dir.js';
+import { buildRenderer, launchChromium, startServe } from '../tests/helpers/studio-browser.js';
+import type { BenchResult } from './bench-result.js';
+
+const PHOTO_COUNT = 20_000;
+/** Distinct thumbnails, cycled over the rows: the browser still fetches one URL per photo id. */
+const DISTINCT_THUMBNAILS = 12;
+const SCROLL_SECONDS = 6;
+const SCROLL_PX_PER_FRAME = 80;
+const LABEL_TRIALS = 20;
+const VIEWPORT = { width: 1400, height: 900 };
+const IN_PAGE_TIMEOUT_MS = 30_000;
+
+/** Rows straight into SQLite (no import): a few real thumbnails from the alpaca set, each shared by many rows. */
+async function generateLibrary(root: string): Promise<void> {
+  const library = openLibrary(root);
+  try {
+    const sources = fs.readdirSync(path.join(SHARED_DIR, 'datasets', 'alpaca', 'alpaca')).slice(0, DISTINCT_THUMBNAILS);
+    const hashes: string[] = [];
+    for (const file of sources) {
+      const webp = await sharp(path.join(SHARED_DIR, 'datasets', 'alpaca', 'alpaca', file)).rotate().resize(THUMB_SIZE_PX, THUMB_SIZE_PX, { fit: 'inside' }).webp({ quality: 80 }).toBuffer();
+      const hash = crypto.createHash('sha256').update(webp).digest('hex');
+      await writeFileAtomic(thumbnailPath(library.paths, hash), webp);
+      hashes.push(hash);
+    }
+    const insert = library.db.prepare(
+      `INSERT INTO photos (path, folder, file_name, content_hash, size_bytes, mtime_ms, width, height, taken_at, status, imported_at, updated_at)
+       VALUES (@path, @folder, @name, @hash, 100000, 0, 1024, 768, @takenAt, 'ok', @now, @now)`,
+    );
+    const now = new Date().toISOString();
+    library.db.transaction(() => {
+      for (let i = 0; i < PHOTO_COUNT; i++) {
+        const folder = `/bench/day${String(i % 50).padStart(2, '0')}`;
+        const name = `IMG_${String(i).padStart(6, '0')}.jpg`;
+        const takenAt = new Date(Date.UTC(2024, 0, 1) + i * 60_000).toISOString();
+        insert.run({ path: `${folder}/${name}`, folder, name, hash: hashes[i % hashes.length], takenAt, now });
+      }
+    })();
+    const a = createClass(library.db, 'alpaca');
+    const b = createClass(library.db, 'not_alpaca');
+    const ids = (library.db.prepare('SELECT id FROM photos ORDER BY id').all() as Array<{ id: number }>).map((r) => r.id);
+    setLabels(library.db, { photoIds: ids.filter((_, i) => i % 3 === 0), classId: a.id, source: 'cli' });
+    setLabels(library.db, { photoIds: ids.filter((_, i) => i % 3 === 1), classId: b.id, source: 'cli' });
+  } finally {
+    library.close();
+  }
+}
+
+// In-page scripts are strings: bench/ is type-checked without the DOM lib.
+const WAIT_FIRST_CELLS = `new Promise((resolve) => {
+  const check = () => document.querySelector('[data-photo-id]') ? resolve(performance.now()) : requestAnimationFrame(check);
+  check();
+})`;
+const WAIT_VISIBLE_THUMBNAILS = `new Promise((resolve) => {
+  const check = () => {
+    const grid = document.querySelector('[data-testid="photo-grid"]').getBoundingClientRect();
+    const imgs = [...document.querySelectorAll('[data-photo-id] img')].filter((img) => img.getBoundingClientRect().top < grid.bottom);
+    if (imgs.length > 0 && imgs.every((img) => img.complete && img.naturalWidth > 0)) resolve(performance.now());
+    else requestAnimationFrame(check);
+  };
+  check();
+})`;
+const SCROLL = `new Promise((resolve) => {
+  const scroller = document.querySelector('[data-testid="photo-grid"]');
+  const frames = [];
+  let last = performance.now();
+  const end = last + ${SCROLL_SECONDS * 1000};
+  let maxCells = 0;
+  const step = (now) => {
+    frames.push(now - last);
+    last = now;
+    scroller.scrollTop += ${SCROLL_PX_PER_FRAME};
+    maxCells = Math.max(maxCells, scroller.querySelectorAll('[data-index]').length);
+    if (now < end) requestAnimationFrame(step);
+    else resolve({ frames, maxCells, scrolledPx: scroller.scrollTop, contentPx: scroller.scrollHeight });
+  };
+  requestAnimationFrame(step);
+})`;
+/** Armed before the key is pressed (a separate evaluate, so the listener is surely in place). */
+const ARM_LABEL_TIMER = `window.__labelKeyAt = 0;
+window.addEventListener('keydown', () => { window.__labelKeyAt = performance.now(); }, { capture: true, once: true });
+true`;
+/** Resolves with the ms from the keydown to the frame where the cell shows the new class chip. */
+const WAIT_LABEL_SHOWN = (photoId: number, className: string) => `new Promise((resolve, reject) => {
+  const giveUp = performance.now() + ${IN_PAGE_TIMEOUT_MS};
+  const check = () => {
+    const chip = document.querySelector('[data-photo-id="${photoId}"] .chip');
+    if (window.__labelKeyAt > 0 && chip && chip.textContent === ${JSON.stringify(className)}) resolve(performance.now() - window.__labelKeyAt);
+    else if (performance.now() > giveUp) reject(new Error('label not shown on photo ${photoId}'));
+    else requestAnimationFrame(check);
+  };
+  check();
+})`;
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+export async function run(): Promise<BenchResult> {
+  const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'studio-grid-bench-'));
+  const libraryDir = path.join(temp, 'library');
+  const rendererDir = path.join(temp, 'renderer');
+  await generateLibrary(libraryDir);
+  await buildRenderer(rendererDir);
+  const server = await startServe(libraryDir, rendererDir);
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage({ viewport: VIEWPORT });
+    await page.goto(server.url);
+    const firstCellsMs = (await page.evaluate(WAIT_FIRST_CELLS)) as number;
+    const thumbnailsMs = (await page.evaluate(WAIT_VISIBLE_THUMBNAILS)) as number;
+
+    const scroll = (await page.evaluate(SCROLL)) as { frames: number[]; maxCells: number; scrolledPx: number; contentPx: number };
+    const frames = scroll.frames.slice(1);
+    const fps = (frames.length * 1000) / frames.reduce((a, b) => a + b, 0);
+
+    await page.evaluate(`document.querySelector('[data-testid="photo-grid"]').scrollTop = 0`);
+    await page.locator('[data-index="0"][data-photo-id]').waitFor();
+    const classes = [...(await server.call('classes.list', {}))].sort((a, b) => a.order - b.order);
+    const latencies: number[] = [];
+    for (let trial = 0; trial < LABEL_TRIALS; trial++) {
+      const cell = page.locator(`[data-index="${trial}"]`);
+      await cell.locator('img').waitFor();
+      const photoId = Number(await cell.getAttribute('data-photo-id'));
+      const current = (await server.call('photos.get', { id: photoId })).classId;
+      const keyIndex = current === classes[0]!.id ? 1 : 0;
+      await cell.click();
+      await page.evaluate(ARM_LABEL_TIMER);
+      await page.keyboard.press(String(keyIndex + 1));
+      latencies.push((await page.evaluate(WAIT_LABEL_SHOWN(photoId, classes[keyIndex]!.name))) as number);
+    }
+    return {
+      name: 'UI grid (Chromium, browser mode)',
+      rows: [
+        { label: 'photos in the library', value: PHOTO_COUNT, unit: 'photos' },
+        { label: 'first grid cells painted after navigation', value: firstCellsMs, unit: 'ms' },
+        { label: 'visible thumbnails loaded after navigation', value: thumbnailsMs, unit: 'ms' },
+        { label: `scripted scroll (${SCROLL_PX_PER_FRAME} px/frame, ${SCROLL_SECONDS} s)`, value: fps, unit: 'fps' },
+        { label: 'scroll: 95th percentile frame time', value: percentile(frames, 95), unit: 'ms' },
+        { label: 'scroll: longest frame', value: Math.max(...frames), unit: 'ms' },
+        { label: 'scroll: most grid cells in the DOM at once', value: scroll.maxCells, unit: 'cells' },
+        { label: `label keypress → committed and shown, median of ${LABEL_TRIALS}`, value: percentile(latencies, 50), unit: 'ms' },
+        { label: 'label keypress → committed and shown, 95th percentile', value: percentile(latencies, 95), unit: 'ms' },
+      ],
+      notes: `Viewport ${VIEWPORT.width}×${VIEWPORT.height}, headless Chromium with --disable-gpu (software compositing). Rows inserted with SQL; ${DISTINCT_THUMBNAILS} real thumbnails shared by all rows (one URL per photo id, so the browser fetches each). Scrolled ${Math.round(scroll.scrolledPx)} of ${Math.round(scroll.contentPx)} px.`,
+    };
+  } finally {
+    await browser.close();
+    await server.stop();
+    fs.rmSync(temp, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const { formatBenchResult } = await import('./bench-result.js');
+  console.log(formatBenchResult(await run()));
+}

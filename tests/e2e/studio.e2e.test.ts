@@ -1,0 +1,217 @@
+// End to end in Chromium against browser mode: import, label with keys, undo/redo, retrain, runs, review, and
+// persistence across a reload. Screenshots of every view go to test-results/screenshots/ (git-ignored).
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SHARED_DIR } from '../helpers/shared-dir.js';
+import { makeTempDir } from '../helpers/temp-dir.js';
+import { REPO_DIR, buildRenderer, launchChromium, startServe, type ServedStudio } from '../helpers/studio-browser.js';
+
+const SCREENSHOT_DIR = path.join(REPO_DIR, 'test-results', 'screenshots');
+const ALPACA_DIR = path.join(SHARED_DIR, 'datasets', 'alpaca');
+const HIKE_DIR = path.join(SHARED_DIR, 'photos', 'hike-unlabeled');
+const BAD_INPUTS_DIR = path.join(SHARED_DIR, 'bad-inputs');
+/** Small and fast enough for 2 shared cores; the point is the flow, not the accuracy. */
+const FAST_TRAINING = { epochs: '4', inputSize: '96', weightsDir: path.join(SHARED_DIR, 'models', 'mobilenet_v2_0.35_imagenet_notop') };
+const TRAINING_TIMEOUT_MS = 150_000;
+
+let server: ServedStudio;
+let browser: Browser;
+let page: Page;
+
+async function shoot(name: string): Promise<void> {
+  await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`) });
+}
+
+async function importFolder(root: string, labelsFromFolders: boolean): Promise<void> {
+  await page.getByRole('button', { name: 'Import folder…' }).first().click();
+  const panel = page.getByTestId('import-panel');
+  await panel.getByTestId('import-path').fill(root);
+  await panel.getByLabel(/Labels from folder names/).setChecked(labelsFromFolders);
+  await panel.getByTestId('import-start').click();
+  await panel.getByTestId('import-report').waitFor({ timeout: 120_000 });
+}
+
+async function closeImport(): Promise<void> {
+  await page.getByTestId('import-panel').getByRole('button', { name: 'Close' }).click();
+}
+
+/** naturalWidth × naturalHeight of the first image matching a CSS selector (the node tsconfig has no DOM types). */
+async function imageSize(selector: string): Promise<[number, number]> {
+  const size: unknown = await page.evaluate(`(() => { const img = document.querySelector(${JSON.stringify(selector)}); return img ? [img.naturalWidth, img.naturalHeight] : null; })()`);
+  expect(size, `an image at ${selector}`).not.toBeNull();
+  return size as [number, number];
+}
+
+async function labelOf(photoId: number): Promise<number | null> {
+  return (await server.call('photos.get', { id: photoId })).classId;
+}
+
+describe('the studio in a browser', () => {
+  beforeAll(async () => {
+    fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+    const rendererDir = makeTempDir('studio-e2e-renderer-');
+    await buildRenderer(rendererDir);
+    server = await startServe(makeTempDir('studio-e2e-library-'), rendererDir);
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    page.on('pageerror', (error) => console.error('[page error]', error.message));
+    page.on('console', (message) => { if (message.type() === 'error') console.error('[console]', message.text()); });
+    await page.goto(server.url);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('imports the alpaca dataset with labels from folders and shows the report', async () => {
+    await importFolder(ALPACA_DIR, true);
+    const report = page.getByTestId('import-report');
+    await expect(report.textContent()).resolves.toMatch(/\d+ added/);
+    await shoot('01-import-report-alpaca');
+    await closeImport();
+    const classes = await server.call('classes.list', {});
+    expect(classes.map((c) => c.name).sort()).toEqual(['alpaca', 'not_alpaca']);
+    await expect(page.getByTestId('class-bar').textContent()).resolves.toContain('not_alpaca');
+  });
+
+  it('imports unlabeled hike photos and the bad inputs, reporting skipped files with reasons', async () => {
+    await importFolder(HIKE_DIR, false);
+    await closeImport();
+    await importFolder(BAD_INPUTS_DIR, false);
+    const skipped = await page.getByTestId('import-report').textContent();
+    expect(skipped).toMatch(/Skipped \(\d+\)/);
+    await shoot('02-import-report-bad-inputs');
+    await closeImport();
+    const stats = await server.call('library.stats', {});
+    expect(stats.unlabeled).toBeGreaterThanOrEqual(16);
+  });
+
+  it('shows the grid with labels and counts', async () => {
+    await page.locator('[data-index="0"] img').waitFor();
+    await expect(page.getByTestId('filter-total').textContent()).resolves.toMatch(/^\d[\d,]* photos$/);
+    await shoot('03-library-grid');
+  });
+
+  it('shows a rotated photo upright, in the grid and in the viewer', async () => {
+    const page1 = await server.call('photos.list', { folder: BAD_INPUTS_DIR, limit: 100 });
+    const rot6 = page1.items.find((photo) => photo.fileName === 'rot6.jpg');
+    expect(rot6).toBeDefined();
+    await page.getByLabel('Folder').fill(BAD_INPUTS_DIR);
+    await page.getByLabel('Folder').press('Enter');
+    const cell = page.locator(`[data-photo-id="${rot6!.id}"]`);
+    await cell.locator('img').waitFor();
+    await expect.poll(async () => (await imageSize(`[data-photo-id="${rot6!.id}"] img`))[0]).toBeGreaterThan(0);
+    const [width, height] = await imageSize(`[data-photo-id="${rot6!.id}"] img`);
+    expect(height).toBeGreaterThan(width);
+    await shoot('04-library-bad-inputs');
+    await cell.dblclick();
+    await page.getByTestId('photo-viewer').locator('img').waitFor();
+    await shoot('05-viewer-rot6');
+    await expect.poll(async () => (await imageSize('[data-testid="photo-viewer"] img'))[0]).toBeGreaterThan(0);
+    const [viewerWidth, viewerHeight] = await imageSize('[data-testid="photo-viewer"] img');
+    expect(viewerHeight).toBeGreaterThan(viewerWidth);
+    await page.keyboard.press('Escape');
+    await page.getByLabel('Folder').fill('');
+    await page.getByLabel('Folder').press('Enter');
+  });
+
+  let labeledId = 0;
+  let firstClassId = 0;
+
+  it('labels an unlabeled photo with a number key, committed through the API', async () => {
+    firstClassId = [...(await server.call('classes.list', {}))].sort((a, b) => a.order - b.order)[0]!.id;
+    await page.getByTestId('class-bar').getByRole('button', { name: /Unlabeled/ }).click();
+    const cell = page.locator('[data-index="0"]');
+    await cell.locator('img').waitFor();
+    labeledId = Number(await cell.getAttribute('data-photo-id'));
+    expect(await labelOf(labeledId)).toBeNull();
+    await cell.click();
+    await page.keyboard.press('1');
+    await expect.poll(() => labelOf(labeledId)).toBe(firstClassId);
+    await expect.poll(() => cell.locator('.chip').count()).toBe(1);
+    await shoot('06-library-labeled');
+  });
+
+  it('undoes and redoes the label with Ctrl+Z and Shift+Ctrl+Z', async () => {
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => labelOf(labeledId)).toBeNull();
+    await page.keyboard.press('Control+Shift+z');
+    await expect.poll(() => labelOf(labeledId)).toBe(firstClassId);
+  });
+
+  it('lists every shortcut in the help overlay', async () => {
+    await page.keyboard.press('?');
+    const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+    await expect(help.textContent()).resolves.toContain('Undo the last label change');
+    await shoot('07-help-overlay');
+    await page.keyboard.press('Escape');
+    await expect(help.count()).resolves.toBe(0);
+  });
+
+  it('retrains with one button and draws live learning curves', async () => {
+    await page.locator('[data-view="train"]').click();
+    await page.getByRole('button', { name: 'Settings…' }).click();
+    await page.locator('[data-field="epochs"]').fill(FAST_TRAINING.epochs);
+    await page.locator('[data-field="inputSize"]').selectOption(FAST_TRAINING.inputSize);
+    await page.locator('[data-field="weightsDir"]').fill(FAST_TRAINING.weightsDir);
+    await page.getByTestId('retrain').click();
+    await page.locator('[role="progressbar"]').waitFor({ timeout: 30_000 });
+    await shoot('08-train-progress');
+    await page.getByTestId('train-outcome').waitFor({ timeout: TRAINING_TIMEOUT_MS });
+    await expect(page.getByTestId('train-outcome').textContent()).resolves.toContain('Training finished');
+    const curves = page.getByTestId('learning-curves');
+    await expect(curves.locator('canvas').count()).resolves.toBe(2);
+    await expect(curves.textContent()).resolves.toContain('validation');
+    await page.getByRole('button', { name: 'Hide settings' }).click();
+    await shoot('09-train-curves');
+  });
+
+  it('lists the run with its accuracy, curves and confusion matrix', async () => {
+    await page.locator('[data-view="runs"]').click();
+    await page.getByTestId('runs-table').locator('tbody tr').first().waitFor();
+    await page.getByTestId('confusion-matrix').waitFor();
+    const runs = await server.call('runs.list', {});
+    expect(runs.some((run) => run.status === 'done')).toBe(true);
+    await shoot('10-runs');
+  });
+
+  let fixedId = 0;
+  let fixedClassId: number | null = null;
+
+  it('fixes a photo from the review queue with one key', async () => {
+    const queues = ['misclassified', 'label-errors', 'uncertain'] as const;
+    let queue: (typeof queues)[number] | undefined;
+    for (const name of queues) {
+      const first = await server.call('review.queue', { queue: name, limit: 1 });
+      if (first.items[0]) {
+        queue = name;
+        fixedId = first.items[0].photo.id;
+        fixedClassId = first.items[0].predictedClassId;
+        break;
+      }
+    }
+    expect(queue, 'some review queue has an item after training').toBeDefined();
+    await page.locator('[data-view="review"]').click();
+    await page.locator(`[data-queue="${queue}"]`).click();
+    await expect.poll(() => page.getByTestId('review-item').getAttribute('data-photo-id')).toBe(String(fixedId));
+    await shoot('11-review');
+    await page.keyboard.press('a');
+    await expect.poll(() => labelOf(fixedId)).toBe(fixedClassId);
+    await expect.poll(() => page.locator(`[data-testid="review-item"][data-photo-id="${fixedId}"]`).count()).toBe(0);
+    await shoot('12-review-next');
+  });
+
+  it('keeps the fix after a reload', async () => {
+    await page.reload();
+    await page.locator('[data-view="review"]').click();
+    expect(await labelOf(fixedId)).toBe(fixedClassId);
+    await page.locator('[data-view="library"]').click();
+    await page.locator('[data-index="0"] img').waitFor();
+    const inClass = await server.call('photos.list', { classId: fixedClassId ?? undefined, limit: 10_000 });
+    expect(inClass.items.some((p) => p.id === fixedId)).toBe(true);
+    await shoot('13-library-after-reload');
+  });
+});
