@@ -142,11 +142,30 @@ describe('the studio in a browser', () => {
     await expect.poll(() => labelOf(labeledId)).toBe(firstClassId);
   });
 
+  it('selects every photo in the filter with Ctrl+A, and a box of photos by dragging', async () => {
+    await page.getByTestId('class-bar').getByRole('button', { name: /All photos/ }).click();
+    await page.locator('[data-index="0"] img').waitFor();
+    const total = (await server.call('library.stats', {})).photos;
+    await page.keyboard.press('Control+a');
+    await expect.poll(() => page.getByTestId('selection-bar').textContent()).toContain(`${total} selected`);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByTestId('selection-bar').textContent()).not.toContain('selected');
+    const first = (await page.locator('[data-index="0"]').boundingBox())!;
+    const third = (await page.locator('[data-index="2"]').boundingBox())!;
+    await page.mouse.move(first.x + 10, first.y + 10);
+    await page.mouse.down();
+    await page.mouse.move(third.x + 20, third.y + 20, { steps: 5 });
+    await shoot('07-rubber-band');
+    await page.mouse.up();
+    await expect.poll(() => page.getByTestId('selection-bar').textContent()).toContain('3 selected');
+    await page.keyboard.press('Escape');
+  });
+
   it('lists every shortcut in the help overlay', async () => {
     await page.keyboard.press('?');
     const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
     await expect(help.textContent()).resolves.toContain('Undo the last label change');
-    await shoot('07-help-overlay');
+    await shoot('08-help-overlay');
     await page.keyboard.press('Escape');
     await expect(help.count()).resolves.toBe(0);
   });
@@ -159,14 +178,14 @@ describe('the studio in a browser', () => {
     await page.locator('[data-field="weightsDir"]').fill(FAST_TRAINING.weightsDir);
     await page.getByTestId('retrain').click();
     await page.locator('[role="progressbar"]').waitFor({ timeout: 30_000 });
-    await shoot('08-train-progress');
+    await shoot('09-train-progress');
     await page.getByTestId('train-outcome').waitFor({ timeout: TRAINING_TIMEOUT_MS });
     await expect(page.getByTestId('train-outcome').textContent()).resolves.toContain('Training finished');
     const curves = page.getByTestId('learning-curves');
     await expect(curves.locator('canvas').count()).resolves.toBe(2);
     await expect(curves.textContent()).resolves.toContain('validation');
     await page.getByRole('button', { name: 'Hide settings' }).click();
-    await shoot('09-train-curves');
+    await shoot('10-train-curves');
   });
 
   it('lists the run with its accuracy, curves and confusion matrix', async () => {
@@ -175,7 +194,7 @@ describe('the studio in a browser', () => {
     await page.getByTestId('confusion-matrix').waitFor();
     const runs = await server.call('runs.list', {});
     expect(runs.some((run) => run.status === 'done')).toBe(true);
-    await shoot('10-runs');
+    await shoot('11-runs');
   });
 
   let fixedId = 0;
@@ -197,11 +216,11 @@ describe('the studio in a browser', () => {
     await page.locator('[data-view="review"]').click();
     await page.locator(`[data-queue="${queue}"]`).click();
     await expect.poll(() => page.getByTestId('review-item').getAttribute('data-photo-id')).toBe(String(fixedId));
-    await shoot('11-review');
+    await shoot('12-review');
     await page.keyboard.press('a');
     await expect.poll(() => labelOf(fixedId)).toBe(fixedClassId);
     await expect.poll(() => page.locator(`[data-testid="review-item"][data-photo-id="${fixedId}"]`).count()).toBe(0);
-    await shoot('12-review-next');
+    await shoot('13-review-next');
   });
 
   it('keeps the fix after a reload', async () => {
@@ -212,6 +231,6 @@ describe('the studio in a browser', () => {
     await page.locator('[data-index="0"] img').waitFor();
     const inClass = await server.call('photos.list', { classId: fixedClassId ?? undefined, limit: 10_000 });
     expect(inClass.items.some((p) => p.id === fixedId)).toBe(true);
-    await shoot('13-library-after-reload');
+    await shoot('14-library-after-reload');
   });
 });
