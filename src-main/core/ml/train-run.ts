@@ -1,5 +1,6 @@
 // One training run end to end: snapshot the labeled photos, split, features, head (k-fold optional), metrics,
 // predictions for every photo, the saved model, and the run record from queued to done / failed / cancelled.
+import fs from 'node:fs/promises';
 import path from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { StudioError, isCancelled, toStudioError } from '../../api/errors.js';
@@ -282,6 +283,8 @@ export async function executeTrainingRun(library: Library, runId: number, config
     finishRun(db, runId, { status: 'done', metrics, modelDir });
     return { runId, metrics, modelDir };
   } catch (error) {
+    // A half-written model folder (e.g. a fine-tuned classifier saved before a later failure) must not linger.
+    await fs.rm(path.join(library.paths.models, `run-${runId}`), { recursive: true, force: true });
     if (isCancelled(error)) finishRun(db, runId, { status: 'cancelled' });
     else finishRun(db, runId, { status: 'failed', error: toStudioError(error).message });
     throw error;
