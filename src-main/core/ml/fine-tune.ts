@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { StudioError } from '../../api/errors.js';
 import { loadBackbone, type BackboneConfig } from './backbone.js';
 import { composeClassifier } from './export.js';
+import { installFastConvBackpropFilter } from './fast-conv-backprop.js';
 import { splitBackbone } from './fine-tune-graph.js';
 import { balancedClassWeights, buildHead, sigmoidToRows, weightedCrossEntropy, yieldToEventLoop, type EpochMetrics, type HeadSpec, type HeadTrainingOptions } from './head.js';
 import { accuracy, logLoss, predictClasses } from './metrics.js';
@@ -97,6 +98,7 @@ export async function fineTune(request: FineTuneRequest, hooks: FineTuneHooks = 
   try {
     const cuts = await prefixActivations(split.prefix, request.sources, request.backbone.inputSize, cutSizes);
     await hooks.beforeTraining?.();
+    if (tf.getBackend() === 'cpu') installFastConvBackpropFilter();
     const denseLayers = head.layers.filter((l) => l.getClassName() === 'Dense');
     const variables = [...split.trainableLayers, ...denseLayers].flatMap((layer) => layer.trainableWeights.map((w) => w.read() as tf.Variable));
     const forward = (inputs: tf.Tensor[], mask: tf.Tensor | null) =>
