@@ -161,11 +161,39 @@ describe('the studio in a browser', () => {
     await page.keyboard.press('Escape');
   });
 
+  it('creates, renames and deletes a class from the class bar, confirming that its photos become unlabeled', async () => {
+    const bar = page.getByTestId('class-bar');
+    await bar.getByLabel('New class name').fill('scenery');
+    await bar.getByRole('button', { name: 'Add' }).click();
+    await expect.poll(async () => (await server.call('classes.list', {})).map((c) => c.name)).toContain('scenery');
+    const scenery = (await server.call('classes.list', {})).find((c) => c.name === 'scenery')!;
+    await bar.locator(`[data-class-id="${scenery.id}"]`).getByTitle('Rename, merge or delete').click();
+    await bar.getByLabel('Class name', { exact: true }).fill('landscape');
+    await bar.getByRole('button', { name: 'Rename' }).click();
+    await expect.poll(async () => (await server.call('classes.list', {})).find((c) => c.id === scenery.id)?.name).toBe('landscape');
+    await bar.locator(`[data-class-id="${scenery.id}"]`).getByTitle('Rename, merge or delete').click();
+    await bar.getByRole('button', { name: 'Delete…' }).click();
+    await expect(bar.textContent()).resolves.toContain('become unlabeled');
+    await shoot('08-class-delete-confirm');
+    await bar.getByRole('button', { name: 'Delete class' }).click();
+    await expect.poll(async () => (await server.call('classes.list', {})).some((c) => c.id === scenery.id)).toBe(false);
+  });
+
+  it('moves the selection with the arrow keys and J/K', async () => {
+    await page.locator('[data-index="0"]').click();
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('j');
+    await expect.poll(() => page.locator('[data-index="2"]').getAttribute('class')).toContain('focused');
+    await page.keyboard.press('k');
+    await expect.poll(() => page.locator('[data-index="1"]').getAttribute('class')).toContain('selected');
+    await page.keyboard.press('Escape');
+  });
+
   it('lists every shortcut in the help overlay', async () => {
     await page.keyboard.press('?');
     const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
     await expect(help.textContent()).resolves.toContain('Undo the last label change');
-    await shoot('08-help-overlay');
+    await shoot('09-help-overlay');
     await page.keyboard.press('Escape');
     await expect(help.count()).resolves.toBe(0);
   });
@@ -178,14 +206,14 @@ describe('the studio in a browser', () => {
     await page.locator('[data-field="weightsDir"]').fill(FAST_TRAINING.weightsDir);
     await page.getByTestId('retrain').click();
     await page.locator('[role="progressbar"]').waitFor({ timeout: 30_000 });
-    await shoot('09-train-progress');
+    await shoot('10-train-progress');
     await page.getByTestId('train-outcome').waitFor({ timeout: TRAINING_TIMEOUT_MS });
     await expect(page.getByTestId('train-outcome').textContent()).resolves.toContain('Training finished');
     const curves = page.getByTestId('learning-curves');
     await expect(curves.locator('canvas').count()).resolves.toBe(2);
     await expect(curves.textContent()).resolves.toContain('validation');
     await page.getByRole('button', { name: 'Hide settings' }).click();
-    await shoot('10-train-curves');
+    await shoot('11-train-curves');
   });
 
   it('lists the run with its accuracy, curves and confusion matrix', async () => {
@@ -194,7 +222,7 @@ describe('the studio in a browser', () => {
     await page.getByTestId('confusion-matrix').waitFor();
     const runs = await server.call('runs.list', {});
     expect(runs.some((run) => run.status === 'done')).toBe(true);
-    await shoot('11-runs');
+    await shoot('12-runs');
   });
 
   let fixedId = 0;
@@ -216,11 +244,11 @@ describe('the studio in a browser', () => {
     await page.locator('[data-view="review"]').click();
     await page.locator(`[data-queue="${queue}"]`).click();
     await expect.poll(() => page.getByTestId('review-item').getAttribute('data-photo-id')).toBe(String(fixedId));
-    await shoot('12-review');
+    await shoot('13-review');
     await page.keyboard.press('a');
     await expect.poll(() => labelOf(fixedId)).toBe(fixedClassId);
     await expect.poll(() => page.locator(`[data-testid="review-item"][data-photo-id="${fixedId}"]`).count()).toBe(0);
-    await shoot('13-review-next');
+    await shoot('14-review-next');
   });
 
   it('keeps the fix after a reload', async () => {
@@ -231,6 +259,6 @@ describe('the studio in a browser', () => {
     await page.locator('[data-index="0"] img').waitFor();
     const inClass = await server.call('photos.list', { classId: fixedClassId ?? undefined, limit: 10_000 });
     expect(inClass.items.some((p) => p.id === fixedId)).toBe(true);
-    await shoot('14-library-after-reload');
+    await shoot('15-library-after-reload');
   });
 });
