@@ -18,7 +18,8 @@ import type { TrainingConfigInput } from '../../src-main/api/training-schemas.js
 const ROOT = path.resolve(fileURLToPath(new URL('../../', import.meta.url)));
 const SHARED = path.resolve(ROOT, '..', 'shared');
 const LIBRARY_DIR = path.join(ROOT, '.tmp', 'alpaca-library');
-const SEEDS = [1, 2, 3];
+/** STUDIO_SEEDS=1 runs one seed (fine-tuning runs take minutes each on the cpu backend). */
+const SEEDS = (process.env.STUDIO_SEEDS ?? '1,2,3').split(',').map(Number);
 
 const AUG = { flip: { enabled: true, strength: 1 }, rotation: { enabled: true, strength: 20 } };
 const SETTINGS: Array<{ name: string; input: TrainingConfigInput }> = [
@@ -37,6 +38,7 @@ const SETTINGS: Array<{ name: string; input: TrainingConfigInput }> = [
   { name: 'lr 1e-3, 20 epochs, 224 px, k-fold 5', input: { learningRate: 1e-3, epochs: 20, inputSize: 224, kfold: 5 } },
   { name: 'lr 1e-3, 20 epochs, 224 px, flip + rotation ±20°, 4 views', input: { learningRate: 1e-3, epochs: 20, inputSize: 224, augmentation: { ...AUG, views: 4 } } },
   { name: 'lr 1e-3, 30 epochs, 224 px, dropout 0.5', input: { learningRate: 1e-3, epochs: 30, inputSize: 224, dropout: 0.5 } },
+  { name: 'lr 1e-3, 20 epochs, then fine-tune last 5 layers 5 epochs', input: { learningRate: 1e-3, epochs: 20, fineTuneLayers: 5, fineTuneEpochs: 5 } },
   { name: 'lr 1e-3, 20 epochs, then fine-tune last 11 layers 10 epochs', input: { learningRate: 1e-3, epochs: 20, fineTuneLayers: 11, fineTuneEpochs: 10 } },
   { name: 'lr 1e-3, 20 epochs, then fine-tune last 20 layers 10 epochs', input: { learningRate: 1e-3, epochs: 20, fineTuneLayers: 20, fineTuneEpochs: 10 } },
   { name: 'lr 1e-3, 20 epochs, flip only', input: { learningRate: 1e-3, epochs: 20, augmentation: { flip: { enabled: true, strength: 1 }, views: 1 } } },
