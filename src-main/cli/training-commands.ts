@@ -71,19 +71,22 @@ export async function trainCommand(ctx: CliContext, cmd: ParsedCommand): Promise
     ctx.io.stderr(`backend: ${backend.name}${skipped ? ` — not used: ${skipped}` : ''}\n`);
   }
   const { jobId } = await ctx.call('training.start', input);
+  // one line per finished epoch (head, then fine-tuning), read back from the run record the UI's curves use too
   let printed = 0;
+  let printing = Promise.resolve();
+  const printNewEpochs = async () => {
+    const running = (await ctx.call('runs.list', {}))[0];
+    if (!running) return;
+    const detail = await ctx.call('runs.get', { id: running.id });
+    const totals = { head: detail.config.epochs as number, 'fine-tune': detail.config.fineTuneEpochs as number };
+    for (const e of detail.epochs.slice(printed)) ctx.io.stderr(`${formatEpoch(e, totals[e.phase])}\n`);
+    printed = Math.max(printed, detail.epochs.length);
+  };
   const state = await runJob(ctx, jobId, (progress) => {
-    if (!progress || !progress.stage.includes('train')) return undefined;
-    // one line per finished epoch, read back from the run record (what the UI's curves show too)
-    void ctx.call('runs.list', {}).then(async (runs) => {
-      const running = runs.find((r) => r.status === 'running');
-      if (!running) return;
-      const detail = await ctx.call('runs.get', { id: running.id });
-      for (const e of detail.epochs.slice(printed)) ctx.io.stderr(`${formatEpoch(e, progress.total)}\n`);
-      printed = Math.max(printed, detail.epochs.length);
-    });
+    if (progress && /train|fine-tune|predict/.test(progress.stage)) printing = printing.then(printNewEpochs);
     return undefined;
   });
+  await printing.then(printNewEpochs);
   if (state.status !== 'done') {
     if (state.status === 'cancelled') throw new StudioError('CANCELLED', 'Training cancelled; the run is marked cancelled');
     throw new StudioError(state.error?.includes('ine-tun') ? 'UNAVAILABLE' : 'INTERNAL', state.error ?? 'training failed');

@@ -18,6 +18,7 @@ import type { Library } from './library/library.js';
 import { confirmLabel, setExcluded } from './library/review-marks.js';
 import { getSetting, setSetting } from './library/settings.js';
 import { selectBackend, type BackendName, type MlBackend } from './ml/backend.js';
+import type { BackboneConfig } from './ml/backbone.js';
 import type { Embedder } from './ml/embed.js';
 import { createLazyEmbedder } from './ml/lazy-embedder.js';
 import { getRunConfig, latestDoneRunId, markInterruptedRuns } from './ml/runs.js';
@@ -51,24 +52,27 @@ export function createTrainingService(library: Library): TrainingService {
 
   const backendFor = (name: BackendName | null): Promise<MlBackend> => selectBackend(name ?? undefined);
 
-  async function embedderFor(config: TrainingConfig, backend: MlBackend, signal: AbortSignal): Promise<Embedder> {
+  async function backboneFor(config: TrainingConfig, signal?: AbortSignal): Promise<BackboneConfig> {
     const weights = await resolveLibraryWeights(library, {
       alpha: config.alpha,
       ...(config.weightsDir ? { weightsDir: config.weightsDir } : {}),
       allowDownload: true,
-      signal,
+      ...(signal ? { signal } : {}),
     });
-    const key = `${backend.name}|${config.alpha}|${config.inputSize}|${weights.dir}`;
+    return {
+      alpha: config.alpha,
+      inputSize: config.inputSize,
+      weightsDir: weights.dir,
+      ...(weights.expectedSha256 ? { expectedSha256: weights.expectedSha256 } : {}),
+    };
+  }
+
+  async function embedderFor(backbone: BackboneConfig, backend: MlBackend): Promise<Embedder> {
+    const key = `${backend.name}|${backbone.alpha}|${backbone.inputSize}|${backbone.weightsDir}`;
     if (embedder?.key !== key) {
       await embedder?.value.close();
       embedder = null;
-      const value = await createLazyEmbedder(async () => backend, {
-        alpha: config.alpha,
-        inputSize: config.inputSize,
-        weightsDir: weights.dir,
-        ...(weights.expectedSha256 ? { expectedSha256: weights.expectedSha256 } : {}),
-      });
-      embedder = { key, value };
+      embedder = { key, value: await createLazyEmbedder(async () => backend, backbone) };
     }
     return embedder.value;
   }
@@ -83,7 +87,7 @@ export function createTrainingService(library: Library): TrainingService {
   async function predictWithRun(runId: number, files: readonly string[], ctx: JobContext): Promise<FilePredictions> {
     const config = getRunConfig(db, runId);
     const backend = await backendFor(config.backend);
-    return predictFiles(library, runId, files, await embedderFor(config, backend, ctx.signal), ctx);
+    return predictFiles(library, runId, files, await embedderFor(await backboneFor(config, ctx.signal), backend), ctx);
   }
 
   async function scanImages(root: string, ctx: JobContext) {
@@ -110,11 +114,12 @@ export function createTrainingService(library: Library): TrainingService {
       try {
         ctx.report({ stage: 'prepare', done: 0, total: 1, message: 'choosing backend and weights' });
         const backend = await backendFor(config.backend);
-        const embed = await embedderFor(config, backend, ctx.signal);
+        const backbone = await backboneFor(config, ctx.signal);
+        const embed = await embedderFor(backbone, backend);
         // remembered only once the backend and weights resolved, so a typo does not become the new default
         setSetting(db, LAST_CONFIG_SETTING, config);
         if (config.weightsDir) setSetting(db, WEIGHTS_DIR_SETTING, config.weightsDir);
-        const result = await trainRun(library, config, ctx, cachedFeatureDeps(library, embed, config, backend.name));
+        const result = await trainRun(library, config, ctx, cachedFeatureDeps(library, embed, config, backend.name, backbone));
         return { ...result, backend: backend.name };
       } finally {
         release();
@@ -177,9 +182,8 @@ export function createTrainingService(library: Library): TrainingService {
       return { runId, photos: result.predictions.length, metrics: toRunMetrics(labels, probabilities, config, null), skipped: [...skipped, ...result.skipped] };
     },
     async exportRun({ runId, outDir }) {
-      const config = getRunConfig(db, runId);
-      const weights = await resolveLibraryWeights(library, { alpha: config.alpha, ...(config.weightsDir ? { weightsDir: config.weightsDir } : {}), allowDownload: true });
-      return exportRun(library, runId, outDir, { weightsDir: weights.dir });
+      const backbone = await backboneFor(getRunConfig(db, runId));
+      return exportRun(library, runId, outDir, { weightsDir: backbone.weightsDir });
     },
     async close() {
       await embedder?.value.close();

@@ -1,6 +1,7 @@
 // Predictions for image files outside the library (`studio predict <dir>`, `studio eval <dir>`): the run's head on
 // the run's backbone, through the same preprocessing chain as training. Unreadable files are reported, not fatal.
-import type * as tf from '@tensorflow/tfjs';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
 import { StudioError, toStudioError } from '../../api/errors.js';
 import type { JobContext } from '../jobs/job-context.js';
 import { throwIfCancelled } from '../jobs/job-context.js';
@@ -9,7 +10,9 @@ import type { Embedder, EmbedItem } from './embed.js';
 import { ORIGINAL_VIEW } from './augment-views.js';
 import { predictHead } from './head.js';
 import { predictClasses } from './metrics.js';
-import { loadRunHead } from './run-model.js';
+import { fileModelHandler } from './file-io-handler.js';
+import { preprocessPhoto, toBatchTensor, type PreprocessingSpec } from './preprocess.js';
+import { loadRunHead, readStudioModelJson } from './run-model.js';
 import { getRunConfig, getRunModelDir, type RunConfig } from './runs.js';
 
 const PREDICT_CHUNK = 32;
@@ -68,8 +71,19 @@ export async function predictFiles(
   if (embedder.backboneId !== config.backboneId || embedder.inputSize !== config.inputSize) {
     throw new StudioError('CONFLICT', `Run ${runId} expects backbone ${config.backboneId} at ${config.inputSize} px; received ${embedder.backboneId} at ${embedder.inputSize} px`);
   }
-  const { head } = await loadRunHead(modelDir);
   const result: FilePredictions = { runId, classes: config.classes, predictions: [], skipped: [] };
+  const meta = await readStudioModelJson(modelDir);
+  if (meta.fineTunedClassifier) {
+    // a fine-tuned run changed the backbone too: its saved classifier (image in, probabilities out) is the model
+    const classifier = await tf.loadLayersModel(fileModelHandler(path.join(modelDir, meta.fineTunedClassifier)));
+    try {
+      await predictWithClassifier(result, classifier, files, embedder.spec, config, ctx);
+    } finally {
+      classifier.dispose();
+    }
+    return result;
+  }
+  const { head } = await loadRunHead(modelDir);
   try {
     ctx.report({ stage: 'predict', done: 0, total: files.length });
     for (let start = 0; start < files.length; start += PREDICT_CHUNK) {
@@ -83,6 +97,37 @@ export async function predictFiles(
     head.dispose();
   }
   return result;
+}
+
+async function predictWithClassifier(
+  result: FilePredictions,
+  classifier: tf.LayersModel,
+  files: readonly string[],
+  spec: PreprocessingSpec,
+  config: RunConfig,
+  ctx: JobContext,
+): Promise<void> {
+  const numClasses = config.classes.length;
+  ctx.report({ stage: 'predict', done: 0, total: files.length });
+  for (let start = 0; start < files.length; start += PREDICT_CHUNK) {
+    throwIfCancelled(ctx.signal);
+    const inputs: Float32Array[] = [];
+    const paths: string[] = [];
+    for (const file of files.slice(start, start + PREDICT_CHUNK)) {
+      try {
+        inputs.push(await preprocessPhoto({ kind: 'original', path: file }, spec));
+        paths.push(file);
+      } catch (error) {
+        result.skipped.push({ path: file, reason: toStudioError(error).message });
+      }
+    }
+    if (paths.length > 0) {
+      const probabilities = tf.tidy(() => (classifier.predict(toBatchTensor(tf, inputs, spec)) as tf.Tensor).dataSync() as Float32Array);
+      const predicted = predictClasses(probabilities, numClasses, numClasses === 2 ? config.threshold : undefined);
+      paths.forEach((p, i) => result.predictions.push({ path: p, classIndex: predicted[i] as number, probabilities: Array.from(probabilities.subarray(i * numClasses, (i + 1) * numClasses)) }));
+    }
+    ctx.report({ stage: 'predict', done: Math.min(files.length, start + PREDICT_CHUNK), total: files.length });
+  }
 }
 
 function appendPredictions(
