@@ -8,6 +8,12 @@ export interface SplitPhoto {
   classIndex: number;
   /** photos.dup_group: photos sharing a group are near-duplicates and must not straddle a split */
   dupGroup: number | null;
+  /**
+   * Orders photos before the seeded shuffle. The content hash makes a split depend on the photos themselves, not on
+   * the ids a library happened to give them (import order varies), so the same seed splits the same photos alike
+   * in any library. Defaults to the id.
+   */
+  sortKey?: string;
 }
 
 export interface TrainValidationSplit {
@@ -18,8 +24,10 @@ export interface TrainValidationSplit {
 interface Unit {
   ids: number[];
   classIndex: number;
-  minId: number;
+  key: string;
 }
+
+const keyOf = (photo: SplitPhoto): string => photo.sortKey ?? String(photo.id).padStart(16, '0');
 
 /** Groups photos into units that move together; a unit's class is its majority label (ties: lowest index). */
 function toUnits(photos: readonly SplitPhoto[]): Unit[] {
@@ -27,7 +35,7 @@ function toUnits(photos: readonly SplitPhoto[]): Unit[] {
   const units: Unit[] = [];
   for (const photo of photos) {
     if (photo.dupGroup === null) {
-      units.push({ ids: [photo.id], classIndex: photo.classIndex, minId: photo.id });
+      units.push({ ids: [photo.id], classIndex: photo.classIndex, key: keyOf(photo) });
       continue;
     }
     const members = byGroup.get(photo.dupGroup) ?? [];
@@ -46,10 +54,11 @@ function toUnits(photos: readonly SplitPhoto[]): Unit[] {
       }
     }
     const ids = members.map((m) => m.id).sort((a, b) => a - b);
-    units.push({ ids, classIndex, minId: ids[0] as number });
+    const key = members.map(keyOf).sort()[0] as string;
+    units.push({ ids, classIndex, key });
   }
   // Sorting first makes the result independent of the order the caller listed the photos in.
-  return units.sort((a, b) => a.minId - b.minId);
+  return units.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : (a.ids[0] as number) - (b.ids[0] as number)));
 }
 
 function unitsByClass(units: Unit[]): Map<number, Unit[]> {

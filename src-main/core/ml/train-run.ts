@@ -160,7 +160,7 @@ export async function executeTrainingRun(library: Library, runId: number, config
     const numClasses = config.classes.length;
     const labeled = snapshot.labeled;
     const labels = Int32Array.from(labeled, (p) => p.classIndex);
-    const splitPhotos = labeled.map((p) => ({ id: p.id, classIndex: p.classIndex, dupGroup: p.dupGroup }));
+    const splitPhotos = labeled.map((p) => ({ id: p.id, classIndex: p.classIndex, dupGroup: p.dupGroup, sortKey: p.contentHash }));
     const kfold = config.kfold >= 2 ? config.kfold : 0;
     const folds = kfold ? assignFolds(splitPhotos, { k: kfold, seed: config.seed }) : null;
     const split = folds ? null : splitTrainValidation(splitPhotos, { validationFraction: config.valSplit, seed: config.seed });

@@ -39,7 +39,7 @@ export const DEFAULT_TRAINING_CONFIG: TrainingConfig = TrainingConfig.parse({
   fineTuneEpochs: 0,
   kfold: 0,
   alpha: 0.35,
-  inputSize: 160,
+  inputSize: 224,
   hiddenUnits: [],
   dropout: 0.2,
   classWeights: 'balanced',

@@ -12,6 +12,17 @@ function photos(counts: number[], groups: Array<[number, number[]]> = []): Split
 }
 
 describe('splitTrainValidation', () => {
+  it('splits the same photos alike in any library: by content (sortKey), whatever ids they were given', () => {
+    const hashes = Array.from({ length: 40 }, (_, i) => `hash-${(i * 7919) % 1000}`);
+    const inLibraryA = hashes.map((h, i) => ({ id: i + 1, classIndex: i % 2, dupGroup: null, sortKey: h }));
+    // the other library imported the same files in another order
+    const inLibraryB = hashes.map((h, i) => ({ id: 100 + ((i * 13) % 40), classIndex: i % 2, dupGroup: null, sortKey: h }));
+    const hashOf = (list: SplitPhoto[], ids: number[]) => ids.map((id) => list.find((p) => p.id === id)!.sortKey).sort();
+    const a = splitTrainValidation(inLibraryA, { validationFraction: 0.25, seed: 5 });
+    const b = splitTrainValidation(inLibraryB, { validationFraction: 0.25, seed: 5 });
+    expect(hashOf(inLibraryA, a.validation)).toEqual(hashOf(inLibraryB, b.validation));
+  });
+
   it('gives the same split for the same seed and photos, in any input order', () => {
     const list = photos([40, 57], [[1, [3, 4, 5]]]);
     const a = splitTrainValidation(list, { validationFraction: 0.2, seed: 7 });
