@@ -30,6 +30,7 @@ interface Row {
 }
 
 /**
+ * In content-hash order: a run depends on the photos and their labels, not on the ids one library gave them.
  * Photos with status 'ok' only (missing and unreadable ones cannot be embedded), never the ones excluded in review. With `classes` (frozen when the run
  * was created) a photo labeled with a class created since is left out; without it, the classes are those with
  * at least one labeled photo, in the user's order. Needs two classes with two photos each.
@@ -49,7 +50,7 @@ export function snapshotDataset(db: Database, classes?: readonly RunClass[]): Da
     .prepare(
       `SELECT p.id, p.content_hash AS contentHash, p.path, p.dup_group AS dupGroup, l.class_id AS classId
        FROM photos p LEFT JOIN labels l ON l.photo_id = p.id
-       WHERE p.status = 'ok' AND p.excluded = 0 ORDER BY p.id`,
+       WHERE p.status = 'ok' AND p.excluded = 0 ORDER BY p.content_hash, p.id`,
     )
     .all() as Row[];
   const labeled: LabeledPhoto[] = [];

@@ -67,7 +67,9 @@ export function getReviewQueue(
     )
     .all(runId) as Row[];
 
-  const scored: Array<{ row: Row; probabilities: number[]; score: number }> = [];
+  // label-errors: the confident-learning suspects first, then the other photos that a model which never saw them
+  // puts in another class (tier 1), each tier by margin
+  const scored: Array<{ row: Row; probabilities: number[]; score: number; tier: number }> = [];
   for (const row of rows) {
     const labeled = row.labelClassId !== null;
     if (labeled && row.currentClassId !== row.labelClassId) continue;
@@ -75,14 +77,17 @@ export function getReviewQueue(
     if (row.excluded || (labeled && row.confirmed)) continue;
     const probabilities = JSON.parse(row.probabilities) as number[];
     if (request.queue === 'misclassified' && labeled && row.classId !== row.labelClassId) {
-      scored.push({ row, probabilities, score: row.confidence });
+      scored.push({ row, probabilities, score: row.confidence, tier: 0 });
     } else if (request.queue === 'label-errors' && labeled && row.labelErrorScore !== null) {
-      scored.push({ row, probabilities, score: row.labelErrorScore });
+      scored.push({ row, probabilities, score: row.labelErrorScore, tier: 0 });
+    } else if (request.queue === 'label-errors' && labeled && row.source === 'out-of-fold' && row.classId !== row.labelClassId) {
+      const given = probabilities[classIds.indexOf(row.labelClassId as number)] ?? 0;
+      scored.push({ row, probabilities, score: row.confidence - given, tier: 1 });
     } else if (request.queue === 'uncertain' && !labeled) {
-      scored.push({ row, probabilities, score: entropy(probabilities) });
+      scored.push({ row, probabilities, score: entropy(probabilities), tier: 0 });
     }
   }
-  scored.sort((a, b) => b.score - a.score || a.row.photoId - b.row.photoId);
+  scored.sort((a, b) => a.tier - b.tier || b.score - a.score || a.row.photoId - b.row.photoId);
   const items = scored.slice(request.offset, request.offset + request.limit).map(({ row, probabilities, score }) => ({
     photoId: row.photoId,
     labelClassId: row.labelClassId,

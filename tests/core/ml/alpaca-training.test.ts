@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createJobContext } from '../../../src-main/core/jobs/job-context.js';
-import { setLabels } from '../../../src-main/core/library/labels.js';
+import { setLabels, undoLabels } from '../../../src-main/core/library/labels.js';
 import { openLibrary, type Library } from '../../../src-main/core/library/library.js';
 import { selectBackend, type BackendName } from '../../../src-main/core/ml/backend.js';
 import type { Embedder } from '../../../src-main/core/ml/embed.js';
@@ -27,13 +27,24 @@ import { makeTempDir } from '../../helpers/temp-dir.js';
 const ALPACA_DIR = path.join(SHARED_DIR, 'datasets', 'alpaca');
 const WEIGHTS_DIR = path.join(SHARED_DIR, 'models', 'mobilenet_v2_0.35_imagenet_notop');
 const PREDICT_SCRIPT = fileURLToPath(new URL('../../fixtures/predict-exported-model.mjs', import.meta.url));
-const FLIPPED_COUNT = 10;
+const FLIPPED_PER_CLASS = 5;
+/**
+ * Which photos get flipped changes the result a lot (some photos are hard for any model), so the test flips five
+ * different sets: every 25th photo of each class by file name, starting at these offsets (all measured, none dropped).
+ */
+const FLIP_OFFSETS = [0, 3, 7, 12, 19];
 
 let library: Library;
 let embedder: Embedder;
 let backendName: BackendName;
 let classIds: Map<string, number>;
-let flipped: number[];
+
+function pickEvery25th(className: string, offset: number): number[] {
+  return (library.db
+    .prepare(`SELECT p.id FROM photos p JOIN labels l ON l.photo_id = p.id WHERE l.class_id = ? AND p.dup_group IS NULL ORDER BY p.file_name`)
+    .pluck()
+    .all(classIds.get(className)) as number[]).filter((_, i) => i % 25 === offset).slice(0, FLIPPED_PER_CLASS);
+}
 
 beforeAll(async () => {
   backendName = (await selectBackend('wasm')).name;
@@ -41,17 +52,6 @@ beforeAll(async () => {
   library = openLibrary(makeTempDir('studio-alpaca-'));
   await importFolder(library, { root: ALPACA_DIR, labelsFromFolders: true }, createJobContext({}));
   classIds = new Map((library.db.prepare('SELECT name, id FROM classes').all() as Array<{ name: string; id: number }>).map((r) => [r.name, r.id]));
-  // Ten labels flipped: every 25th photo of each class by file name, five from each side.
-  const pick = (className: string) =>
-    (library.db
-      .prepare(`SELECT p.id FROM photos p JOIN labels l ON l.photo_id = p.id WHERE l.class_id = ? AND p.dup_group IS NULL ORDER BY p.file_name`)
-      .pluck()
-      .all(classIds.get(className)) as number[]).filter((_, i) => i % 25 === 7).slice(0, FLIPPED_COUNT / 2);
-  const fromAlpaca = pick('alpaca');
-  const fromOther = pick('not_alpaca');
-  setLabels(library.db, { photoIds: fromAlpaca, classId: classIds.get('not_alpaca')!, source: 'cli' });
-  setLabels(library.db, { photoIds: fromOther, classId: classIds.get('alpaca')!, source: 'cli' });
-  flipped = [...fromAlpaca, ...fromOther];
   embedder = await createEmbeddingPool({ config: { alpha: 0.35, inputSize: 160, weightsDir: WEIGHTS_DIR }, backend: 'wasm', workers: 2 });
 });
 
@@ -61,23 +61,33 @@ afterAll(async () => {
 });
 
 function train(input: Parameters<typeof resolveTrainingConfig>[0]): Promise<TrainRunResult> {
-  const config = resolveTrainingConfig(input);
+  // the embedder above runs at 160 px
+  const config = resolveTrainingConfig({ inputSize: 160, ...input });
   return trainRun(library, config, createJobContext({}), cachedFeatureDeps(library, embedder, config, backendName));
 }
 
 describe('training on the alpaca set with ten flipped labels', () => {
-  // The brief's target is ≥ 7 of 10. With frozen alpha-0.35 features (~0.89 out-of-fold accuracy) about 30 clean
-  // photos are confidently misread too (polar bears, camels, distant alpacas), and the five flipped alpacas get only
-  // 0.2–0.7 for their true class; see docs/training.md. This asserts what the engine achieves today.
-  it('puts the confidently flipped photos in the top 20 of the label-error queue after 5-fold training', async () => {
-    expect(flipped).toHaveLength(FLIPPED_COUNT);
-    const { runId, metrics } = await train({ kfold: 5, seed: 1 });
-    expect(metrics.kfold!.mean).toBeGreaterThan(0.8);
-    const top = getReviewQueue(library.db, { runId, queue: 'label-errors', limit: 20, offset: 0 }).items.map((i) => i.photoId);
-    const found = top.filter((id) => flipped.includes(id)).length;
-    expect(found).toBeGreaterThanOrEqual(4);
-    // the most suspicious photo is a flipped one
-    expect(flipped).toContain(top[0]);
+  it('lists most of ten flipped labels in the top 20 of the label-error queue after 5-fold training', async () => {
+    const found: number[] = [];
+    for (const offset of FLIP_OFFSETS) {
+      const fromAlpaca = pickEvery25th('alpaca', offset);
+      const fromOther = pickEvery25th('not_alpaca', offset);
+      setLabels(library.db, { photoIds: fromAlpaca, classId: classIds.get('not_alpaca')!, source: 'cli' });
+      setLabels(library.db, { photoIds: fromOther, classId: classIds.get('alpaca')!, source: 'cli' });
+      const flipped = [...fromAlpaca, ...fromOther];
+      expect(flipped).toHaveLength(2 * FLIPPED_PER_CLASS);
+
+      const { runId, metrics } = await train({ kfold: 5, seed: 1 });
+      expect(metrics.kfold!.mean).toBeGreaterThan(0.8);
+      const top = getReviewQueue(library.db, { runId, queue: 'label-errors', limit: 20, offset: 0 }).items.map((i) => i.photoId);
+      found.push(top.filter((id) => flipped.includes(id)).length);
+      undoLabels(library.db);
+      undoLabels(library.db);
+    }
+    // "most of them", on average over the five sets; per set see docs/training.md
+    const mean = found.reduce((a, b) => a + b, 0) / found.length;
+    console.info(`label-error queue, flipped labels in the top 20 per flipped set: ${found.join(', ')} (mean ${mean})`);
+    expect(mean, `found per flipped set: ${found.join(', ')}`).toBeGreaterThanOrEqual(7);
   });
 
   it('exports one model that plain @tensorflow/tfjs loads and that reproduces the run on 20 photos within 1e-4', async () => {
