@@ -1,6 +1,7 @@
 // Deterministic augmentation "views" of the 224 px model input (flip, rotation, zoom, shift, shear, brightness,
 // contrast). A view is named by its parameters ('flip|rot+10|zoom1.1'), so features of a view can be cached.
 import { StudioError } from '../../api/errors.js';
+import { createRandom } from './seeded-random.js';
 
 /** RGB, row-major, interleaved, values 0–255 (floats, so photometric changes do not quantise). */
 export interface FloatRgbImage {
@@ -288,24 +289,14 @@ export interface ViewSetOptions {
   contrast?: number;
 }
 
-/** Small seeded PRNG (mulberry32): the same seed always yields the same view names, so their features cache. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * 'original' plus `count` distinct random views drawn from the ranges given, parameters quantised
  * (whole degrees, 0.05 steps) so that runs with the same settings reuse cached features.
  */
 export function makeViewSet(options: ViewSetOptions): string[] {
-  const random = mulberry32(options.seed);
+  // seeded: the same seed always yields the same view names, so their features stay cached
+  const random = createRandom(options.seed);
   const between = (max: number, step: number) => Math.round(((random() * 2 - 1) * max) / step) * step;
   const views = new Set<string>([ORIGINAL_VIEW]);
   for (let attempt = 0; views.size < options.count + 1 && attempt < options.count * 20; attempt++) {

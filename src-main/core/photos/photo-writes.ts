@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Database } from 'better-sqlite3';
 import type { ExifFacts } from './read-exif.js';
 import type { DerivedImages } from './derive-images.js';
+import type { PhotoRow } from '../library/photo-list.js';
 
 export type PhotoStatus = 'ok' | 'missing' | 'unreadable';
 
@@ -31,19 +32,10 @@ export function loadKnownPhotos(db: Database): Map<string, KnownPhoto> {
   return new Map(rows.map((row) => [row.path, row]));
 }
 
-interface ContentRow {
-  id: number;
-  path: string;
-  format: string | null;
-  width: number | null;
-  height: number | null;
-  orientation: number | null;
-  taken_at: string | null;
-  gps_lat: number | null;
-  gps_lon: number | null;
-  camera: string | null;
-  phash: string | null;
-}
+type ContentRow = Pick<
+  PhotoRow,
+  'id' | 'path' | 'format' | 'width' | 'height' | 'orientation' | 'taken_at' | 'gps_lat' | 'gps_lon' | 'camera'
+> & { phash: string | null };
 
 export function findPhotosByHash(db: Database, hash: string): ContentRow[] {
   return db

@@ -1,18 +1,13 @@
 // groupNearDuplicates: the band index finds exactly the pairs a brute-force comparison finds.
 import { describe, expect, it } from 'vitest';
 import { DUPLICATE_MAX_DISTANCE, groupNearDuplicates } from '../../../src-main/core/photos/near-duplicates.js';
+import { createRandom } from '../../../src-main/core/ml/seeded-random.js';
 import { hammingDistance } from '../../../src-main/core/photos/perceptual-hash.js';
 
-/** Deterministic 32-bit generator (mulberry32) so a failure can be reproduced. */
+/** Deterministic 32-bit integers (the project's seeded generator) so a failure can be reproduced. */
 function random32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
+  const random = createRandom(seed);
+  return () => Math.floor(random() * 2 ** 32);
 }
 
 const hex = (hi: number, lo: number) => hi.toString(16).padStart(8, '0') + lo.toString(16).padStart(8, '0');
