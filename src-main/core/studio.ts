@@ -1,4 +1,5 @@
 // The core's implementation of StudioApi: one object per open library, shared by the CLI, the server and Electron.
+import fs from 'node:fs';
 import type { EventName, EventPayload, StudioApi } from '../api/contract.js';
 import { StudioError } from '../api/errors.js';
 import type { ImportSummary } from '../api/schemas.js';
@@ -28,6 +29,14 @@ export interface Studio {
   /** For the local CLI, which names photos by path. */
   findPhotoIdByPath(filePath: string): number | undefined;
   close(): Promise<void>;
+}
+
+function realFolder(folder: string): string {
+  try {
+    return fs.realpathSync.native(folder);
+  } catch {
+    return folder;
+  }
 }
 
 export function openStudio(libraryDir: string): Studio {
@@ -66,7 +75,8 @@ export function openStudio(libraryDir: string): Studio {
       });
       return { jobId };
     },
-    'photos.list': async (query) => listPhotos(db, query),
+    // stored paths are real paths (import resolves links), so a folder typed through a symbolic link must be too
+    'photos.list': async (query) => listPhotos(db, query.folder ? { ...query, folder: realFolder(query.folder) } : query),
     'photos.get': async ({ id }) => getPhoto(db, id),
     'photos.duplicateGroups': async (paging) => listDuplicateGroups(db, paging),
 

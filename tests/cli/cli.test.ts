@@ -56,6 +56,13 @@ describe('studio CLI', () => {
     expect(await classOf()).toBe(186);
   });
 
+  it('filters by a folder given through a symbolic link (photos are stored by real path)', async () => {
+    const link = path.join(tmp, 'alpaca-link');
+    fs.symlinkSync(ALPACA, link);
+    const page = (await studio('photos', '--folder', path.join(link, 'alpaca'), '--limit', '1', '--library', library, '--json')).json();
+    expect(page.total).toBe(142);
+  });
+
   it('lists unlabeled photos after importing a folder without labels', async () => {
     await studio('import', path.join(SHARED_DIR, 'photos', 'hike-unlabeled'), '--library', library);
     const unlabeled = (await studio('photos', '--unlabeled', '--limit', '5', '--library', library, '--json')).json();
