@@ -15,6 +15,8 @@ export interface ReviewQueueItem {
   source: PredictionSource;
   /** misclassified: confidence of the wrong prediction; label-errors: margin; uncertain: entropy in nats */
   score: number;
+  /** label-errors: true for confident-learning suspects (listed first), false for other out-of-fold disagreements */
+  confident: boolean;
 }
 
 export interface ReviewQueueResult {
@@ -88,13 +90,14 @@ export function getReviewQueue(
     }
   }
   scored.sort((a, b) => a.tier - b.tier || b.score - a.score || a.row.photoId - b.row.photoId);
-  const items = scored.slice(request.offset, request.offset + request.limit).map(({ row, probabilities, score }) => ({
+  const items = scored.slice(request.offset, request.offset + request.limit).map(({ row, probabilities, score, tier }) => ({
     photoId: row.photoId,
     labelClassId: row.labelClassId,
     predictedClassId: row.classId,
     probabilities: Object.fromEntries(classIds.map((id, i) => [String(id), probabilities[i] ?? 0])),
     source: row.source,
     score,
+    confident: tier === 0,
   }));
   return { runId, total: scored.length, items };
 }

@@ -41,7 +41,17 @@ describe('getReviewQueue', () => {
     // Confident learning flags only photos another class claims confidently: precision first, then recall.
     expect(queue.total).toBeGreaterThanOrEqual(4);
     expect(queue.items.slice(0, 4).every((i) => flipped.includes(i.photoId))).toBe(true);
-    expect(queue.items.map((i) => i.score)).toEqual([...queue.items.map((i) => i.score)].sort((a, b) => b - a));
+    // confident-learning suspects first, then other out-of-fold disagreements; each tier by margin
+    const tiers = queue.items.map((i) => i.confident);
+    expect(tiers).toEqual([...tiers].sort((a, b) => Number(b) - Number(a)));
+    for (const confident of [true, false]) {
+      const scores = queue.items.filter((i) => i.confident === confident).map((i) => i.score);
+      expect(scores).toEqual([...scores].sort((a, b) => b - a));
+    }
+    const all = getReviewQueue(t.library.db, { runId, queue: 'label-errors', limit: 1000, offset: 0 }).items;
+    const disagreements = all.filter((i) => !i.confident);
+    expect(disagreements.length).toBeGreaterThan(0);
+    expect(disagreements.every((i) => i.source === 'out-of-fold' && i.predictedClassId !== i.labelClassId)).toBe(true);
 
     const misclassified = getReviewQueue(t.library.db, { runId, queue: 'misclassified', limit: 100, offset: 0 });
     expect(misclassified.items.every((i) => i.predictedClassId !== i.labelClassId)).toBe(true);
