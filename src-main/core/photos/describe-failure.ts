@@ -3,15 +3,27 @@ import fs from 'node:fs';
 
 const SIGNATURE_BYTES = 16;
 
-async function firstBytes(file: string): Promise<Buffer> {
+async function readBytes(file: string, from: 'start' | 'end'): Promise<Buffer> {
   const handle = await fs.promises.open(file, 'r');
   try {
+    const { size } = await handle.stat();
     const buffer = Buffer.alloc(SIGNATURE_BYTES);
-    const { bytesRead } = await handle.read(buffer, 0, SIGNATURE_BYTES, 0);
+    const position = from === 'start' ? 0 : Math.max(0, size - SIGNATURE_BYTES);
+    const { bytesRead } = await handle.read(buffer, 0, SIGNATURE_BYTES, position);
     return buffer.subarray(0, bytesRead);
   } finally {
     await handle.close();
   }
+}
+
+const firstBytes = (file: string) => readBytes(file, 'start');
+
+/** A JPEG starts with SOI (FF D8) and ends with EOI (FF D9), give or take trailing padding. */
+async function isTruncatedJpeg(file: string): Promise<boolean> {
+  const [head, tail] = await Promise.all([readBytes(file, 'start'), readBytes(file, 'end')]);
+  if (head[0] !== 0xff || head[1] !== 0xd8) return false;
+  for (let i = tail.length - 2; i >= 0; i--) if (tail[i] === 0xff && tail[i + 1] === 0xd9) return false;
+  return true;
 }
 
 function preview(bytes: Buffer): string {
@@ -32,7 +44,9 @@ export async function describeFailure(file: string, error: unknown): Promise<str
     if (bytes.length === 0) return 'empty file (0 bytes)';
     return `not an image: no known image format (${preview(bytes)})`;
   }
-  if (/VipsJpeg|JPEG/i.test(message)) return `truncated or corrupt JPEG: ${message.replace(/^.*VipsJpeg:\s*/, '')}`;
+  // libvips' own message can be lost when several decodes fail at once ("Unknown error"): look at the file itself
+  if (await isTruncatedJpeg(file).catch(() => false)) return 'truncated JPEG: the file ends before its image data does (no end-of-image marker)';
+  if (/VipsJpeg|JPEG/i.test(message)) return `corrupt JPEG: ${message.replace(/^.*VipsJpeg:\s*/, '')}`;
   if (/pixels? limit|exceeds pixel limit/i.test(message)) return `image too large to decode safely: ${message}`;
   return `cannot decode: ${message}`;
 }

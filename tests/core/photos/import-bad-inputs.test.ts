@@ -56,7 +56,7 @@ describe('importFolder on bad inputs', () => {
 
   it('lists every other file as skipped with a clear reason', () => {
     expect(reasonFor(summary, 'zero_bytes.jpg')).toBe('empty file (0 bytes)');
-    expect(reasonFor(summary, 'truncated_60KB_of_555KB.jpg')).toMatch(/^truncated or corrupt JPEG: premature end/);
+    expect(reasonFor(summary, 'truncated_60KB_of_555KB.jpg')).toMatch(/^truncated JPEG: the file ends before its image data does/);
     expect(reasonFor(summary, 'text_with_jpg_ext.jpg')).toBe('not an image: no known image format (starts with text "not an image")');
     expect(reasonFor(summary, 'dangling_symlink.jpg')).toBe('broken symbolic link → does-not-exist.jpg');
     expect(reasonFor(summary, 'heic_real.heic')).toBe(
