@@ -1,6 +1,7 @@
 // The table of CLI commands: name → options, usage line and handler.
 import type { CliContext } from './cli-context.js';
-import { classesCommand, importCommand, labelCommand, photosCommand, statsCommand, undoCommand } from './library-commands.js';
+import { CLASSES_USAGE, classesCommand } from './class-commands.js';
+import { importCommand, labelCommand, photosCommand, statsCommand, undoCommand } from './library-commands.js';
 import type { OptionSpec, ParsedCommand } from './parse-command.js';
 import { evalCommand, exportCommand, predictCommand } from './predict-commands.js';
 import { SERVE_COMMAND } from './serve-command.js';
@@ -20,7 +21,7 @@ export const COMMANDS: Record<string, CliCommand> = {
     options: { 'labels-from-folders': { type: 'boolean' } },
     run: importCommand,
   },
-  classes: { summary: 'list classes with photo counts', usage: 'classes', options: {}, run: classesCommand },
+  classes: { summary: 'list classes with photo counts; create, rename, merge or delete one', usage: CLASSES_USAGE, options: {}, run: classesCommand },
   label: {
     summary: 'set the class of photos (ids or paths); creates the class if needed',
     usage: 'label <photo id or path>… (--class NAME | --none)',

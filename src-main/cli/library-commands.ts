@@ -35,12 +35,6 @@ function formatImportSummary(s: ImportSummary): string {
   return lines.join('\n');
 }
 
-export async function classesCommand(ctx: CliContext): Promise<number> {
-  const classes = await ctx.call('classes.list', {});
-  ctx.print(classes, () => (classes.length ? classes.map((c) => `${c.id}\t${c.name}\t${c.photoCount}`).join('\n') : 'No classes yet.'));
-  return 0;
-}
-
 async function resolvePhotoIds(ctx: CliContext, refs: string[]): Promise<number[]> {
   const studio = ctx.studio();
   return refs.map((ref) => {

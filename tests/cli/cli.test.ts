@@ -70,6 +70,22 @@ describe('studio CLI', () => {
     expect(unlabeled.items).toHaveLength(5);
   });
 
+  it('creates, renames, merges and deletes classes by name, keeping the photos', async () => {
+    const lib = path.join(tmp, 'classes');
+    await studio('import', path.join(SHARED_DIR, 'photos', 'hike-unlabeled'), '--library', lib);
+    expect((await studio('classes', 'create', 'lake', '--library', lib)).code).toBe(0);
+    expect((await studio('label', '1', '2', '3', '--class', 'forest', '--library', lib)).code).toBe(0);
+    expect((await studio('classes', 'rename', 'forest', 'woods', '--library', lib)).code).toBe(0);
+    const merged = (await studio('classes', 'merge', 'woods', 'lake', '--library', lib, '--json')).json();
+    expect(merged).toMatchObject({ name: 'lake', photoCount: 3 });
+    const deleted = await studio('classes', 'delete', 'lake', '--library', lib);
+    expect(deleted.stdout).toMatch(/its 3 photo\(s\) are unlabeled now/);
+    expect((await studio('classes', '--library', lib, '--json')).json()).toEqual([]);
+    expect((await studio('stats', '--library', lib, '--json')).json()).toMatchObject({ photos: 16, unlabeled: 16 });
+    expect((await studio('classes', 'rename', 'nope', 'x', '--library', lib)).code).toBe(3);
+    expect((await studio('classes', 'explode', '--library', lib)).code).toBe(2);
+  });
+
   it('exits 0 on bad inputs and names every skipped file with its reason', async () => {
     const result = await studio('import', BAD_INPUTS, '--library', path.join(tmp, 'bad'));
     expect(result.code).toBe(0);
