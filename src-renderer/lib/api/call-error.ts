@@ -1,4 +1,5 @@
-// The error a StudioClient call rejects with: the core's code and message, whichever transport carried them.
+// The error a StudioClient call rejects with: the core's code and message, whichever transport carried them
+// (code CANCELLED when the caller aborted the call through its signal).
 import type { ErrorPayload } from '../../../src-main/api/envelope.js';
 
 export class StudioCallError extends Error {
@@ -11,4 +12,9 @@ export class StudioCallError extends Error {
     this.code = payload.code;
     this.details = payload.details;
   }
+}
+
+/** What an aborted call rejects with, on either transport; handleError stays silent for it. */
+export function cancelledCallError(method: string): StudioCallError {
+  return new StudioCallError({ code: 'CANCELLED', message: `The call to ${method} was cancelled` });
 }

@@ -3,8 +3,8 @@
 // sent as a header and then removed from the address bar. DOM-only: no node imports.
 import type { EventName, EventPayload, MethodName, MethodRequest, MethodResponse } from '../../../src-main/api/contract.js';
 import type { Envelope } from '../../../src-main/api/envelope.js';
-import { StudioCallError } from './call-error.js';
-import type { MediaKind, StudioClient } from './studio-client.js';
+import { cancelledCallError, StudioCallError } from './call-error.js';
+import type { CallOptions, MediaKind, StudioClient } from './studio-client.js';
 
 /** The parts of the DOM's EventSource used here (declared so the file also type-checks without the DOM lib). */
 export interface EventSourceLike {
@@ -12,7 +12,10 @@ export interface EventSourceLike {
   close(): void;
 }
 export type EventSourceFactory = (url: string) => EventSourceLike;
-type FetchLike = (url: string, init: { method: string; headers: Record<string, string>; body: string; credentials: 'same-origin' }) => Promise<{
+type FetchLike = (
+  url: string,
+  init: { method: string; headers: Record<string, string>; body: string; credentials: 'same-origin'; signal?: AbortSignal },
+) => Promise<{
   status: number;
   json(): Promise<unknown>;
 }>;
@@ -78,21 +81,27 @@ export function createHttpClient(options: HttpClientOptions = {}): StudioClient 
 
   return {
     transport: 'http',
-    async call<M extends MethodName>(method: M, request: MethodRequest<M>): Promise<MethodResponse<M>> {
+    async call<M extends MethodName>(method: M, request: MethodRequest<M>, options: CallOptions = {}): Promise<MethodResponse<M>> {
+      const { signal } = options;
+      if (signal?.aborted) throw cancelledCallError(method);
       const headers: Record<string, string> = { 'Content-Type': 'application/json' };
       if (token) headers['X-Studio-Token'] = token;
       let response: Awaited<ReturnType<FetchLike>>;
       try {
-        response = await doFetch(`${baseUrl}/api/call/${method}`, { method: 'POST', headers, body: JSON.stringify(request), credentials: 'same-origin' });
+        const init = { method: 'POST', headers, body: JSON.stringify(request), credentials: 'same-origin' as const };
+        response = await doFetch(`${baseUrl}/api/call/${method}`, signal ? { ...init, signal } : init);
       } catch (error) {
+        if (signal?.aborted) throw cancelledCallError(method);
         throw new StudioCallError({ code: 'UNAVAILABLE', message: `Cannot reach the studio server: ${error instanceof Error ? error.message : String(error)}` });
       }
       let envelope: Envelope<MethodResponse<M>>;
       try {
         envelope = (await response.json()) as Envelope<MethodResponse<M>>;
       } catch {
+        if (signal?.aborted) throw cancelledCallError(method);
         throw new StudioCallError({ code: 'UNAVAILABLE', message: `The studio server answered ${response.status} without a result` });
       }
+      if (signal?.aborted) throw cancelledCallError(method);
       if (envelope.ok) return envelope.value;
       throw new StudioCallError(envelope.error);
     },

@@ -4,9 +4,14 @@ import type { EventName, EventPayload, MethodName, MethodRequest, MethodResponse
 
 export type MediaKind = 'thumbnail' | 'photo';
 
+export interface CallOptions {
+  /** Aborting rejects the call at once with a StudioCallError of code CANCELLED; a late answer is ignored. */
+  signal?: AbortSignal;
+}
+
 export interface StudioClient {
   readonly transport: 'http' | 'ipc';
-  call<M extends MethodName>(method: M, request: MethodRequest<M>): Promise<MethodResponse<M>>;
+  call<M extends MethodName>(method: M, request: MethodRequest<M>, options?: CallOptions): Promise<MethodResponse<M>>;
   on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
   /** URL of a photo's thumbnail or upright full image, addressed by library id only. */
   mediaUrl(kind: MediaKind, photoId: number): string;

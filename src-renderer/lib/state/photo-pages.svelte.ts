@@ -1,5 +1,5 @@
 // The photos of the current filter, fetched page by page on demand: only pages near the visible window are
-// requested, at most two at a time; a query change or a scroll away drops requests that are no longer wanted,
+// requested, at most two at a time; a query change or a scroll away aborts requests that are no longer wanted,
 // and answers to an older query are discarded. Unloaded cells render as placeholders of the same size.
 import type { MethodRequest } from '../../../src-main/api/contract.js';
 import type { Photo } from '../../../src-main/api/schemas.js';
@@ -23,11 +23,11 @@ export class PhotoPages {
   readonly #client: StudioClient;
   #pages = new Map<number, Photo[]>();
   #stale = new Set<number>();
-  #inFlight = new Set<number>();
+  /** Pages being fetched for the visible window, each with the controller that aborts its request. */
+  #inFlight = new Map<number, AbortController>();
   #queue: number[] = [];
   #wanted = new Set<number>();
   #generation = 0;
-  #controller = new AbortController();
 
   constructor(client: StudioClient) {
     this.#client = client;
@@ -60,13 +60,19 @@ export class PhotoPages {
     return -1;
   }
 
-  /** Makes sure the pages covering [start, end) are loaded or on their way; forgets queued pages out of range. */
+  /** Makes sure the pages covering [start, end) are loaded or on their way; forgets queued pages out of range
+   *  and aborts the requests of in-flight ones, freeing their slots for the pages now on screen. */
   ensureRange(start: number, end: number): void {
     const firstPage = Math.floor(start / PAGE_SIZE);
     const lastPage = Math.floor(Math.max(start, end - 1) / PAGE_SIZE);
     this.#wanted = new Set();
     for (let page = firstPage; page <= lastPage; page++) this.#wanted.add(page);
     this.#queue = this.#queue.filter((page) => this.#wanted.has(page));
+    for (const [page, controller] of this.#inFlight) {
+      if (this.#wanted.has(page)) continue;
+      controller.abort();
+      this.#inFlight.delete(page);
+    }
     for (const page of this.#wanted) {
       const needed = !this.#pages.has(page) || this.#stale.has(page);
       if (needed && !this.#inFlight.has(page) && !this.#queue.includes(page)) this.#queue.push(page);
@@ -85,13 +91,18 @@ export class PhotoPages {
     this.version++;
   }
 
-  /** Ids of the photos at [start, end), fetching pages that are not loaded. */
+  /** Ids of the photos at [start, end), fetching pages that are not loaded (not aborted by scrolling). */
   async idsInRange(start: number, end: number): Promise<number[]> {
     const generation = this.#generation;
     const firstPage = Math.floor(start / PAGE_SIZE);
     const lastPage = Math.floor(Math.max(start, end - 1) / PAGE_SIZE);
     for (let page = firstPage; page <= lastPage; page++) {
-      if (!this.#pages.has(page)) await this.#load(page, generation);
+      if (this.#pages.has(page)) continue;
+      try {
+        await this.#fetch(page, generation);
+      } catch (error) {
+        if (generation === this.#generation) handleError(error, 'Could not load photos');
+      }
     }
     const ids: number[] = [];
     for (let index = start; index < end; index++) {
@@ -105,8 +116,7 @@ export class PhotoPages {
   async allIds(signal: AbortSignal): Promise<number[]> {
     const ids: number[] = [];
     for (let offset = 0; ; offset += ID_PAGE_SIZE) {
-      if (signal.aborted) throw new DOMException('Aborted', 'AbortError');
-      const page = await this.#client.call('photos.list', { ...this.filter, limit: ID_PAGE_SIZE, offset });
+      const page = await this.#client.call('photos.list', { ...this.filter, limit: ID_PAGE_SIZE, offset }, { signal });
       for (const photo of page.items) ids.push(photo.id);
       if (page.items.length < ID_PAGE_SIZE) return ids;
     }
@@ -114,8 +124,7 @@ export class PhotoPages {
 
   #reset(keepPages: boolean): void {
     this.#generation++;
-    this.#controller.abort();
-    this.#controller = new AbortController();
+    for (const controller of this.#inFlight.values()) controller.abort();
     this.#queue = [];
     this.#inFlight.clear();
     if (keepPages) {
@@ -138,21 +147,28 @@ export class PhotoPages {
   }
 
   async #load(page: number, generation: number): Promise<void> {
-    this.#inFlight.add(page);
+    const controller = new AbortController();
+    this.#inFlight.set(page, controller);
     try {
-      const result = await this.#client.call('photos.list', { ...this.filter, limit: PAGE_SIZE, offset: page * PAGE_SIZE });
-      if (generation !== this.#generation || this.#controller.signal.aborted) return;
-      this.#pages.set(page, result.items);
-      this.#stale.delete(page);
-      this.total = result.total;
-      this.version++;
+      await this.#fetch(page, generation, controller.signal);
     } catch (error) {
-      if (generation === this.#generation) handleError(error, 'Could not load photos');
+      if (generation === this.#generation && !controller.signal.aborted) handleError(error, 'Could not load photos');
     } finally {
-      if (generation === this.#generation) {
+      // An aborted page has already left #inFlight (and may be in flight again under a new controller).
+      if (this.#inFlight.get(page) === controller) {
         this.#inFlight.delete(page);
         this.#pump();
       }
     }
+  }
+
+  /** Fetches one page and stores it, unless the query changed meanwhile. */
+  async #fetch(page: number, generation: number, signal?: AbortSignal): Promise<void> {
+    const result = await this.#client.call('photos.list', { ...this.filter, limit: PAGE_SIZE, offset: page * PAGE_SIZE }, signal ? { signal } : {});
+    if (generation !== this.#generation) return;
+    this.#pages.set(page, result.items);
+    this.#stale.delete(page);
+    this.total = result.total;
+    this.version++;
   }
 }

@@ -1,4 +1,7 @@
-// The renderer's HTTP client against a real server: calls, errors as StudioCallError, events, media URLs, the page token.
+// The renderer's HTTP client against a real server: calls, errors as StudioCallError, cancelling, events, media
+// URLs, the page token.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { StudioCallError } from '../../../../src-renderer/lib/api/call-error.js';
 import { createHttpClient, takeTokenFromPageUrl } from '../../../../src-renderer/lib/api/http-client.js';
@@ -48,6 +51,39 @@ describe('createHttpClient', () => {
   it('says the server is unavailable when it cannot be reached', async () => {
     const nowhere = createHttpClient({ baseUrl: 'http://127.0.0.1:1', token: 'x' });
     await expect(nowhere.call('classes.list', {})).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+  });
+
+  it('rejects an aborted call promptly with code CANCELLED while the server has not answered', async () => {
+    // A server that never answers: only the abort can end the call.
+    const silent = http.createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = silent.address() as AddressInfo;
+      const hanging = createHttpClient({ baseUrl: `http://127.0.0.1:${port}`, token: 'x' });
+      const controller = new AbortController();
+      const settled = hanging.call('classes.list', {}, { signal: controller.signal }).catch((e: unknown) => e);
+      setTimeout(() => controller.abort(), 50);
+      const tooLate = new Promise((resolve) => setTimeout(() => resolve('still pending after 2 s'), 2_000));
+      const error = await Promise.race([settled, tooLate]);
+      expect(error).toBeInstanceOf(StudioCallError);
+      expect(error).toMatchObject({ code: 'CANCELLED', message: 'The call to classes.list was cancelled' });
+    } finally {
+      silent.closeAllConnections();
+      await new Promise((resolve) => silent.close(resolve));
+    }
+  });
+
+  it('does not send a call whose signal is already aborted', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    await expect(client.call('classes.create', { name: 'never-sent' }, { signal: controller.signal })).rejects.toMatchObject({ code: 'CANCELLED' });
+    expect((await client.call('classes.list', {})).map((c) => c.name)).not.toContain('never-sent');
+  });
+
+  it('resolves a call with a signal that is never aborted', async () => {
+    const controller = new AbortController();
+    const classes = await client.call('classes.list', {}, { signal: controller.signal });
+    expect(classes.map((c) => c.name)).toContain('lake');
   });
 
   it('delivers library.changed events to listeners until they unsubscribe', async () => {

@@ -22,6 +22,36 @@ describe('createIpcClient', () => {
     expect(error).toMatchObject({ code: 'NOT_FOUND', message: 'No photo with id 9' });
   });
 
+  it('rejects at once with code CANCELLED on abort and ignores the late answer', async () => {
+    let answer: (envelope: unknown) => void = () => undefined;
+    const client = createIpcClient(fakeBridge({ 'classes.list': () => new Promise((resolve) => (answer = resolve)) }));
+    const controller = new AbortController();
+    const settled = client.call('classes.list', {}, { signal: controller.signal }).then(
+      (value) => ({ resolved: value }),
+      (error: unknown) => ({ rejected: error }),
+    );
+    controller.abort();
+    const outcome = await settled;
+    expect(outcome).toEqual({ rejected: expect.any(StudioCallError) });
+    expect(outcome).toMatchObject({ rejected: { code: 'CANCELLED', message: 'The call to classes.list was cancelled' } });
+    answer({ ok: true, value: [] });
+    expect(await settled).toBe(outcome);
+  });
+
+  it('does not invoke the bridge when the signal is already aborted', async () => {
+    let invoked = 0;
+    const client = createIpcClient(fakeBridge({ 'classes.list': async () => (invoked++, { ok: true, value: [] }) }));
+    await expect(client.call('classes.list', {}, { signal: AbortSignal.abort() })).rejects.toMatchObject({ code: 'CANCELLED' });
+    expect(invoked).toBe(0);
+  });
+
+  it('resolves and rejects as usual when a signal is given but never aborted', async () => {
+    const ok = createIpcClient(fakeBridge({ 'library.info': async () => ({ ok: true, value: { root: '/lib', schemaVersion: 4 } }) }));
+    expect(await ok.call('library.info', {}, { signal: new AbortController().signal })).toEqual({ root: '/lib', schemaVersion: 4 });
+    const failing = createIpcClient(fakeBridge({ 'photos.get': async () => ({ ok: false, error: { code: 'NOT_FOUND', message: 'No photo with id 9' } }) }));
+    await expect(failing.call('photos.get', { id: 9 }, { signal: new AbortController().signal })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
   it('passes event subscriptions to the bridge and returns its unsubscribe', () => {
     const subscribed: string[] = [];
     let unsubscribed = false;
