@@ -161,6 +161,32 @@ describe('the studio in a browser', () => {
     await page.keyboard.press('Escape');
   });
 
+  it('scrolls the grid while a drag is held near its bottom edge, growing the selection past the first screen', async () => {
+    const scrollTop = async () => Number(await page.evaluate(`document.querySelector('[data-testid="photo-grid"]').scrollTop`));
+    const selectedCount = async () => Number((await page.getByTestId('selection-bar').textContent())?.match(/(\d[\d,]*) selected/)?.[1]?.replace(/,/g, '') ?? 0);
+    const grid = (await page.getByTestId('photo-grid').boundingBox())!;
+    const onFirstScreen = Number(await page.evaluate(`[...document.querySelectorAll('[data-testid="photo-grid"] [data-index]')].filter((cell) => cell.getBoundingClientRect().top < ${grid.y + grid.height}).length`));
+    expect(await scrollTop()).toBe(0);
+    const first = (await page.locator('[data-index="0"]').boundingBox())!;
+    await page.mouse.move(first.x + 10, first.y + 10);
+    await page.mouse.down();
+    // Across every column to near the bottom edge (clear of the scrollbar).
+    await page.mouse.move(grid.x + grid.width - 30, grid.y + grid.height - 8, { steps: 5 });
+    // No more pointer moves: the animation-frame loop alone keeps scrolling.
+    await expect.poll(scrollTop, { timeout: 3_000 }).toBeGreaterThan(grid.height);
+    await expect.poll(selectedCount).toBeGreaterThan(onFirstScreen);
+    await shoot('07b-rubber-band-auto-scroll');
+    await page.mouse.up();
+    const stoppedAt = await scrollTop();
+    await page.waitForTimeout(200);
+    expect(await scrollTop()).toBe(stoppedAt);
+    const selected = await selectedCount();
+    expect(selected).toBeGreaterThan(onFirstScreen);
+    await page.keyboard.press('Escape');
+    await page.evaluate(`document.querySelector('[data-testid="photo-grid"]').scrollTop = 0`);
+    await expect.poll(scrollTop).toBe(0);
+  });
+
   it('creates, renames and deletes a class from the class bar, confirming that its photos become unlabeled', async () => {
     const bar = page.getByTestId('class-bar');
     await bar.getByLabel('New class name').fill('scenery');
