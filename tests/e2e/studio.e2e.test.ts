@@ -12,8 +12,9 @@ const SCREENSHOT_DIR = path.join(REPO_DIR, 'test-results', 'screenshots');
 const ALPACA_DIR = path.join(SHARED_DIR, 'datasets', 'alpaca');
 const HIKE_DIR = path.join(SHARED_DIR, 'photos', 'hike-unlabeled');
 const BAD_INPUTS_DIR = path.join(SHARED_DIR, 'bad-inputs');
-/** Small and fast enough for 2 shared cores; the point is the flow, not the accuracy. */
-const FAST_TRAINING = { epochs: '4', inputSize: '96', weightsDir: path.join(SHARED_DIR, 'models', 'mobilenet_v2_0.35_imagenet_notop') };
+/** Small and fast enough for 2 shared cores; the point is the flow, not the accuracy. Enough (cheap) head epochs
+ *  that the run is still going after the live curves have shown a few of them. */
+const FAST_TRAINING = { epochs: '300', inputSize: '96', weightsDir: path.join(SHARED_DIR, 'models', 'mobilenet_v2_0.35_imagenet_notop') };
 const TRAINING_TIMEOUT_MS = 150_000;
 
 let server: ServedStudio;
@@ -230,15 +231,27 @@ describe('the studio in a browser', () => {
     await page.locator('[data-field="epochs"]').fill(FAST_TRAINING.epochs);
     await page.locator('[data-field="inputSize"]').selectOption(FAST_TRAINING.inputSize);
     await page.locator('[data-field="weightsDir"]').fill(FAST_TRAINING.weightsDir);
+    const started = Date.now();
     await page.getByTestId('retrain').click();
     await page.locator('[role="progressbar"]').waitFor({ timeout: 30_000 });
     await shoot('10-train-progress');
-    await page.getByTestId('train-outcome').waitFor({ timeout: TRAINING_TIMEOUT_MS });
-    await expect(page.getByTestId('train-outcome').textContent()).resolves.toContain('Training finished');
+    await page.getByRole('button', { name: 'Hide settings' }).click();
+    // Live: while the job still runs, the chart already holds some epochs, but not all of them.
     const curves = page.getByTestId('learning-curves');
+    const epochsShown = async () => Number((await curves.getAttribute('data-epochs', { timeout: 1_000 }).catch(() => null)) ?? 0);
+    await expect.poll(epochsShown, { timeout: TRAINING_TIMEOUT_MS, interval: 100 }).toBeGreaterThanOrEqual(2);
+    const liveEpochs = await epochsShown();
+    const job = (await server.call('jobs.list', {})).find((j) => j.kind.includes('train') && j.status === 'running');
+    expect(job, 'a training job still running').toBeDefined();
+    expect(liveEpochs).toBeLessThan(Number(FAST_TRAINING.epochs));
+    await expect(page.getByTestId('train-view').textContent()).resolves.toContain('(running)');
+    await shoot('train-live-curves');
+    await page.getByTestId('train-outcome').waitFor({ timeout: TRAINING_TIMEOUT_MS });
+    console.info(`[e2e] training: ${liveEpochs} of ${FAST_TRAINING.epochs} epochs drawn live; run took ${Date.now() - started} ms`);
+    await expect(page.getByTestId('train-outcome').textContent()).resolves.toContain('Training finished');
+    await expect.poll(epochsShown).toBe(Number(FAST_TRAINING.epochs));
     await expect(curves.locator('canvas').count()).resolves.toBe(2);
     await expect(curves.textContent()).resolves.toContain('validation');
-    await page.getByRole('button', { name: 'Hide settings' }).click();
     await shoot('11-train-curves');
   });
 
