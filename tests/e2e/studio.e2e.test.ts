@@ -14,7 +14,7 @@ const HIKE_DIR = path.join(SHARED_DIR, 'photos', 'hike-unlabeled');
 const BAD_INPUTS_DIR = path.join(SHARED_DIR, 'bad-inputs');
 /** Small and fast enough for 2 shared cores; the point is the flow, not the accuracy. Enough (cheap) head epochs
  *  that the run is still going after the live curves have shown a few of them. */
-const FAST_TRAINING = { epochs: '300', inputSize: '96', weightsDir: path.join(SHARED_DIR, 'models', 'mobilenet_v2_0.35_imagenet_notop') };
+const FAST_TRAINING = { epochs: '500', inputSize: '96', weightsDir: path.join(SHARED_DIR, 'models', 'mobilenet_v2_0.35_imagenet_notop') };
 const TRAINING_TIMEOUT_MS = 150_000;
 
 let server: ServedStudio;
