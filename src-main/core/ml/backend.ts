@@ -3,11 +3,13 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type * as tfjs from '@tensorflow/tfjs';
 import { StudioError } from '../../api/errors.js';
+import { BackendName as BackendNameSchema } from '../../api/training-schemas.js';
 
 /** The tfjs namespace; @tensorflow/tfjs-node(-gpu) export their own instance with the same API. */
 export type Tf = typeof tfjs;
 
-export const BACKEND_NAMES = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
+/** Best first; the contract's schema holds the list. */
+export const BACKEND_NAMES = BackendNameSchema.options;
 export type BackendName = (typeof BACKEND_NAMES)[number];
 
 export interface BackendUnavailable {
