@@ -3,14 +3,13 @@ import { StudioError } from '../api/errors.js';
 import type { ClassInfo } from '../api/schemas.js';
 import type { CliContext } from './cli-context.js';
 import type { ParsedCommand } from './parse-command.js';
+import { requireClassNamed } from './resolve-args.js';
 
 export const CLASSES_USAGE = 'classes [create NAME | rename NAME NEW_NAME | merge NAME INTO_NAME | delete NAME]';
 
 async function classNamed(ctx: CliContext, name: string | undefined): Promise<ClassInfo> {
   if (!name) throw new StudioError('INVALID_INPUT', `usage: studio ${CLASSES_USAGE}`);
-  const found = (await ctx.call('classes.list', {})).find((c) => c.name.toLowerCase() === name.trim().toLowerCase());
-  if (!found) throw new StudioError('NOT_FOUND', `No class named "${name}"`);
-  return found;
+  return requireClassNamed(ctx, name);
 }
 
 function expectArgs(cmd: ParsedCommand, count: number): string[] {

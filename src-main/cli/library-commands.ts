@@ -5,14 +5,14 @@ import { StudioError } from '../api/errors.js';
 import type { ImportSummary, LibraryStats } from '../api/schemas.js';
 import type { CliContext } from './cli-context.js';
 import type { ParsedCommand } from './parse-command.js';
+import { existingFolder, findClassNamed, requireClassNamed } from './resolve-args.js';
 import { formatDuration } from './progress-printer.js';
 import { runJob } from './run-job.js';
 
 export async function importCommand(ctx: CliContext, cmd: ParsedCommand): Promise<number> {
-  const dir = cmd.positionals[0];
-  if (!dir || cmd.positionals.length > 1) throw new StudioError('INVALID_INPUT', 'usage: studio import <dir> [--labels-from-folders]');
-  const root = path.resolve(dir);
-  if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) throw new StudioError('NOT_FOUND', `Not a folder: ${root}`);
+  const usage = 'import <dir> [--labels-from-folders]';
+  if (cmd.positionals.length > 1) throw new StudioError('INVALID_INPUT', `usage: studio ${usage}`);
+  const root = existingFolder(cmd.positionals[0], usage);
   const { jobId } = await ctx.call('photos.import', { root, labelsFromFolders: cmd.flag('labels-from-folders') });
   const state = await runJob(ctx, jobId);
   if (state.status === 'failed') throw new StudioError('INTERNAL', state.error ?? 'import failed');
@@ -56,8 +56,7 @@ export async function labelCommand(ctx: CliContext, cmd: ParsedCommand): Promise
   const photoIds = await resolvePhotoIds(ctx, cmd.positionals);
   let classId: number | null = null;
   if (className !== undefined) {
-    const existing = (await ctx.call('classes.list', {})).find((c) => c.name.toLowerCase() === className.trim().toLowerCase());
-    classId = existing?.id ?? (await ctx.call('classes.create', { name: className })).id;
+    classId = (await findClassNamed(ctx, className))?.id ?? (await ctx.call('classes.create', { name: className })).id;
   }
   const result = await ctx.call('labels.set', { photoIds, classId, source: 'cli' });
   ctx.print(result, () => `Labeled ${result.changed} photo(s) ${className !== undefined ? `as ${className}` : 'as unlabeled'} (${photoIds.length - result.changed} already were).`);
@@ -73,12 +72,7 @@ export async function undoCommand(ctx: CliContext, cmd: ParsedCommand): Promise<
 
 export async function photosCommand(ctx: CliContext, cmd: ParsedCommand): Promise<number> {
   const className = cmd.option('class');
-  let classId: number | undefined;
-  if (className !== undefined) {
-    const found = (await ctx.call('classes.list', {})).find((c) => c.name.toLowerCase() === className.toLowerCase());
-    if (!found) throw new StudioError('NOT_FOUND', `No class named "${className}"`);
-    classId = found.id;
-  }
+  const classId = className !== undefined ? (await requireClassNamed(ctx, className)).id : undefined;
   const sort = cmd.option('sort') ?? 'name';
   if (sort !== 'name' && sort !== 'takenAt' && sort !== 'id') throw new StudioError('INVALID_INPUT', `--sort expects name, takenAt or id; received "${sort}"`);
   const page = await ctx.call('photos.list', {

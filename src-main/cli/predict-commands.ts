@@ -1,18 +1,11 @@
 // CLI commands that use a finished run: predict (library photos or an outside folder), eval (outside folder), export.
-import fs from 'node:fs';
 import path from 'node:path';
 import { StudioError } from '../api/errors.js';
 import type { FolderEvaluation, FolderPredictions } from '../api/training-schemas.js';
 import type { CliContext } from './cli-context.js';
 import type { ParsedCommand } from './parse-command.js';
+import { existingFolder } from './resolve-args.js';
 import { runJob } from './run-job.js';
-
-function existingFolder(dir: string | undefined, usage: string): string {
-  if (!dir) throw new StudioError('INVALID_INPUT', `usage: studio ${usage}`);
-  const root = path.resolve(dir);
-  if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) throw new StudioError('NOT_FOUND', `Not a folder: ${root}`);
-  return root;
-}
 
 async function finishedResult<T>(ctx: CliContext, jobId: string): Promise<T> {
   const state = await runJob(ctx, jobId);
