@@ -106,14 +106,15 @@ describe('the studio in a browser', () => {
     await cell.locator('img').waitFor();
     await expect.poll(async () => (await imageSize(`[data-photo-id="${rot6!.id}"] img`))[0]).toBeGreaterThan(0);
     const [width, height] = await imageSize(`[data-photo-id="${rot6!.id}"] img`);
-    expect(height).toBeGreaterThan(width);
+    // stored 384×512 with EXIF orientation 6: upright it is landscape
+    expect(width).toBeGreaterThan(height);
     await shoot('04-library-bad-inputs');
     await cell.dblclick();
     await page.getByTestId('photo-viewer').locator('img').waitFor();
     await shoot('05-viewer-rot6');
     await expect.poll(async () => (await imageSize('[data-testid="photo-viewer"] img'))[0]).toBeGreaterThan(0);
     const [viewerWidth, viewerHeight] = await imageSize('[data-testid="photo-viewer"] img');
-    expect(viewerHeight).toBeGreaterThan(viewerWidth);
+    expect(viewerWidth).toBeGreaterThan(viewerHeight);
     await page.keyboard.press('Escape');
     await page.getByLabel('Folder').fill('');
     await page.getByLabel('Folder').press('Enter');

@@ -77,8 +77,8 @@ describe('the studio-media protocol handler over the core host', () => {
     expect(response.headers.get('content-type')).toBe('image/webp');
     const meta = await sharp(Buffer.from(await response.arrayBuffer())).metadata();
     expect(meta.format).toBe('webp');
-    // rot6.jpg is stored landscape with EXIF orientation 6: its thumbnail is upright, so portrait.
-    expect(meta.height).toBeGreaterThan(meta.width ?? Infinity);
+    // rot6.jpg stores its pixels portrait with EXIF orientation 6: its thumbnail is upright, so landscape.
+    expect(meta.width).toBeGreaterThan(meta.height ?? Infinity);
   });
 
   it('serves the upright full photo as JPEG', async () => {

@@ -63,7 +63,7 @@ describe('preprocessPhoto', () => {
     expect(input[0]).toBeCloseTo(raw.data[0]! / 127.5 - 1, 6);
     expect(input.every((v) => v >= -1 && v <= 1)).toBe(true);
     expect(input.some((v) => v < -0.5) && input.some((v) => v > 0.5)).toBe(true);
-    // rot6.jpg is stored landscape with EXIF orientation 6; sharp's own upright rendering must match ours.
+    // rot6.jpg stores its pixels portrait with EXIF orientation 6; sharp's own upright rendering must match ours.
     const upright = await sharp(PHOTOS[0]!).rotate().removeAlpha().resize(224, 224, { fit: 'fill' }).raw().toBuffer();
     const sideways = await sharp(PHOTOS[0]!).removeAlpha().resize(224, 224, { fit: 'fill' }).raw().toBuffer();
     const meanDiff = (other: Buffer) => other.reduce((sum, v, i) => sum + Math.abs(v - raw.data[i]!), 0) / other.length;
