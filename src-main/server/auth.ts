@@ -31,8 +31,8 @@ export function tokensEqual(presented: string, expected: string): boolean {
   return timingSafeEqual(a, b);
 }
 
-export function checkToken(req: IncomingMessage, url: URL, port: number, expected: string): TokenCheck {
-  const fromQuery = url.searchParams.get('token');
+export function checkToken(req: IncomingMessage, query: URLSearchParams, port: number, expected: string): TokenCheck {
+  const fromQuery = query.get('token');
   const candidates: Array<{ value: string; fromQuery: boolean }> = [];
   const bearer = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '')?.[1];
   if (bearer) candidates.push({ value: bearer, fromQuery: false });
@@ -55,4 +55,9 @@ export function readCookie(header: string | undefined, name: string): string | u
     if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
   }
   return undefined;
+}
+
+/** Text safe for a log: any `token=` value (query or cookie) and the token itself replaced by `<redacted>`. */
+export function redactTokens(text: string, token: string): string {
+  return text.replace(/(token(?:_\d+)?=)[^&\s;"']*/gi, '$1<redacted>').replaceAll(token, '<redacted>');
 }

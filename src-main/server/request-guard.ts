@@ -20,9 +20,24 @@ export function hostForUrl(host: string): string {
   return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
 }
 
+/** Port 80 is http's default: browsers then leave it out of the URL, the Host header and the Origin. */
+export const HTTP_DEFAULT_PORT = 80;
+
+/** `name:port` as a browser writes it in a Host header or an origin: without the port when it is http's default. */
+export function hostWithPort(name: string, port: number): string {
+  return port === HTTP_DEFAULT_PORT ? name : `${name}:${port}`;
+}
+
+/** The URL `studio serve` prints, written as a browser normalises it (so its Host and Origin pass the checks). */
+export function serverUrl(boundHost: string, port: number, token: string): string {
+  const name = isWildcardHost(boundHost) ? '127.0.0.1' : hostForUrl(boundHost);
+  return `http://${hostWithPort(name, port)}/?token=${token}`;
+}
+
 /**
  * The Host header values this server answers to. Loopback names always; with --allow-remote also the bound
- * address, and for a wildcard bind this machine's hostname and interface addresses.
+ * address, and for a wildcard bind this machine's hostname and interface addresses. On port 80 both the form
+ * browsers send (no port) and the explicit `:80` are accepted.
  */
 export function allowedHosts(boundHost: string, port: number, allowRemote: boolean): Set<string> {
   const names = [...LOOPBACK_NAMES];
@@ -36,7 +51,8 @@ export function allowedHosts(boundHost: string, port: number, allowRemote: boole
       names.push(hostForUrl(boundHost));
     }
   }
-  return new Set(names.map((n) => `${n.toLowerCase()}:${port}`));
+  const forms = names.flatMap((n) => [`${n.toLowerCase()}:${port}`, hostWithPort(n.toLowerCase(), port)]);
+  return new Set(forms);
 }
 
 export type GuardResult = { ok: true } | { ok: false; reason: string };
@@ -45,11 +61,17 @@ export function checkHostAndOrigin(req: IncomingMessage, allowed: ReadonlySet<st
   const host = req.headers.host?.toLowerCase();
   if (!host || !allowed.has(host)) return { ok: false, reason: `Host header not allowed: expected this server's address, received "${req.headers.host ?? ''}"` };
   const origin = req.headers.origin;
-  if (origin !== undefined && origin.toLowerCase() !== `http://${host}`) {
-    return { ok: false, reason: `Cross-origin request refused: expected origin http://${host}, received "${origin}"` };
+  const ownOrigin = `http://${withoutDefaultPort(host)}`;
+  if (origin !== undefined && origin.toLowerCase() !== ownOrigin) {
+    return { ok: false, reason: `Cross-origin request refused: expected origin ${ownOrigin}, received "${origin}"` };
   }
   // Browsers send this even where they omit Origin (e.g. a cross-site <img> or top-level GET).
   const fetchSite = req.headers['sec-fetch-site'];
   if (fetchSite === 'cross-site' || fetchSite === 'same-site') return { ok: false, reason: `Cross-site request refused (Sec-Fetch-Site: ${fetchSite})` };
   return { ok: true };
+}
+
+/** Browsers serialize an origin without http's default port even if the Host header carried ":80". */
+function withoutDefaultPort(host: string): string {
+  return host.endsWith(`:${HTTP_DEFAULT_PORT}`) ? host.slice(0, -`:${HTTP_DEFAULT_PORT}`.length) : host;
 }

@@ -1,16 +1,18 @@
 // Browser mode: one node:http server over a Studio. Order of checks on every request: Host/Origin (DNS
 // rebinding, cross-site), then the token, then the route. No CORS headers are ever sent.
 import http from 'node:http';
+import { inspect } from 'node:util';
 import type { AddressInfo } from 'node:net';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CallLogger } from '../api/dispatch.js';
 import { StudioError } from '../api/errors.js';
 import type { Studio } from '../core/studio.js';
 import { API_CALL_PREFIX, handleApiCall } from './api-route.js';
-import { checkToken, createToken, tokenCookie } from './auth.js';
+import { checkToken, createToken, redactTokens, tokenCookie } from './auth.js';
 import { handleEvents } from './events-route.js';
 import { MEDIA_PREFIX, handleMedia } from './media-route.js';
-import { allowedHosts, checkHostAndOrigin, hostForUrl, isLoopbackHost, isWildcardHost } from './request-guard.js';
+import { allowedHosts, checkHostAndOrigin, isLoopbackHost, serverUrl } from './request-guard.js';
+import { parseRequestTarget } from './request-target.js';
 import { sendError, setSecurityHeaders } from './respond.js';
 import { handleStatic } from './static-route.js';
 
@@ -47,17 +49,34 @@ const defaultLog: ServerLog = {
   error: (message, error) => console.error(message, error instanceof Error ? (error.stack ?? error.message) : error),
 };
 
+/** Every server log line goes through this: request targets and errors may carry `?token=`. */
+function redactingLog(log: ServerLog, token: string): ServerLog {
+  const redact = (value: unknown): unknown => {
+    if (value instanceof Error) {
+      const copy = new Error(redactTokens(value.message, token));
+      copy.name = value.name;
+      copy.stack = value.stack === undefined ? undefined : redactTokens(value.stack, token);
+      return copy;
+    }
+    return redactTokens(typeof value === 'string' ? value : inspect(value), token);
+  };
+  return {
+    warn: (message) => log.warn(redactTokens(message, token)),
+    error: (message, error) => log.error(redactTokens(message, token), redact(error)),
+  };
+}
+
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1';
   const allowRemote = options.allowRemote ?? false;
-  const log = options.log ?? defaultLog;
+  const token = options.token ?? createToken();
+  const log = redactingLog(options.log ?? defaultLog, token);
   if (!isLoopbackHost(host)) {
     if (!allowRemote) {
       throw new StudioError('INVALID_INPUT', `Refusing to listen on ${host}: expected a loopback address (127.0.0.1, ::1, localhost), or pass --allow-remote to expose the studio to the network`);
     }
     log.warn(`WARNING: listening on ${host}: anyone who can reach this address and has the token can read and change the library. Traffic is not encrypted.`);
   }
-  const token = options.token ?? createToken();
   const server = http.createServer();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -76,9 +95,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       else res.destroy();
     });
   });
-  const urlHost = isWildcardHost(host) ? '127.0.0.1' : hostForUrl(host);
   return {
-    url: `http://${urlHost}:${port}/?token=${token}`,
+    url: serverUrl(host, port, token),
     port,
     host,
     token,
@@ -102,12 +120,11 @@ async function handleRequest(req: IncomingMessage, res: ServerResponse, ctx: Req
   setSecurityHeaders(res);
   const guard = checkHostAndOrigin(req, ctx.hosts);
   if (!guard.ok) return sendError(res, 403, 'INVALID_INPUT', guard.reason);
-  const rawUrl = req.url ?? '';
-  if (!rawUrl.startsWith('/')) return sendError(res, 400, 'INVALID_INPUT', 'Invalid request target');
+  const target = parseRequestTarget(req.url ?? '');
+  if (!target.ok) return sendError(res, target.status, 'INVALID_INPUT', target.reason);
   // Routes match the raw path (not URL-normalised), so encoded or dotted tricks cannot reach another route.
-  const pathname = rawUrl.split('?', 1)[0] ?? '/';
-  const url = new URL(rawUrl, 'http://studio.invalid');
-  const auth = checkToken(req, url, ctx.port, ctx.token);
+  const { pathname } = target;
+  const auth = checkToken(req, target.query, ctx.port, ctx.token);
   if (auth.result === 'missing') {
     return sendError(res, 401, 'INVALID_INPUT', 'Token required: open the URL printed by `studio serve` (it ends with ?token=…)', { 'WWW-Authenticate': 'Bearer' });
   }
