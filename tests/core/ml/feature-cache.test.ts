@@ -4,7 +4,7 @@ import { createJobContext } from '../../../src-main/core/jobs/job-context.js';
 import { openLibrary, type Library } from '../../../src-main/core/library/library.js';
 import { selectBackend } from '../../../src-main/core/ml/backend.js';
 import { createLocalEmbedder, type EmbedItem, type Embedder } from '../../../src-main/core/ml/embed.js';
-import { countFeatures, ensureFeatures } from '../../../src-main/core/ml/feature-cache.js';
+import { countFeatures, ensureFeatures, FEATURE_CHUNK, featureReader } from '../../../src-main/core/ml/feature-cache.js';
 import { deriveImages } from '../../../src-main/core/photos/derive-images.js';
 import { makeTempDir } from '../../helpers/temp-dir.js';
 import { alpacaPhotos, WEIGHTS_DIR } from './embedding-fixtures.js';
@@ -93,12 +93,33 @@ describe('ensureFeatures', () => {
     expect(embedded).toHaveLength(1);
   });
 
-  it('stops when cancelled, keeping what was committed', async () => {
+  it('stops when cancelled after the first chunk, keeping that chunk and computing only the rest on the next run', async () => {
+    // One chunk and two more pairs: distinct content hashes over the same six files.
+    const refs = Array.from({ length: FEATURE_CHUNK + 2 }, (_, i) => ({ id: photos[i % photos.length]!.id, contentHash: `cancel-${i}` }));
+    const key = { backboneId: inner.backboneId, inputSize: 96 };
+    const before = countFeatures(library.db, key);
     const controller = new AbortController();
-    controller.abort();
-    await expect(ensureFeatures(library, { photos, embedder: counting, views: ['zoom1.2'] }, ctx(controller.signal))).rejects.toMatchObject({
+    let chunks = 0;
+    const cancelAfterFirstChunk: Embedder = {
+      ...inner,
+      embed: async (items, options) => {
+        const matrix = await inner.embed(items, options);
+        if (++chunks === 1) controller.abort();
+        return matrix;
+      },
+    };
+    await expect(ensureFeatures(library, { photos: refs, embedder: cancelAfterFirstChunk }, ctx(controller.signal))).rejects.toMatchObject({
       code: 'CANCELLED',
     });
-    expect(countFeatures(library.db, { backboneId: inner.backboneId, inputSize: 96 })).toBe(19);
+    expect(chunks).toBe(1);
+    expect(countFeatures(library.db, key)).toBe(before + FEATURE_CHUNK);
+    const read = featureReader(library.db, key);
+    expect(refs.slice(0, FEATURE_CHUNK).every((r) => read(r.contentHash, 'original')?.length === inner.dims)).toBe(true);
+    expect(refs.slice(FEATURE_CHUNK).map((r) => read(r.contentHash, 'original'))).toEqual([null, null]);
+
+    embedded.length = 0;
+    const resumed = await ensureFeatures(library, { photos: refs, embedder: counting }, ctx());
+    expect([resumed.computed, resumed.reused]).toEqual([2, FEATURE_CHUNK]);
+    expect(embedded).toHaveLength(2);
   });
 });
