@@ -3,11 +3,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { openLibrary } from '../../src-main/core/library/library.js';
 import { openStudio } from '../../src-main/core/studio.js';
 import { SHARED_DIR } from '../helpers/shared-dir.js';
 import { insertSyntheticPhotos } from '../helpers/insert-photos.js';
+import { openSse } from '../helpers/sse-reader.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
@@ -110,18 +112,32 @@ describe('studio serve', () => {
     }
   });
 
-  it('stops on SIGTERM: exit code 0, the server gone, the database closed cleanly', async () => {
-    const { libraryDir } = prepareLibrary();
+  it('stops on SIGTERM: exit code 0, the server gone, every committed change in the main database file', async () => {
+    const { libraryDir, photoIds } = prepareLibrary();
     const { child, url, stderr } = await startServeChild(libraryDir);
     const token = url.searchParams.get('token') ?? '';
-    const response = await fetch(new URL('/api/call/classes.list', url), { method: 'POST', headers: { Authorization: `Bearer ${token}` } });
+    const labeled = photoIds.slice(0, 40);
+    const response = await fetch(new URL('/api/call/labels.set', url), {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+      body: JSON.stringify({ photoIds: labeled, classId: 2 }),
+    });
     expect(response.status).toBe(200);
     child.kill('SIGTERM');
     expect(await exited(child)).toEqual({ code: 0, signal: null });
     expect(stderr()).toContain('SIGTERM: stopping the server');
     await expect(fetch(new URL('/', url))).rejects.toThrow();
-    // The last connection to close checkpoints and removes the write-ahead log.
-    expect(fs.existsSync(path.join(libraryDir, 'library.db-wal'))).toBe(false);
+    // Closed cleanly = checkpointed: the main file alone, copied without any -wal/-shm, holds every committed row.
+    const copy = path.join(makeTempDir('studio-closed-'), 'library.db');
+    fs.copyFileSync(path.join(libraryDir, 'library.db'), copy);
+    const db = new Database(copy, { readonly: true });
+    try {
+      expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+      expect(db.prepare('SELECT photo_id FROM labels WHERE class_id = 2 ORDER BY photo_id').pluck().all()).toEqual(labeled);
+      expect(db.prepare('SELECT COUNT(*) FROM photos').pluck().get()).toBe(PHOTOS);
+    } finally {
+      db.close();
+    }
   });
 
   it('marks a run interrupted when the server is killed (SIGKILL) in the middle of training', async () => {
@@ -140,23 +156,21 @@ describe('studio serve', () => {
     await setup.close();
 
     const { child, url } = await startServeChild(libraryDir);
+    const token = url.searchParams.get('token') ?? '';
     const call = async (method: string, body: unknown) => {
       const response = await fetch(new URL(`/api/call/${method}`, url), {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json', 'X-Studio-Token': url.searchParams.get('token') ?? '' },
+        headers: { 'Content-Type': 'application/json', 'X-Studio-Token': token },
         body: JSON.stringify(body),
       });
       return ((await response.json()) as { value: unknown }).value;
     };
+    const events = await openSse(new URL('/api/events', url).href, { 'X-Studio-Token': token });
     await call('training.start', { weightsDir: path.join(SHARED_DIR, 'models', 'mobilenet_v2_0.35_imagenet_notop'), epochs: 200, inputSize: 96 });
-    let running = false;
-    for (let i = 0; i < 600 && !running; i++) {
-      const runs = (await call('runs.list', {})) as Array<{ status: string }>;
-      running = runs.some((r) => r.status === 'running');
-      if (!running) await new Promise((r) => setTimeout(r, 100));
-    }
-    expect(running).toBe(true);
+    // Gated on the event, not on time: the head has begun its 200 epochs (the run row says running); kill at once.
+    await events.waitFor((e) => e.event === 'job.progress' && (JSON.parse(e.data) as { stage: string }).stage === 'train', 120_000);
     child.kill('SIGKILL');
+    events.close();
     await exited(child);
 
     const reopened = openStudio(libraryDir);
