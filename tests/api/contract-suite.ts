@@ -1,7 +1,8 @@
 // The StudioApi contract suite: one script of calls, run through any transport given as an envelope caller,
 // so every transport (core direct, HTTP, IPC) can be shown to give the same answers.
 import type { Envelope } from '../../src-main/api/envelope.js';
-import type { ErrorCode } from '../../src-main/api/errors.js';
+import { z } from 'zod';
+import { ERROR_CODES, type ErrorCode } from '../../src-main/api/errors.js';
 import { openLibrary } from '../../src-main/core/library/library.js';
 import { insertSyntheticPhotos } from '../helpers/insert-photos.js';
 
@@ -17,8 +18,10 @@ export interface ContractTransport {
 export interface ScriptStep {
   method: string;
   request: unknown;
-  /** the outcome the contract promises; omitted for methods whose outcome depends on the machine */
-  expect?: 'ok' | ErrorCode;
+  /** the outcome the contract promises */
+  expect: 'ok' | ErrorCode;
+  /** what the answer's value must contain (a partial match), where the script's state fixes it */
+  value?: unknown;
 }
 
 export const SYNTHETIC_PHOTOS = 12;
@@ -32,23 +35,23 @@ export function prepareContractLibrary(libraryDir: string): void {
 export const CONTRACT_SCRIPT: readonly ScriptStep[] = [
   { method: 'library.info', request: {}, expect: 'ok' },
   { method: 'library.stats', request: {}, expect: 'ok' },
-  { method: 'classes.create', request: { name: 'alpaca' }, expect: 'ok' },
+  { method: 'classes.create', request: { name: 'alpaca' }, expect: 'ok', value: { id: 1, name: 'alpaca' } },
   { method: 'classes.create', request: { name: 'not alpaca', color: '#123456' }, expect: 'ok' },
   { method: 'classes.create', request: { name: 'ALPACA' }, expect: 'CONFLICT' },
   { method: 'classes.create', request: { name: '' }, expect: 'INVALID_INPUT' },
   { method: 'classes.create', request: { name: 'x', color: 'red' }, expect: 'INVALID_INPUT' },
-  { method: 'classes.list', request: {}, expect: 'ok' },
+  { method: 'classes.list', request: {}, expect: 'ok', value: [{ id: 1, name: 'alpaca' }, { id: 2, name: 'not alpaca', color: '#123456' }] },
   { method: 'labels.set', request: { photoIds: [1, 2, 3], classId: 1 }, expect: 'ok' },
   { method: 'labels.set', request: { photoIds: [4, 5], classId: 2, source: 'review' }, expect: 'ok' },
   { method: 'labels.set', request: { photoIds: [], classId: 1 }, expect: 'INVALID_INPUT' },
   { method: 'labels.set', request: { photoIds: [999_999], classId: 1 }, expect: 'NOT_FOUND' },
   { method: 'labels.set', request: { photoIds: [1], classId: 999 }, expect: 'NOT_FOUND' },
   { method: 'labels.set', request: { photoIds: [1], classId: null }, expect: 'ok' },
-  { method: 'photos.list', request: {}, expect: 'ok' },
-  { method: 'photos.list', request: { classId: 1, sort: 'id', descending: true, limit: 5 }, expect: 'ok' },
-  { method: 'photos.list', request: { unlabeled: true, limit: 3, offset: 2 }, expect: 'ok' },
+  { method: 'photos.list', request: {}, expect: 'ok', value: { total: SYNTHETIC_PHOTOS } },
+  { method: 'photos.list', request: { classId: 1, sort: 'id', descending: true, limit: 5 }, expect: 'ok', value: { total: 2, items: [{ id: 3 }, { id: 2 }] } },
+  { method: 'photos.list', request: { unlabeled: true, limit: 3, offset: 2 }, expect: 'ok', value: { total: SYNTHETIC_PHOTOS - 4, items: [{ classId: null }, { classId: null }, { classId: null }] } },
   { method: 'photos.list', request: { limit: 0 }, expect: 'INVALID_INPUT' },
-  { method: 'photos.get', request: { id: 2 }, expect: 'ok' },
+  { method: 'photos.get', request: { id: 2 }, expect: 'ok', value: { id: 2, classId: 1 } },
   { method: 'photos.get', request: { id: 999_999 }, expect: 'NOT_FOUND' },
   { method: 'photos.get', request: { id: '2' }, expect: 'INVALID_INPUT' },
   { method: 'photos.duplicateGroups', request: {}, expect: 'ok' },
@@ -63,15 +66,21 @@ export const CONTRACT_SCRIPT: readonly ScriptStep[] = [
   { method: 'classes.delete', request: { id: 2 }, expect: 'ok' },
   { method: 'classes.delete', request: { id: 2 }, expect: 'NOT_FOUND' },
   { method: 'library.stats', request: {}, expect: 'ok' },
-  { method: 'jobs.list', request: {}, expect: 'ok' },
+  { method: 'jobs.list', request: {}, expect: 'ok', value: [] },
   { method: 'jobs.get', request: { jobId: 'no-such-job' }, expect: 'NOT_FOUND' },
-  { method: 'jobs.cancel', request: { jobId: 'no-such-job' }, expect: 'ok' },
-  { method: 'runs.list', request: {} },
-  { method: 'runs.get', request: { id: 1 } },
+  { method: 'jobs.cancel', request: { jobId: 'no-such-job' }, expect: 'ok', value: { cancelled: false } },
+  { method: 'runs.list', request: {}, expect: 'ok', value: [] },
+  { method: 'runs.get', request: { id: 1 }, expect: 'NOT_FOUND' },
   { method: 'photos.import', request: { root: '' }, expect: 'INVALID_INPUT' },
   { method: 'no.suchMethod', request: {}, expect: 'NOT_FOUND' },
   { method: 'classes.list', request: null, expect: 'INVALID_INPUT' },
 ];
+
+/** Every answer, on every transport: exactly one of these two shapes, with a known error code and a message. */
+export const ENVELOPE = z.discriminatedUnion('ok', [
+  z.strictObject({ ok: z.literal(true), value: z.unknown() }),
+  z.strictObject({ ok: z.literal(false), error: z.strictObject({ code: z.enum(ERROR_CODES), message: z.string().min(1), details: z.unknown().optional() }) }),
+]);
 
 const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
 

@@ -11,7 +11,7 @@ import { statusOfEnvelope } from '../../src-main/server/respond.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 import { makeRendererDir } from '../helpers/test-server.js';
 import { ipcTransport } from './ipc-transport.js';
-import { CONTRACT_SCRIPT, normalizeEnvelope, prepareContractLibrary, runContractScript, type ContractTransport } from './contract-suite.js';
+import { CONTRACT_SCRIPT, ENVELOPE, normalizeEnvelope, prepareContractLibrary, runContractScript, type ContractTransport } from './contract-suite.js';
 
 const silentLog = { warn: () => undefined, error: () => undefined };
 
@@ -69,12 +69,14 @@ describe.each(TRANSPORTS)('the StudioApi over $name', (transport) => {
   it('answers every call of the script as the contract promises', async () => {
     const { results } = await runOn(transport);
     for (const { step, envelope } of results) {
+      expect({ step, issues: ENVELOPE.safeParse(envelope).error?.issues }).toEqual({ step, issues: undefined });
       const outcome = envelope.ok ? 'ok' : envelope.error.code;
-      if (step.expect) expect({ step, outcome }).toEqual({ step, outcome: step.expect });
-      if (envelope.ok && isMethodName(step.method)) {
-        const parsed = studioMethods[step.method].response.safeParse(envelope.value);
-        expect({ step, issues: parsed.error?.issues }).toEqual({ step, issues: undefined });
-      }
+      expect({ step, outcome }).toEqual({ step, outcome: step.expect });
+      if (!envelope.ok) continue;
+      expect(isMethodName(step.method), `${step.method} answered ok, so it is a contract method`).toBe(true);
+      const parsed = studioMethods[step.method as keyof typeof studioMethods].response.safeParse(envelope.value);
+      expect({ step, issues: parsed.error?.issues }).toEqual({ step, issues: undefined });
+      if (step.value !== undefined) expect({ step, value: envelope.value }).toMatchObject({ step, value: step.value });
     }
   });
 });
