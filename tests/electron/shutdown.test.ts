@@ -28,19 +28,22 @@ function fakeApp(steps: string[]) {
 }
 
 function fakeStudio(steps: string[]): HostedStudio {
+  // A job that ends only when cancelled, as a real training does: close() must wait for it.
   let running: Promise<void> | null = null;
+  let endJob = () => undefined as void;
   const listeners = new Set<StudioEventListener>();
   return {
     api: {
       'library.info': async () => ({ root: '/lib', schemaVersion: 4 }),
       'training.start': async () => {
-        running = new Promise((resolve) => setTimeout(resolve, 20));
+        running = new Promise((resolve) => (endJob = () => setImmediate(() => (steps.push('job ended'), resolve()))));
         return { jobId: 'job-1' };
       },
     } as unknown as HostedStudio['api'],
     subscribe: (listener) => (listeners.add(listener), () => void listeners.delete(listener)),
     async close() {
       steps.push('jobs.cancelAll');
+      endJob();
       await running;
       steps.push('db.close');
     },
@@ -62,7 +65,7 @@ describe('installCleanShutdown', () => {
     requestQuit();
     requestQuit(); // a second Cmd+Q while closing starts nothing new
     await vi.waitFor(() => expect(steps).toContain('app.quit'));
-    expect(steps).toEqual(['jobs.cancelAll', 'db.close', 'host killed', 'app.quit']);
+    expect(steps).toEqual(['jobs.cancelAll', 'job ended', 'db.close', 'host killed', 'app.quit']);
     expect(prevented).toEqual([true, true, false]);
     expect(child.killed).toBe(true);
   });
