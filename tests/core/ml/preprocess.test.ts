@@ -26,15 +26,18 @@ function maxAbsDiff(a: Float32Array, b: Float32Array): number {
 }
 
 describe('preprocessPhoto', () => {
-  it('records the whole chain in its spec', () => {
-    expect(preprocessingSpec(160)).toEqual({
-      version: 1,
-      decode: 'upright-srgb',
-      cache: { sizePx: 224, fit: 'fill', workingShortSidePx: 256, kernel: 'linear' },
-      resize: { sizePx: 160, method: 'bilinear' },
-      scale: { divide: 127.5, subtract: 1 },
-      layout: 'NHWC-RGB',
-    });
+  it('describes the chain it runs: the cached square on disk, the model size and the scale', async () => {
+    const spec = preprocessingSpec(160);
+    const paths = libraryPaths(makeTempDir());
+    await deriveImages(PHOTOS[3]!, 'spec', paths);
+    const cached = await sharp(modelInputPath(paths, 'spec')).metadata();
+    expect([cached.width, cached.height]).toEqual([spec.cache.sizePx, spec.cache.sizePx]);
+    const source = { kind: 'model-input', path: modelInputPath(paths, 'spec') } as const;
+    const input = await preprocessPhoto(source, spec);
+    expect(input.length).toBe(spec.resize.sizePx * spec.resize.sizePx * 3);
+    const full = await preprocessPhoto(source, preprocessingSpec(spec.cache.sizePx));
+    const raw = await readModelInput(source);
+    for (const i of [0, 1, 2, 1000, raw.data.length - 1]) expect(full[i]).toBeCloseTo(raw.data[i]! / spec.scale.divide - spec.scale.subtract, 6);
     expect(() => preprocessingSpec(150)).toThrow(/received 150/);
   });
 
