@@ -1,5 +1,6 @@
 // Browser mode: one node:http server over a Studio. Order of checks on every request: Host/Origin (DNS
-// rebinding, cross-site), then the token, then the route. No CORS headers are ever sent.
+// rebinding, cross-site), then the request target (before any URL parsing), then the token, then the route. No
+// CORS headers are ever sent; every log line is token-redacted.
 import http from 'node:http';
 import { inspect } from 'node:util';
 import type { AddressInfo } from 'node:net';
