@@ -7,7 +7,7 @@ import type { Database } from 'better-sqlite3';
 import { StudioError } from '../../api/errors.js';
 import { assertSchemaKnown, getSchemaVersion, latestSchemaVersion, migrate, type MigrationResult } from './migrate.js';
 import { MIGRATIONS } from './migrations/index.js';
-import { applyWritePolicy, BUSY_TIMEOUT_MS } from './write-policy.js';
+import { applyWritePolicy, BUSY_TIMEOUT_MS, retryWhileBusy } from './write-policy.js';
 
 // A read-only library in a folder that cannot hold the WAL's -shm file opens through an `immutable=1` URI. SQLite's
 // URI switch is process-wide and read once when better-sqlite3's addon loads (at the first connection): set it here,
@@ -66,7 +66,7 @@ function openReadWrite(paths: LibraryPaths): { db: Database; migration: Migratio
   try {
     // refuse a newer schema before switching the journal mode or touching anything else
     assertSchemaKnown(db, MIGRATIONS);
-    db.pragma('journal_mode = WAL');
+    retryWhileBusy(() => db.pragma('journal_mode = WAL'));
     db.pragma('foreign_keys = ON');
     db.pragma('synchronous = NORMAL');
     for (const dir of [paths.thumbnails, paths.modelInputs, paths.models]) fs.mkdirSync(dir, { recursive: true });

@@ -75,3 +75,21 @@ export function applyWritePolicy(db: Database, libraryRoot: string): void {
   db.transaction = immediateByDefault as TransactionFactory;
 }
 
+
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * Runs `action` again while SQLite answers BUSY without waiting, a bounded number of times with a short randomized
+ * pause. Switching a new database to WAL is such a case: it needs the exclusive lock and SQLite skips the busy
+ * handler where waiting could deadlock, so processes creating one library together would otherwise fail.
+ */
+export function retryWhileBusy<T>(action: () => T, attempts = 50): T {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return action();
+    } catch (error) {
+      if (!isBusyError(error) || attempt >= attempts) throw error;
+      Atomics.wait(pause, 0, 0, 5 + Math.random() * 20);
+    }
+  }
+}
