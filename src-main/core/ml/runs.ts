@@ -1,6 +1,7 @@
 // Run records in SQLite: create, start, per-epoch history, dataset snapshot, predictions, finish, list, get.
 import type { Database } from 'better-sqlite3';
 import { StudioError } from '../../api/errors.js';
+import { fromStoredPath, toStoredPath } from '../library/stored-paths.js';
 import type { EpochRecord, RunDetail, RunMetrics, RunSummary } from '../../api/training-schemas.js';
 import type { TrainingConfig } from './training-config.js';
 
@@ -128,7 +129,7 @@ export function finishRun(
     finishedAt,
     durationMs,
     metrics: outcome.status === 'done' ? JSON.stringify(outcome.metrics) : null,
-    modelDir: outcome.status === 'done' ? outcome.modelDir : null,
+    modelDir: outcome.status === 'done' ? toStoredPath(db, outcome.modelDir) : null,
     error: outcome.status === 'failed' ? outcome.error : null,
   });
 }
@@ -196,7 +197,8 @@ export function getRunConfig(db: Database, runId: number): RunConfig {
 }
 
 export function getRunModelDir(db: Database, runId: number): string | null {
-  return getRunRow(db, runId).model_dir;
+  const stored = getRunRow(db, runId).model_dir;
+  return stored === null ? null : fromStoredPath(db, stored);
 }
 
 /** The newest run that finished, the default for predictions, review and export. */
