@@ -136,6 +136,7 @@ export function finishRun(
 
 /** At library open: runs a crashed process left queued or running can never finish; say so. */
 export function markInterruptedRuns(db: Database): number {
+  if (db.readonly) return 0; // a read-only library is shown as it is
   return db
     .prepare(
       `UPDATE runs SET status = 'interrupted', finished_at = ?, error = COALESCE(error, 'The app stopped while this run was in progress')
