@@ -86,7 +86,12 @@ function openReadOnly(paths: LibraryPaths): { db: Database; migration: Migration
     getSchemaVersion(db); // the first read: fails when the WAL's -shm file cannot be created beside the database
   } catch {
     db.close();
-    db = new BetterSqlite3(`${pathToFileURL(paths.database).href}?immutable=1`, { readonly: true, fileMustExist: true });
+    try {
+      db = new BetterSqlite3(`${pathToFileURL(paths.database).href}?immutable=1`, { readonly: true, fileMustExist: true });
+    } catch (error) {
+      const code = (error as { code?: string }).code ?? String(error);
+      throw new StudioError('UNAVAILABLE', `The library at ${paths.root} is read-only and cannot be opened for reading either (${code})`);
+    }
   }
   try {
     const version = assertSchemaKnown(db, MIGRATIONS);
