@@ -45,28 +45,33 @@ export function findClassByName(db: Database, name: string): ClassInfo | undefin
 
 export function createClass(db: Database, name: string, color?: string): ClassInfo {
   const trimmed = name.trim();
-  if (findClassByName(db, trimmed)) throw new StudioError('CONFLICT', `A class named "${trimmed}" already exists`);
-  const { n, maxOrder } = db.prepare('SELECT COUNT(*) AS n, COALESCE(MAX(sort_order), -1) AS maxOrder FROM classes').get() as {
-    n: number;
-    maxOrder: number;
-  };
-  const info = db
-    .prepare('INSERT INTO classes (name, color, sort_order, created_at) VALUES (?, ?, ?, ?)')
-    .run(trimmed, color ?? CLASS_COLORS[n % CLASS_COLORS.length], maxOrder + 1, now());
-  return getClass(db, Number(info.lastInsertRowid));
+  // the check and the insert in one write transaction: two processes creating one name get CONFLICT, not a UNIQUE error
+  return db.transaction(() => {
+    if (findClassByName(db, trimmed)) throw new StudioError('CONFLICT', `A class named "${trimmed}" already exists`);
+    const { n, maxOrder } = db.prepare('SELECT COUNT(*) AS n, COALESCE(MAX(sort_order), -1) AS maxOrder FROM classes').get() as {
+      n: number;
+      maxOrder: number;
+    };
+    const info = db
+      .prepare('INSERT INTO classes (name, color, sort_order, created_at) VALUES (?, ?, ?, ?)')
+      .run(trimmed, color ?? CLASS_COLORS[n % CLASS_COLORS.length], maxOrder + 1, now());
+    return getClass(db, Number(info.lastInsertRowid));
+  })();
 }
 
 /** Returns the id of the class with this name, creating it when missing. */
 export function ensureClass(db: Database, name: string): number {
-  return (findClassByName(db, name) ?? createClass(db, name)).id;
+  return db.transaction(() => (findClassByName(db, name) ?? createClass(db, name)).id)();
 }
 
 export function renameClass(db: Database, id: number, name: string): ClassInfo {
-  getClass(db, id);
-  const other = findClassByName(db, name);
-  if (other && other.id !== id) throw new StudioError('CONFLICT', `A class named "${name.trim()}" already exists`);
-  db.prepare('UPDATE classes SET name = ? WHERE id = ?').run(name.trim(), id);
-  return getClass(db, id);
+  return db.transaction(() => {
+    getClass(db, id);
+    const other = findClassByName(db, name);
+    if (other && other.id !== id) throw new StudioError('CONFLICT', `A class named "${name.trim()}" already exists`);
+    db.prepare('UPDATE classes SET name = ? WHERE id = ?').run(name.trim(), id);
+    return getClass(db, id);
+  })();
 }
 
 /** Moves every photo of `sourceId` to `targetId` (journaled, undoable) and removes the source class. */

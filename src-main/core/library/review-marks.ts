@@ -8,12 +8,14 @@ export function setExcluded(db: Database, photoIds: readonly number[], excluded:
 }
 
 export function confirmLabel(db: Database, photoId: number): void {
-  const classId = db.prepare('SELECT class_id FROM labels WHERE photo_id = ?').pluck().get(photoId) as number | undefined;
-  if (classId === undefined) throw new StudioError('CONFLICT', `Photo ${photoId} has no label to keep; choose a class instead`);
-  db.prepare(
-    `INSERT INTO label_confirmations (photo_id, class_id, confirmed_at) VALUES (?, ?, ?)
-     ON CONFLICT (photo_id) DO UPDATE SET class_id = excluded.class_id, confirmed_at = excluded.confirmed_at`,
-  ).run(photoId, classId, new Date().toISOString());
+  db.transaction(() => {
+    const classId = db.prepare('SELECT class_id FROM labels WHERE photo_id = ?').pluck().get(photoId) as number | undefined;
+    if (classId === undefined) throw new StudioError('CONFLICT', `Photo ${photoId} has no label to keep; choose a class instead`);
+    db.prepare(
+      `INSERT INTO label_confirmations (photo_id, class_id, confirmed_at) VALUES (?, ?, ?)
+       ON CONFLICT (photo_id) DO UPDATE SET class_id = excluded.class_id, confirmed_at = excluded.confirmed_at`,
+    ).run(photoId, classId, new Date().toISOString());
+  })();
 }
 
 /** SQL condition (on alias `p`) true for photos whose current label a person confirmed. */

@@ -1,6 +1,7 @@
 // Run records in SQLite: create, start, per-epoch history, dataset snapshot, predictions, finish, list, get.
 import type { Database } from 'better-sqlite3';
 import { StudioError } from '../../api/errors.js';
+import { fromStoredPath, toStoredPath } from '../library/stored-paths.js';
 import type { EpochRecord, RunDetail, RunMetrics, RunSummary } from '../../api/training-schemas.js';
 import type { TrainingConfig } from './training-config.js';
 
@@ -128,13 +129,14 @@ export function finishRun(
     finishedAt,
     durationMs,
     metrics: outcome.status === 'done' ? JSON.stringify(outcome.metrics) : null,
-    modelDir: outcome.status === 'done' ? outcome.modelDir : null,
+    modelDir: outcome.status === 'done' ? toStoredPath(db, outcome.modelDir) : null,
     error: outcome.status === 'failed' ? outcome.error : null,
   });
 }
 
 /** At library open: runs a crashed process left queued or running can never finish; say so. */
 export function markInterruptedRuns(db: Database): number {
+  if (db.readonly) return 0; // a read-only library is shown as it is
   return db
     .prepare(
       `UPDATE runs SET status = 'interrupted', finished_at = ?, error = COALESCE(error, 'The app stopped while this run was in progress')
@@ -196,7 +198,8 @@ export function getRunConfig(db: Database, runId: number): RunConfig {
 }
 
 export function getRunModelDir(db: Database, runId: number): string | null {
-  return getRunRow(db, runId).model_dir;
+  const stored = getRunRow(db, runId).model_dir;
+  return stored === null ? null : fromStoredPath(db, stored);
 }
 
 /** The newest run that finished, the default for predictions, review and export. */

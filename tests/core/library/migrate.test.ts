@@ -50,6 +50,24 @@ describe('openLibrary', () => {
     expect(check.pragma('user_version', { simple: true })).toBe(LATEST + 5);
     check.close();
   });
+
+  it('refuses a newer library in rollback-journal mode before switching it to WAL, leaving its bytes unchanged', () => {
+    const dir = path.join(makeTempDir(), 'lib');
+    fs.mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, 'library.db');
+    const raw = new BetterSqlite3(file);
+    raw.exec('CREATE TABLE future (x INTEGER)');
+    raw.pragma(`user_version = ${LATEST + 1}`);
+    raw.close();
+    const before = fs.readFileSync(file);
+
+    expect(() => openLibrary(dir)).toThrow(/newer version of the app/);
+    expect(fs.readFileSync(file).equals(before)).toBe(true);
+    expect(fs.existsSync(`${file}-wal`)).toBe(false);
+    const check = new BetterSqlite3(file, { readonly: true });
+    expect(check.pragma('journal_mode', { simple: true })).toBe('delete');
+    check.close();
+  });
 });
 
 describe('migrate', () => {

@@ -1,0 +1,66 @@
+// A library that cannot be written (folder and database read-only) still answers read commands; a write fails with
+// one line naming the library folder and exit code 6, never a stack trace.
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { createClass } from '../../src-main/core/library/classes.js';
+import { setLabels } from '../../src-main/core/library/labels.js';
+import { openLibrary } from '../../src-main/core/library/library.js';
+import { insertSyntheticPhotos } from '../helpers/insert-photos.js';
+import { makeTempDir } from '../helpers/temp-dir.js';
+
+const STUDIO_BIN = fileURLToPath(new URL('../../bin/studio.js', import.meta.url));
+/** root ignores file modes, so as root the CLI runs as `nobody`, for whom the modes hold */
+const AS_UNPRIVILEGED = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+
+function studio(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [STUDIO_BIN, ...argv], { ...AS_UNPRIVILEGED, encoding: 'utf8' }, (error, stdout, stderr) => {
+      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+function setModes(dir: string, dirMode: number, fileMode: number): void {
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) setModes(full, dirMode, fileMode);
+    else fs.chmodSync(full, fileMode);
+  }
+  fs.chmodSync(dir, dirMode);
+}
+
+describe('a read-only library', () => {
+  it('opens read-only for stats and listings, and refuses writes with one line naming the folder', async () => {
+    const temp = makeTempDir('read-only-');
+    fs.chmodSync(temp, 0o755);
+    const dir = path.join(temp, 'library');
+    const library = openLibrary(dir);
+    const cat = createClass(library.db, 'cat').id;
+    setLabels(library.db, { photoIds: insertSyntheticPhotos(library.db, 3), classId: cat, source: 'cli' });
+    library.close();
+    setModes(dir, 0o555, 0o444);
+    try {
+      const stats = await studio('stats', '--library', dir, '--json');
+      expect(stats.stderr).toBe('');
+      expect(stats.code).toBe(0);
+      expect(JSON.parse(stats.stdout)).toMatchObject({ photos: 3 });
+      const classes = await studio('classes', '--library', dir);
+      expect(classes).toMatchObject({ code: 0, stderr: '' });
+      expect(classes.stdout).toMatch(/\tcat\t3/);
+
+      for (const write of [['classes', 'create', 'dog'], ['label', '1', '--none']]) {
+        const refused = await studio(...write, '--library', dir);
+        expect(refused.code, write.join(' ')).toBe(6);
+        expect(refused.stderr.trim().split('\n'), write.join(' ')).toHaveLength(1);
+        expect(refused.stderr).toContain(dir);
+        expect(refused.stderr).toMatch(/read-only/);
+      }
+      expect(fs.readdirSync(dir).sort()).toEqual(['library.db', 'model-inputs', 'models', 'thumbnails']);
+    } finally {
+      setModes(dir, 0o755, 0o644);
+    }
+  }, 60_000);
+});
