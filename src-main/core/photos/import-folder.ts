@@ -111,13 +111,16 @@ export async function importFolder(library: Library, request: ImportRequest, ctx
   ctx.report({ stage: 'import', done: 0, total });
   let lastYieldAt = performance.now();
   const worker = async () => {
-    while (next < total && !ctx.signal.aborted) {
+    while (!ctx.signal.aborted) {
       // unchanged files resolve without real I/O, so without this a big re-import would hold the event loop
       if (performance.now() - lastYieldAt > EVENT_LOOP_SLICE_MS) {
         await new Promise<void>((resolve) => setImmediate(resolve));
         lastYieldAt = performance.now();
+        if (ctx.signal.aborted) break;
       }
-      const file = scan.files[next++]!;
+      // take the index after the last await: another worker may have taken the last file while this one yielded
+      const file = scan.files[next++];
+      if (file === undefined) break;
       const outcome = await processFile(file, state);
       pending.push(outcome); // not `pending.push(await …)`: that would push into the array a flush replaced meanwhile
       done++;
