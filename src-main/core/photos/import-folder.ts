@@ -79,15 +79,36 @@ export async function importFolder(library: Library, request: ImportRequest, ctx
           counts.updated++;
           recordPhoto(outcome.id, outcome);
           break;
-        case 'moved':
+        case 'moved': {
+          // re-checked inside the write transaction: another import (another process) may have taken the path
+          const current = writes.findByPath(outcome.file.path);
+          if (current && current.id !== outcome.id) {
+            counts.unchanged++;
+            recordPhoto(current.id, outcome);
+            break;
+          }
           writes.updateFile(outcome.id, outcome.file, now);
           counts.moved++;
           recordPhoto(outcome.id, outcome);
           break;
-        case 'added':
-          recordPhoto(writes.insert(outcome.file, outcome.facts, now), outcome);
-          counts.added++;
+        }
+        case 'added': {
+          const current = writes.findByPath(outcome.file.path);
+          if (!current) {
+            recordPhoto(writes.insert(outcome.file, outcome.facts, now), outcome);
+            counts.added++;
+          } else if (current.content_hash === outcome.facts.contentHash) {
+            // another import of the same folder added it since this one loaded the library's photos
+            writes.updateFile(current.id, outcome.file, now);
+            counts.unchanged++;
+            recordPhoto(current.id, outcome);
+          } else {
+            writes.updateContent(current.id, outcome.file, outcome.facts, now);
+            counts.updated++;
+            recordPhoto(current.id, outcome);
+          }
           break;
+        }
         case 'alias':
           counts.aliases++;
           break;
@@ -102,7 +123,9 @@ export async function importFolder(library: Library, request: ImportRequest, ctx
   const flushPending = () => {
     const batch = pending;
     pending = [];
-    if (batch.length > 0) flush(batch);
+    // IMMEDIATE: the transaction reads before it writes, and a deferred one would fail at once (SQLITE_BUSY)
+    // instead of waiting when another process wrote in between
+    if (batch.length > 0) flush.immediate(batch);
   };
 
   const total = scan.files.length;
@@ -138,7 +161,7 @@ export async function importFolder(library: Library, request: ImportRequest, ctx
     db.transaction(() => {
       const now = new Date().toISOString();
       for (const row of vanished) writes.setStatus(row.id, 'missing', MISSING_REASON, now);
-    })();
+    }).immediate();
     markedMissing = vanished.length;
   }
   const labeled = request.labelsFromFolders ? applyFolderLabels(db, labelCandidates) : 0;

@@ -106,8 +106,13 @@ export function preparePhotoWrites(db: Database) {
        mtime_ms = @mtime_ms, status = 'ok', status_reason = NULL, updated_at = @now WHERE id = @id`,
   );
   const setStatus = db.prepare('UPDATE photos SET status = ?, status_reason = ?, updated_at = ? WHERE id = ?');
+  const byPath = db.prepare('SELECT id, content_hash FROM photos WHERE path = ?');
 
   return {
+    /** The row at a path now (inside the write transaction, so another process's commits are seen). */
+    findByPath(file: string): { id: number; content_hash: string } | undefined {
+      return byPath.get(file) as { id: number; content_hash: string } | undefined;
+    },
     insert(file: FileFacts, facts: ContentFacts, now: string): number {
       return Number(insert.run({ ...fileColumns(file), ...contentColumns(facts), now }).lastInsertRowid);
     },

@@ -56,6 +56,9 @@ export async function processFile(file: ScannedFile, state: ImportState): Promis
 
     // Synchronous from here to the first await, so concurrent workers cannot claim the same moved row.
     const sameContent = findPhotosByHash(state.db, hash);
+    // another import (another process) added this very path since this import loaded the library's photos
+    const samePath = sameContent.find((row) => row.path === file.path);
+    if (samePath) return { kind: 'refreshed', file, id: samePath.id, wasMissing: false };
     const origin = sameContent.find((row) => !state.claimed.has(row.id) && !state.seenPaths.has(row.path) && !fs.existsSync(row.path));
     if (origin) {
       state.claimed.add(origin.id);
