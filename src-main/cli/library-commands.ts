@@ -15,8 +15,12 @@ export async function importCommand(ctx: CliContext, cmd: ParsedCommand): Promis
   const root = existingFolder(cmd.positionals[0], usage);
   const { jobId } = await ctx.call('photos.import', { root, labelsFromFolders: cmd.flag('labels-from-folders') });
   const state = await runJob(ctx, jobId);
-  if (state.status === 'failed') throw new StudioError('INTERNAL', state.error ?? 'import failed');
   const summary = state.result as ImportSummary | null;
+  if (state.status === 'failed') {
+    // only a library failure (disk full, read-only…) ends an import with a summary of the work done before it
+    if (summary) ctx.print(summary, () => formatImportSummary(summary));
+    throw new StudioError(summary ? 'UNAVAILABLE' : 'INTERNAL', state.error ?? 'import failed');
+  }
   if (!summary) throw new StudioError('CANCELLED', 'Import cancelled before it started');
   ctx.print(summary, () => formatImportSummary(summary));
   return summary.cancelled ? 130 : 0;

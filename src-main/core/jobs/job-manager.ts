@@ -63,8 +63,11 @@ export class JobManager {
         },
         (error: unknown) => {
           state.status = isCancelled(error) ? 'cancelled' : 'failed';
-          state.error = toStudioError(error).message;
-          if (state.status === 'failed') console.error(`[job ${kind}]`, error);
+          const studioError = toStudioError(error);
+          state.error = studioError.message;
+          // a job stopped by an expected failure may still hand back what it did (an import's summary so far)
+          state.result = (studioError.details as { partialResult?: unknown } | undefined)?.partialResult ?? null;
+          if (state.status === 'failed' && studioError.code === 'INTERNAL') console.error(`[job ${kind}]`, error);
         },
       )
       .then(() => {

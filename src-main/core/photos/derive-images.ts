@@ -12,6 +12,7 @@ import {
   writeFileAtomic,
 } from './derived-files.js';
 import { differenceHash } from './perceptual-hash.js';
+import { asLibraryWrite } from './library-failure.js';
 
 /**
  * The single decode stops at this short side (JPEG shrink-on-load does most of the work, so a 54 MP file
@@ -80,7 +81,7 @@ export function encodeThumbnail(image: WorkingImage): Promise<Buffer> {
 export async function deriveImages(
   file: string,
   hash: string,
-  paths: Pick<LibraryPaths, 'thumbnails' | 'modelInputs'>,
+  paths: Pick<LibraryPaths, 'root' | 'thumbnails' | 'modelInputs'>,
 ): Promise<DerivedImages> {
   const { meta, image } = await openWorkingImage(file);
   const [thumbnail, modelInput, phash] = await Promise.all([
@@ -88,10 +89,9 @@ export async function deriveImages(
     encodeModelInput(image),
     differenceHash(image.data, image),
   ]);
-  await Promise.all([
-    writeFileAtomic(thumbnailPath(paths, hash), thumbnail),
-    writeFileAtomic(modelInputPath(paths, hash), modelInput),
-  ]);
+  await asLibraryWrite(paths.root, () =>
+    Promise.all([writeFileAtomic(thumbnailPath(paths, hash), thumbnail), writeFileAtomic(modelInputPath(paths, hash), modelInput)]),
+  );
   return {
     format: meta.format ?? null,
     width: meta.autoOrient?.width ?? meta.width ?? image.width,

@@ -7,6 +7,7 @@ import { deriveImages } from './derive-images.js';
 import { derivedFilesExist } from './derived-files.js';
 import { describeFailure } from './describe-failure.js';
 import { hashFile } from './hash-file.js';
+import { isLibraryFailure } from './library-failure.js';
 import { contentFactsOf, findPhotosByHash, type ContentFacts, type KnownPhoto } from './photo-writes.js';
 import { readExif } from './read-exif.js';
 import type { ScannedFile } from './scan-folder.js';
@@ -71,6 +72,8 @@ export async function processFile(file: ScannedFile, state: ImportState): Promis
     const copy = derivedFilesExist(state.paths, hash) ? sameContent.map((row) => contentFactsOf(row, hash)).find(Boolean) : null;
     return { kind: 'added', file, facts: copy ?? (await contentFacts(file.path, hash, state)) };
   } catch (error) {
+    // the library's own failures (its cache folder full or read-only) are not this photo's: they stop the import
+    if (isLibraryFailure(error)) throw error;
     return { kind: 'failed', file, id: existing?.id ?? null, reason: await describeFailure(file.path, error) };
   }
 }
