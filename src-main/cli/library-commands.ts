@@ -32,6 +32,10 @@ function formatImportSummary(s: ImportSummary): string {
     `  added ${s.added}, updated ${s.updated}, moved ${s.moved}, unchanged ${s.unchanged}, marked missing ${s.markedMissing}, aliases ${s.aliases}, newly labeled ${s.labeled}`,
   ];
   if (s.duplicateGroups.length > 0) lines.push(`  near-duplicate groups: ${s.duplicateGroups.map((g) => `[${g.photoIds.join(', ')}]`).join(' ')}`);
+  if (s.warnings.length > 0) {
+    lines.push(`  ${s.warnings.length} warning(s):`);
+    for (const warning of s.warnings) lines.push(`    ${warning.path}: ${warning.message}`);
+  }
   if (s.skipped.length > 0) {
     lines.push(`  skipped ${s.skipped.length} file(s):`);
     for (const skip of s.skipped) lines.push(`    ${skip.path}: ${skip.reason}`);

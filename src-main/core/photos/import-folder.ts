@@ -9,7 +9,7 @@ import type { Library } from '../library/library.js';
 import { applyFolderLabels } from './folder-labels.js';
 import { updateDuplicateGroups } from './near-duplicates.js';
 import { processFile, type FileOutcome, type ImportState } from './process-file.js';
-import { MISSING_REASON, listPresentPhotosUnder, loadKnownPhotos, preparePhotoWrites } from './photo-writes.js';
+import { MISSING_REASON, listPresentPhotosUnder, loadKnownPhotos, preparePhotoWrites, type ContentFacts } from './photo-writes.js';
 import { scanFolder } from './scan-folder.js';
 import { configureSharpForImport } from './sharp-settings.js';
 import { isLibraryFailure, libraryFailure, libraryWriteReason } from './library-failure.js';
@@ -53,6 +53,7 @@ export async function importFolder(library: Library, request: ImportRequest, ctx
   const writes = preparePhotoWrites(db);
   const counts: Counts = { added: 0, updated: 0, moved: 0, unchanged: 0, restored: 0, aliases: scan.aliases.length };
   const skipped = [...scan.skipped];
+  const warnings: ImportSummary['warnings'] = [];
   const labelCandidates: { photoId: number; folderClass: string }[] = [];
   const importedIds: number[] = [];
   let pending: FileOutcome[] = [];
@@ -66,6 +67,9 @@ export async function importFolder(library: Library, request: ImportRequest, ctx
     const recordPhoto = (id: number, outcome: FileOutcome) => {
       batch.photoIds.push(id);
       if (outcome.file.folderClass !== null) batch.labelCandidates.push({ photoId: id, folderClass: outcome.file.folderClass });
+    };
+    const warn = (file: string, facts: ContentFacts) => {
+      for (const message of facts.warnings) batch.warnings.push({ path: file, message });
     };
     const now = new Date().toISOString();
     for (const outcome of outcomes) {
@@ -81,6 +85,7 @@ export async function importFolder(library: Library, request: ImportRequest, ctx
           recordPhoto(outcome.id, outcome);
           break;
         case 'updated':
+          warn(outcome.file.path, outcome.facts);
           writes.updateContent(outcome.id, outcome.file, outcome.facts, now);
           batch.counts.updated++;
           recordPhoto(outcome.id, outcome);
@@ -99,6 +104,7 @@ export async function importFolder(library: Library, request: ImportRequest, ctx
           break;
         }
         case 'added': {
+          warn(outcome.file.path, outcome.facts);
           const current = writes.findByPath(outcome.file.path);
           if (!current) {
             recordPhoto(writes.insert(outcome.file, outcome.facts, now), outcome);
@@ -142,6 +148,7 @@ export async function importFolder(library: Library, request: ImportRequest, ctx
     }
     for (const key of Object.keys(batch.counts) as (keyof Counts)[]) counts[key] += batch.counts[key];
     skipped.push(...batch.skipped);
+    warnings.push(...batch.warnings);
     importedIds.push(...batch.photoIds);
     labelCandidates.push(...batch.labelCandidates);
   };
@@ -186,6 +193,7 @@ export async function importFolder(library: Library, request: ImportRequest, ctx
     markedMissing,
     labeled,
     skipped,
+    warnings,
     duplicateGroups,
     cancelled,
     durationMs: performance.now() - startedAt,
@@ -223,12 +231,13 @@ export async function importFolder(library: Library, request: ImportRequest, ctx
 interface Batch {
   counts: Counts;
   skipped: ImportSummary['skipped'];
+  warnings: ImportSummary['warnings'];
   photoIds: number[];
   labelCandidates: { photoId: number; folderClass: string }[];
 }
 
 function emptyBatch(): Batch {
-  return { counts: { added: 0, updated: 0, moved: 0, unchanged: 0, restored: 0, aliases: 0 }, skipped: [], photoIds: [], labelCandidates: [] };
+  return { counts: { added: 0, updated: 0, moved: 0, unchanged: 0, restored: 0, aliases: 0 }, skipped: [], warnings: [], photoIds: [], labelCandidates: [] };
 }
 
 /** A library-side failure as a library error; anything else (a bug) is rethrown as it is. */

@@ -56,6 +56,7 @@ export function contentFactsOf(row: ContentRow, contentHash: string): ContentFac
     height: row.height,
     orientation: row.orientation,
     phash: row.phash,
+    warnings: [],
     takenAt: row.taken_at,
     gps: row.gps_lat !== null && row.gps_lon !== null ? { lat: row.gps_lat, lon: row.gps_lon } : null,
     camera: row.camera,

@@ -41,6 +41,7 @@ describe('importFolder on the alpaca set', () => {
   it('adds every one of the 327 photos and skips none', () => {
     expect(first).toMatchObject({ scanned: 327, added: 327, updated: 0, moved: 0, unchanged: 0, aliases: 0, cancelled: false });
     expect(first.skipped).toEqual([]);
+    expect(first.warnings).toEqual([]);
     expect(library.db.prepare(`SELECT COUNT(*) FROM photos WHERE status = 'ok'`).pluck().get()).toBe(327);
   });
 
