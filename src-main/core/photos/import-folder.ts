@@ -6,6 +6,7 @@ import { StudioError } from '../../api/errors.js';
 import type { DuplicateGroup, ImportSummary } from '../../api/schemas.js';
 import type { JobContext } from '../jobs/job-context.js';
 import type { Library } from '../library/library.js';
+import { settleContentClaims, type ContentClaim } from './content-moves.js';
 import { applyFolderLabels } from './folder-labels.js';
 import { updateDuplicateGroups } from './near-duplicates.js';
 import { processFile, type FileOutcome, type ImportState } from './process-file.js';
@@ -57,6 +58,7 @@ export async function importFolder(library: Library, request: ImportRequest, ctx
   const labelCandidates: { photoId: number; folderClass: string }[] = [];
   const importedIds: number[] = [];
   let pending: FileOutcome[] = [];
+  const claims: ContentClaim[] = [];
   /** a failure of the library itself (disk full, read-only…): every worker stops, the summary so far is kept */
   let stoppedBy: StudioError | null = null;
 
@@ -85,10 +87,7 @@ export async function importFolder(library: Library, request: ImportRequest, ctx
           recordPhoto(outcome.id, outcome);
           break;
         case 'updated':
-          warn(outcome.file.path, outcome.facts);
-          writes.updateContent(outcome.id, outcome.file, outcome.facts, now);
-          batch.counts.updated++;
-          recordPhoto(outcome.id, outcome);
+          // settled at the end (content-moves.ts), once every file's hash is known
           break;
         case 'moved': {
           // re-checked inside the write transaction: another import (another process) may have taken the path
@@ -104,6 +103,7 @@ export async function importFolder(library: Library, request: ImportRequest, ctx
           break;
         }
         case 'added': {
+          if (outcome.knownContent) break; // settled at the end with the changed files
           warn(outcome.file.path, outcome.facts);
           const current = writes.findByPath(outcome.file.path);
           if (!current) {
@@ -146,12 +146,25 @@ export async function importFolder(library: Library, request: ImportRequest, ctx
       stoppedBy ??= asLibraryFailure(library.paths.root, error);
       return;
     }
+    keep(batch);
+  };
+  const keep = (batch: Batch) => {
     for (const key of Object.keys(batch.counts) as (keyof Counts)[]) counts[key] += batch.counts[key];
     skipped.push(...batch.skipped);
     warnings.push(...batch.warnings);
     importedIds.push(...batch.photoIds);
     labelCandidates.push(...batch.labelCandidates);
   };
+  const settleClaims = db.transaction((): Batch => {
+    const batch = emptyBatch();
+    for (const { claim, result, id } of settleContentClaims(db, writes, claims, { seenPaths: scan.seenPaths, claimed: state.claimed, now: new Date().toISOString() })) {
+      batch.counts[result]++;
+      batch.photoIds.push(id);
+      if (claim.file.folderClass !== null) batch.labelCandidates.push({ photoId: id, folderClass: claim.file.folderClass });
+      if (result !== 'moved' && result !== 'unchanged') for (const message of claim.facts.warnings) batch.warnings.push({ path: claim.file.path, message });
+    }
+    return batch;
+  });
 
   const total = scan.files.length;
   let next = 0;
@@ -177,7 +190,9 @@ export async function importFolder(library: Library, request: ImportRequest, ctx
         stoppedBy ??= error;
         break;
       }
-      pending.push(outcome); // not `pending.push(await …)`: that would push into the array a flush replaced meanwhile
+      // changed files and copies of known content may be bytes that moved between paths: settled at the end
+      if (outcome.kind === 'updated' || (outcome.kind === 'added' && outcome.knownContent)) claims.push(outcome);
+      else pending.push(outcome); // not `pending.push(await …)`: that would push into the array a flush replaced meanwhile
       done++;
       if (pending.length >= IMPORT_BATCH_SIZE) flushPending();
       ctx.report({ stage: 'import', done, total });
@@ -185,6 +200,13 @@ export async function importFolder(library: Library, request: ImportRequest, ctx
   };
   await Promise.all(Array.from({ length: Math.min(IMPORT_CONCURRENCY, Math.max(total, 1)) }, worker));
   flushPending();
+  if (stoppedBy === null && claims.length > 0) {
+    try {
+      keep(settleClaims.immediate());
+    } catch (error) {
+      stoppedBy = asLibraryFailure(library.paths.root, error);
+    }
+  }
   const cancelled = ctx.signal.aborted;
   const summarySoFar = (): ImportSummary => ({
     root: scan.root,

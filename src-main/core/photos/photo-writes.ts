@@ -108,6 +108,8 @@ export function preparePhotoWrites(db: Database) {
   );
   const setStatus = db.prepare('UPDATE photos SET status = ?, status_reason = ?, updated_at = ? WHERE id = ?');
   const byPath = db.prepare('SELECT id, content_hash FROM photos WHERE path = ?');
+  const pathOf = db.prepare('SELECT path FROM photos WHERE id = ?').pluck();
+  const setPath = db.prepare('UPDATE photos SET path = ? WHERE id = ?');
 
   return {
     /** The row at a path now (inside the write transaction, so another process's commits are seen). */
@@ -125,6 +127,15 @@ export function preparePhotoWrites(db: Database) {
     /** Same bytes at a (possibly) new path or with a new mtime; also brings a missing photo back to ok. */
     updateFile(id: number, file: FileFacts, now: string): void {
       updateFile.run({ ...fileColumns(file), now, id });
+    },
+    /** Moves a row off its path to a unique placeholder (rows about to trade paths); returns the path it had. */
+    parkPath(id: number): string {
+      const original = pathOf.get(id) as string;
+      setPath.run(`${original}\u0000moving ${id}`, id);
+      return original;
+    },
+    unparkPath(id: number, original: string): void {
+      setPath.run(original, id);
     },
     setStatus(id: number, status: PhotoStatus, reason: string | null, now: string): void {
       setStatus.run(status, reason, now, id);
