@@ -97,6 +97,8 @@ export const ImportRequest = z.object({
 export type ImportRequest = z.output<typeof ImportRequest>;
 
 export const SkippedFile = z.object({ path: z.string(), reason: z.string() });
+/** an imported file the person should look at (near-blank, 16-bit data read at its used depth) */
+export const ImportWarning = z.object({ path: z.string(), message: z.string() });
 export const ImportSummary = z.object({
   root: z.string(),
   scanned: z.number().int(),
@@ -110,6 +112,7 @@ export const ImportSummary = z.object({
   aliases: z.number().int(),
   labeled: z.number().int(),
   skipped: z.array(SkippedFile),
+  warnings: z.array(ImportWarning),
   duplicateGroups: z.array(DuplicateGroup),
   cancelled: z.boolean(),
   durationMs: z.number(),

@@ -15,8 +15,12 @@ export async function importCommand(ctx: CliContext, cmd: ParsedCommand): Promis
   const root = existingFolder(cmd.positionals[0], usage);
   const { jobId } = await ctx.call('photos.import', { root, labelsFromFolders: cmd.flag('labels-from-folders') });
   const state = await runJob(ctx, jobId);
-  if (state.status === 'failed') throw new StudioError('INTERNAL', state.error ?? 'import failed');
   const summary = state.result as ImportSummary | null;
+  if (state.status === 'failed') {
+    // only a library failure (disk full, read-only…) ends an import with a summary of the work done before it
+    if (summary) ctx.print(summary, () => formatImportSummary(summary));
+    throw new StudioError(summary ? 'UNAVAILABLE' : 'INTERNAL', state.error ?? 'import failed');
+  }
   if (!summary) throw new StudioError('CANCELLED', 'Import cancelled before it started');
   ctx.print(summary, () => formatImportSummary(summary));
   return summary.cancelled ? 130 : 0;
@@ -28,6 +32,10 @@ function formatImportSummary(s: ImportSummary): string {
     `  added ${s.added}, updated ${s.updated}, moved ${s.moved}, unchanged ${s.unchanged}, marked missing ${s.markedMissing}, aliases ${s.aliases}, newly labeled ${s.labeled}`,
   ];
   if (s.duplicateGroups.length > 0) lines.push(`  near-duplicate groups: ${s.duplicateGroups.map((g) => `[${g.photoIds.join(', ')}]`).join(' ')}`);
+  if (s.warnings.length > 0) {
+    lines.push(`  ${s.warnings.length} warning(s):`);
+    for (const warning of s.warnings) lines.push(`    ${warning.path}: ${warning.message}`);
+  }
   if (s.skipped.length > 0) {
     lines.push(`  skipped ${s.skipped.length} file(s):`);
     for (const skip of s.skipped) lines.push(`    ${skip.path}: ${skip.reason}`);

@@ -72,7 +72,7 @@ export function openStudio(libraryDir: string): Studio {
         } finally {
           emit('library.changed', { what: 'photos' });
         }
-      });
+      }, { queue: 'import' });
       return { jobId };
     },
     // stored paths are real paths (import resolves links), so a folder typed through a symbolic link must be too

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { isCancelled, toStudioError } from '../../api/errors.js';
 import type { JobFinished, JobProgress } from '../../api/schemas.js';
-import { createJobContext, type JobContext } from './job-context.js';
+import { createJobContext, throwIfCancelled, type JobContext } from './job-context.js';
 
 export type JobStatus = 'running' | 'done' | 'failed' | 'cancelled';
 
@@ -26,13 +26,19 @@ const FINISHED_JOBS_KEPT = 50;
 export class JobManager {
   readonly #jobs = new Map<string, { state: JobState; controller: AbortController; promise: Promise<unknown> }>();
   readonly #listeners = new Set<JobListener>();
+  /** the last job started on each queue (its promise never rejects) */
+  readonly #queueTails = new Map<string, Promise<void>>();
 
   subscribe(listener: JobListener): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
   }
 
-  start<T>(kind: string, run: (ctx: JobContext) => Promise<T>): string {
+  /**
+   * Jobs given the same `queue` run one after another in start order (imports of one library: two at once would
+   * do every file twice and race on the same rows); a queued job reports the stage 'queued' until its turn.
+   */
+  start<T>(kind: string, run: (ctx: JobContext) => Promise<T>, options: { queue?: string } = {}): string {
     const jobId = randomUUID();
     const controller = new AbortController();
     const state: JobState = { jobId, kind, status: 'running', startedAt: new Date().toISOString(), progress: null, result: null, error: null };
@@ -43,8 +49,13 @@ export class JobManager {
         for (const l of this.#listeners) l.onProgress?.(state.progress);
       },
     });
-    const promise = Promise.resolve()
-      .then(() => run(ctx))
+    const ahead = options.queue === undefined ? undefined : this.#queueTails.get(options.queue);
+    if (ahead) ctx.report({ stage: 'queued', done: 0, total: 1, message: `waiting for the ${kind} before it to finish` });
+    const promise = (ahead ?? Promise.resolve())
+      .then(() => {
+        if (ahead) throwIfCancelled(controller.signal);
+        return run(ctx);
+      })
       .then(
         (result) => {
           state.status = 'done';
@@ -52,8 +63,11 @@ export class JobManager {
         },
         (error: unknown) => {
           state.status = isCancelled(error) ? 'cancelled' : 'failed';
-          state.error = toStudioError(error).message;
-          if (state.status === 'failed') console.error(`[job ${kind}]`, error);
+          const studioError = toStudioError(error);
+          state.error = studioError.message;
+          // a job stopped by an expected failure may still hand back what it did (an import's summary so far)
+          state.result = (studioError.details as { partialResult?: unknown } | undefined)?.partialResult ?? null;
+          if (state.status === 'failed' && studioError.code === 'INTERNAL') console.error(`[job ${kind}]`, error);
         },
       )
       .then(() => {
@@ -62,6 +76,13 @@ export class JobManager {
         this.#prune();
       });
     this.#jobs.set(jobId, { state, controller, promise });
+    if (options.queue !== undefined) {
+      const queue = options.queue;
+      this.#queueTails.set(queue, promise);
+      void promise.then(() => {
+        if (this.#queueTails.get(queue) === promise) this.#queueTails.delete(queue);
+      });
+    }
     return jobId;
   }
 

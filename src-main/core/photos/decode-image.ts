@@ -1,6 +1,7 @@
 // The one pixel pipeline for every consumer (thumbnails, model inputs, predictions on outside files):
-// decode with sharp, apply EXIF orientation, convert to sRGB, drop alpha, resize.
-import sharp from 'sharp';
+// decode with sharp, apply EXIF orientation, 16-bit data by its used range, convert to sRGB, drop alpha, resize.
+import sharp, { type Metadata, type SharpOptions } from 'sharp';
+import { sampleRangeOf, type SampleRange } from './sample-range.js';
 
 /** 54 MP photos must decode; past this a file is refused as a likely decompression bomb. */
 export const MAX_INPUT_PIXELS = 200_000_000;
@@ -15,11 +16,29 @@ export interface RgbImage {
 
 export type SharpPipeline = ReturnType<typeof sharp>;
 
-export function openUpright(input: string | Buffer): SharpPipeline {
-  // pages: 1 takes the first frame of a GIF/WebP animation; sequentialRead keeps JPEG decoding streaming.
-  return sharp(input, { limitInputPixels: MAX_INPUT_PIXELS, sequentialRead: true, pages: 1, failOn: 'error' })
-    .rotate()
-    .toColourspace('srgb');
+// pages: 1 takes the first frame of a GIF/WebP animation; sequentialRead keeps JPEG decoding streaming.
+const OPEN_OPTIONS: SharpOptions = { limitInputPixels: MAX_INPUT_PIXELS, sequentialRead: true, pages: 1, failOn: 'error' };
+
+/** `sampleScale` multiplies every sample before the conversion to 8-bit sRGB (16-bit data that uses fewer bits). */
+export function openUpright(input: string | Buffer, sampleScale = 1): SharpPipeline {
+  const pipeline = sharp(input, OPEN_OPTIONS).rotate();
+  return (sampleScale === 1 ? pipeline : pipeline.linear(sampleScale, 0)).toColourspace('srgb');
+}
+
+export interface OpenedImage {
+  pipeline: SharpPipeline;
+  meta: Metadata;
+  /** for a 16-bit image, the bits its values use (see sample-range.ts) */
+  sampleRange: SampleRange | null;
+}
+
+/** The upright pipeline with the header read once; a 16-bit image is read by the bits its values use. */
+export async function openUprightByRange(input: string | Buffer): Promise<OpenedImage> {
+  const pipeline = openUpright(input);
+  const meta = await pipeline.metadata();
+  const sampleRange = await sampleRangeOf(input, meta, OPEN_OPTIONS);
+  if (sampleRange === null || sampleRange.scale === 1) return { pipeline, meta, sampleRange };
+  return { pipeline: openUpright(input, sampleRange.scale), meta, sampleRange };
 }
 
 /**
@@ -30,7 +49,8 @@ export async function decodeUprightRgb(
   input: string | Buffer,
   size: { width: number; height: number; fit?: ResizeFit },
 ): Promise<RgbImage> {
-  const { data, info } = await openUpright(input)
+  const { pipeline } = await openUprightByRange(input);
+  const { data, info } = await pipeline
     .removeAlpha()
     .resize(size.width, size.height, { fit: size.fit ?? 'fill', kernel: 'linear' })
     .raw()

@@ -2,7 +2,9 @@
 // thumbnail, model input and perceptual hash. Files are written before the caller records the photo.
 import sharp, { type Metadata } from 'sharp';
 import type { LibraryPaths } from '../library/library.js';
-import { openUpright } from './decode-image.js';
+import { openUprightByRange } from './decode-image.js';
+import { describeNearBlank, isNearBlank } from './near-blank.js';
+import { describeSampleRange, type SampleRange } from './sample-range.js';
 import {
   MODEL_INPUT_SIZE_PX,
   THUMB_SIZE_PX,
@@ -12,6 +14,7 @@ import {
   writeFileAtomic,
 } from './derived-files.js';
 import { differenceHash } from './perceptual-hash.js';
+import { asLibraryWrite } from './library-failure.js';
 
 /**
  * The single decode stops at this short side (JPEG shrink-on-load does most of the work, so a 54 MP file
@@ -29,7 +32,10 @@ export interface DerivedImages {
   width: number;
   height: number;
   orientation: number | null;
-  phash: string;
+  /** null for a near-blank image, which must not join near-duplicate groups */
+  phash: string | null;
+  /** what the import summary should tell about this image (read at a smaller bit depth, near-blank) */
+  warnings: string[];
 }
 
 export interface WorkingImage {
@@ -45,16 +51,15 @@ export async function decodeWorkingImage(file: string): Promise<WorkingImage> {
 }
 
 /** Header facts and working pixels from one sharp instance (the header is parsed once, the pixels decoded once). */
-async function openWorkingImage(file: string): Promise<{ meta: Metadata; image: WorkingImage }> {
-  const pipeline = openUpright(file);
-  const meta = await pipeline.metadata();
+async function openWorkingImage(file: string): Promise<{ meta: Metadata; image: WorkingImage; sampleRange: SampleRange | null }> {
+  const { pipeline, meta, sampleRange } = await openUprightByRange(file);
   if (meta.format === 'heif' && meta.compression === 'hevc') throw new Error('heif: HEVC compression');
   const { data, info } = await pipeline
     .removeAlpha()
     .resize(WORKING_SHORT_SIDE_PX, WORKING_SHORT_SIDE_PX, { fit: 'outside', withoutEnlargement: true })
     .raw()
     .toBuffer({ resolveWithObject: true });
-  return { meta, image: { data, width: info.width, height: info.height, channels: 3 } };
+  return { meta, image: { data, width: info.width, height: info.height, channels: 3 }, sampleRange };
 }
 
 function fromWorking(image: WorkingImage) {
@@ -80,23 +85,25 @@ export function encodeThumbnail(image: WorkingImage): Promise<Buffer> {
 export async function deriveImages(
   file: string,
   hash: string,
-  paths: Pick<LibraryPaths, 'thumbnails' | 'modelInputs'>,
+  paths: Pick<LibraryPaths, 'root' | 'thumbnails' | 'modelInputs'>,
 ): Promise<DerivedImages> {
-  const { meta, image } = await openWorkingImage(file);
+  const { meta, image, sampleRange } = await openWorkingImage(file);
+  const blank = isNearBlank(image.data);
   const [thumbnail, modelInput, phash] = await Promise.all([
     encodeThumbnail(image),
     encodeModelInput(image),
-    differenceHash(image.data, image),
+    blank ? null : differenceHash(image.data, image),
   ]);
-  await Promise.all([
-    writeFileAtomic(thumbnailPath(paths, hash), thumbnail),
-    writeFileAtomic(modelInputPath(paths, hash), modelInput),
-  ]);
+  const warnings = [describeSampleRange(sampleRange), blank ? describeNearBlank(image.data) : null].filter((w) => w !== null);
+  await asLibraryWrite(paths.root, () =>
+    Promise.all([writeFileAtomic(thumbnailPath(paths, hash), thumbnail), writeFileAtomic(modelInputPath(paths, hash), modelInput)]),
+  );
   return {
     format: meta.format ?? null,
     width: meta.autoOrient?.width ?? meta.width ?? image.width,
     height: meta.autoOrient?.height ?? meta.height ?? image.height,
     orientation: meta.orientation ?? null,
     phash,
+    warnings,
   };
 }

@@ -28,7 +28,7 @@ export function derivedFilesExist(paths: Pick<LibraryPaths, 'thumbnails' | 'mode
  * file or the whole file. Two imports writing the same content hash race harmlessly (same bytes).
  */
 export async function writeFileAtomic(file: string, data: Buffer): Promise<void> {
-  await fs.promises.mkdir(path.dirname(file), { recursive: true });
+  await makeFolder(path.dirname(file));
   const temp = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`;
   try {
     await fs.promises.writeFile(temp, data);
@@ -36,5 +36,19 @@ export async function writeFileAtomic(file: string, data: Buffer): Promise<void>
   } catch (error) {
     await fs.promises.rm(temp, { force: true });
     throw error;
+  }
+}
+
+/** Node's recursive mkdir reports ENOENT when it may not create a folder (read-only, no permission): ask again
+ * without recursion to get the real reason, so a read-only library is not taken for a vanished file. */
+async function makeFolder(dir: string): Promise<void> {
+  try {
+    await fs.promises.mkdir(dir, { recursive: true });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    await fs.promises.mkdir(dir).catch((again: NodeJS.ErrnoException) => {
+      if (again.code === 'EEXIST') return;
+      throw again.code === 'ENOENT' ? error : again;
+    });
   }
 }

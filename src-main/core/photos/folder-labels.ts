@@ -22,5 +22,5 @@ export function applyFolderLabels(db: Database, candidates: readonly { photoId: 
       labeled += setLabels(db, { photoIds, classId: ensureClass(db, name), source: 'folder' }).changed;
     }
     return labeled;
-  })();
+  }).immediate();
 }

@@ -6,12 +6,14 @@ import { StudioError } from '../../api/errors.js';
 import type { DuplicateGroup, ImportSummary } from '../../api/schemas.js';
 import type { JobContext } from '../jobs/job-context.js';
 import type { Library } from '../library/library.js';
+import { settleContentClaims, type ContentClaim } from './content-moves.js';
 import { applyFolderLabels } from './folder-labels.js';
 import { updateDuplicateGroups } from './near-duplicates.js';
 import { processFile, type FileOutcome, type ImportState } from './process-file.js';
-import { MISSING_REASON, listPresentPhotosUnder, loadKnownPhotos, preparePhotoWrites } from './photo-writes.js';
+import { MISSING_REASON, listPresentPhotosUnder, loadKnownPhotos, preparePhotoWrites, type ContentFacts } from './photo-writes.js';
 import { scanFolder } from './scan-folder.js';
 import { configureSharpForImport } from './sharp-settings.js';
+import { isLibraryFailure, libraryFailure, libraryWriteReason } from './library-failure.js';
 
 /** Files decoded at once: enough to keep both cores busy, few enough to bound memory (each holds one image). */
 export const IMPORT_CONCURRENCY = Math.min(4, Math.max(2, os.availableParallelism()));
@@ -52,58 +54,117 @@ export async function importFolder(library: Library, request: ImportRequest, ctx
   const writes = preparePhotoWrites(db);
   const counts: Counts = { added: 0, updated: 0, moved: 0, unchanged: 0, restored: 0, aliases: scan.aliases.length };
   const skipped = [...scan.skipped];
+  const warnings: ImportSummary['warnings'] = [];
   const labelCandidates: { photoId: number; folderClass: string }[] = [];
   const importedIds: number[] = [];
   let pending: FileOutcome[] = [];
+  const claims: ContentClaim[] = [];
+  /** a failure of the library itself (disk full, read-only…): every worker stops, the summary so far is kept */
+  let stoppedBy: StudioError | null = null;
 
-  const recordPhoto = (id: number, outcome: FileOutcome) => {
-    importedIds.push(id);
-    if (outcome.file.folderClass !== null) labelCandidates.push({ photoId: id, folderClass: outcome.file.folderClass });
-  };
+  // Counts and ids are gathered per batch and kept only once the batch is committed, so a batch that fails
+  // (database full) is not reported as done.
   const flush = db.transaction((outcomes: FileOutcome[]) => {
+    const batch = emptyBatch();
+    const recordPhoto = (id: number, outcome: FileOutcome) => {
+      batch.photoIds.push(id);
+      if (outcome.file.folderClass !== null) batch.labelCandidates.push({ photoId: id, folderClass: outcome.file.folderClass });
+    };
+    const warn = (file: string, facts: ContentFacts) => {
+      for (const message of facts.warnings) batch.warnings.push({ path: file, message });
+    };
     const now = new Date().toISOString();
     for (const outcome of outcomes) {
       switch (outcome.kind) {
         case 'unchanged':
-          counts.unchanged++;
+          batch.counts.unchanged++;
           recordPhoto(outcome.id, outcome);
           break;
         case 'refreshed':
           writes.updateFile(outcome.id, outcome.file, now);
-          if (outcome.wasMissing) counts.restored++;
-          else counts.unchanged++;
+          if (outcome.wasMissing) batch.counts.restored++;
+          else batch.counts.unchanged++;
           recordPhoto(outcome.id, outcome);
           break;
         case 'updated':
-          writes.updateContent(outcome.id, outcome.file, outcome.facts, now);
-          counts.updated++;
-          recordPhoto(outcome.id, outcome);
+          // settled at the end (content-moves.ts), once every file's hash is known
           break;
-        case 'moved':
+        case 'moved': {
+          // re-checked inside the write transaction: another import (another process) may have taken the path
+          const current = writes.findByPath(outcome.file.path);
+          if (current && current.id !== outcome.id) {
+            batch.counts.unchanged++;
+            recordPhoto(current.id, outcome);
+            break;
+          }
           writes.updateFile(outcome.id, outcome.file, now);
-          counts.moved++;
+          batch.counts.moved++;
           recordPhoto(outcome.id, outcome);
           break;
-        case 'added':
-          recordPhoto(writes.insert(outcome.file, outcome.facts, now), outcome);
-          counts.added++;
+        }
+        case 'added': {
+          if (outcome.knownContent) break; // settled at the end with the changed files
+          warn(outcome.file.path, outcome.facts);
+          const current = writes.findByPath(outcome.file.path);
+          if (!current) {
+            recordPhoto(writes.insert(outcome.file, outcome.facts, now), outcome);
+            batch.counts.added++;
+          } else if (current.content_hash === outcome.facts.contentHash) {
+            // another import of the same folder added it since this one loaded the library's photos
+            writes.updateFile(current.id, outcome.file, now);
+            batch.counts.unchanged++;
+            recordPhoto(current.id, outcome);
+          } else {
+            writes.updateContent(current.id, outcome.file, outcome.facts, now);
+            batch.counts.updated++;
+            recordPhoto(current.id, outcome);
+          }
           break;
+        }
         case 'alias':
-          counts.aliases++;
+          batch.counts.aliases++;
           break;
         case 'failed':
           // a known photo whose file became unreadable keeps its row, label and caches
           if (outcome.id !== null) writes.setStatus(outcome.id, 'unreadable', outcome.reason, now);
-          skipped.push({ path: outcome.file.path, reason: outcome.reason });
+          batch.skipped.push({ path: outcome.file.path, reason: outcome.reason });
           break;
       }
     }
+    return batch;
   });
   const flushPending = () => {
-    const batch = pending;
+    const outcomes = pending;
     pending = [];
-    if (batch.length > 0) flush(batch);
+    if (outcomes.length === 0) return;
+    let batch: Batch;
+    try {
+      // IMMEDIATE: the transaction reads before it writes, and a deferred one would fail at once (SQLITE_BUSY)
+      // instead of waiting when another process wrote in between
+      batch = flush.immediate(outcomes);
+    } catch (error) {
+      stoppedBy ??= asLibraryFailure(library.paths.root, error);
+      return;
+    }
+    keep(batch);
   };
+  const keep = (batch: Batch) => {
+    for (const key of Object.keys(batch.counts) as (keyof Counts)[]) counts[key] += batch.counts[key];
+    skipped.push(...batch.skipped);
+    warnings.push(...batch.warnings);
+    importedIds.push(...batch.photoIds);
+    labelCandidates.push(...batch.labelCandidates);
+  };
+  const settleClaims = db.transaction((): Batch => {
+    const batch = emptyBatch();
+    for (const { claim, result, id } of settleContentClaims(db, writes, claims, { seenPaths: scan.seenPaths, claimed: state.claimed, now: new Date().toISOString() })) {
+      batch.counts[result]++;
+      batch.photoIds.push(id);
+      if (claim.file.folderClass !== null) batch.labelCandidates.push({ photoId: id, folderClass: claim.file.folderClass });
+      if (result !== 'moved' && result !== 'unchanged') for (const message of claim.facts.warnings) batch.warnings.push({ path: claim.file.path, message });
+    }
+    return batch;
+  });
 
   const total = scan.files.length;
   let next = 0;
@@ -111,15 +172,27 @@ export async function importFolder(library: Library, request: ImportRequest, ctx
   ctx.report({ stage: 'import', done: 0, total });
   let lastYieldAt = performance.now();
   const worker = async () => {
-    while (next < total && !ctx.signal.aborted) {
+    while (!ctx.signal.aborted && stoppedBy === null) {
       // unchanged files resolve without real I/O, so without this a big re-import would hold the event loop
       if (performance.now() - lastYieldAt > EVENT_LOOP_SLICE_MS) {
         await new Promise<void>((resolve) => setImmediate(resolve));
         lastYieldAt = performance.now();
+        if (ctx.signal.aborted || stoppedBy !== null) break;
       }
-      const file = scan.files[next++]!;
-      const outcome = await processFile(file, state);
-      pending.push(outcome); // not `pending.push(await …)`: that would push into the array a flush replaced meanwhile
+      // take the index after the last await: another worker may have taken the last file while this one yielded
+      const file = scan.files[next++];
+      if (file === undefined) break;
+      let outcome: FileOutcome;
+      try {
+        outcome = await processFile(file, state);
+      } catch (error) {
+        if (!isLibraryFailure(error)) throw error;
+        stoppedBy ??= error;
+        break;
+      }
+      // changed files and copies of known content may be bytes that moved between paths: settled at the end
+      if (outcome.kind === 'updated' || (outcome.kind === 'added' && outcome.knownContent)) claims.push(outcome);
+      else pending.push(outcome); // not `pending.push(await …)`: that would push into the array a flush replaced meanwhile
       done++;
       if (pending.length >= IMPORT_BATCH_SIZE) flushPending();
       ctx.report({ stage: 'import', done, total });
@@ -127,34 +200,74 @@ export async function importFolder(library: Library, request: ImportRequest, ctx
   };
   await Promise.all(Array.from({ length: Math.min(IMPORT_CONCURRENCY, Math.max(total, 1)) }, worker));
   flushPending();
-  const cancelled = ctx.signal.aborted;
-
-  let markedMissing = 0;
-  if (scanComplete) {
-    const vanished = listPresentPhotosUnder(db, scan.root).filter((row) => !scan.seenPaths.has(row.path));
-    db.transaction(() => {
-      const now = new Date().toISOString();
-      for (const row of vanished) writes.setStatus(row.id, 'missing', MISSING_REASON, now);
-    })();
-    markedMissing = vanished.length;
+  if (stoppedBy === null && claims.length > 0) {
+    try {
+      keep(settleClaims.immediate());
+    } catch (error) {
+      stoppedBy = asLibraryFailure(library.paths.root, error);
+    }
   }
-  const labeled = request.labelsFromFolders ? applyFolderLabels(db, labelCandidates) : 0;
-
-  ctx.report({ stage: 'duplicates', done: 0, total: 1 });
-  const { groups } = await updateDuplicateGroups(db);
-  ctx.report({ stage: 'duplicates', done: 1, total: 1 });
-
-  return {
+  const cancelled = ctx.signal.aborted;
+  const summarySoFar = (): ImportSummary => ({
     root: scan.root,
     scanned: scan.files.length + scan.aliases.length + scan.skipped.length,
     ...counts,
     markedMissing,
     labeled,
     skipped,
-    duplicateGroups: groupsTouching(groups, importedIds),
+    warnings,
+    duplicateGroups,
     cancelled,
     durationMs: performance.now() - startedAt,
+  });
+  let markedMissing = 0;
+  let labeled = 0;
+  let duplicateGroups: DuplicateGroup[] = [];
+  const stopWith = (failure: StudioError): never => {
+    const details = failure.details as { reason: string };
+    throw libraryFailure(library.paths.root, details.reason, summarySoFar());
   };
+  if (stoppedBy !== null) stopWith(stoppedBy);
+
+  try {
+    if (scanComplete) {
+      const vanished = listPresentPhotosUnder(db, scan.root).filter((row) => !scan.seenPaths.has(row.path));
+      db.transaction(() => {
+        const now = new Date().toISOString();
+        for (const row of vanished) writes.setStatus(row.id, 'missing', MISSING_REASON, now);
+      }).immediate();
+      markedMissing = vanished.length;
+    }
+    labeled = request.labelsFromFolders ? applyFolderLabels(db, labelCandidates) : 0;
+
+    ctx.report({ stage: 'duplicates', done: 0, total: 1 });
+    const { groups } = await updateDuplicateGroups(db);
+    duplicateGroups = groupsTouching(groups, importedIds);
+    ctx.report({ stage: 'duplicates', done: 1, total: 1 });
+  } catch (error) {
+    stopWith(asLibraryFailure(library.paths.root, error));
+  }
+  return summarySoFar();
+}
+
+interface Batch {
+  counts: Counts;
+  skipped: ImportSummary['skipped'];
+  warnings: ImportSummary['warnings'];
+  photoIds: number[];
+  labelCandidates: { photoId: number; folderClass: string }[];
+}
+
+function emptyBatch(): Batch {
+  return { counts: { added: 0, updated: 0, moved: 0, unchanged: 0, restored: 0, aliases: 0 }, skipped: [], warnings: [], photoIds: [], labelCandidates: [] };
+}
+
+/** A library-side failure as a library error; anything else (a bug) is rethrown as it is. */
+function asLibraryFailure(libraryRoot: string, error: unknown): StudioError {
+  if (isLibraryFailure(error)) return error;
+  const reason = libraryWriteReason(error);
+  if (reason === null) throw error;
+  return libraryFailure(libraryRoot, reason);
 }
 
 function groupsTouching(groups: Map<number, number[]>, ids: readonly number[]): DuplicateGroup[] {

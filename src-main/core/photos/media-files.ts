@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { StudioError } from '../../api/errors.js';
 import type { Library, LibraryPaths } from '../library/library.js';
-import { openUpright } from './decode-image.js';
+import { openUprightByRange } from './decode-image.js';
 import { describeFailure } from './describe-failure.js';
 import { thumbnailPath, writeFileAtomic } from './derived-files.js';
 
@@ -61,7 +61,7 @@ async function makePreview(original: string, target: string, id: number): Promis
   if (!fs.existsSync(original)) throw new StudioError('NOT_FOUND', `The original file of photo ${id} is no longer where it was imported from`);
   let jpeg: Buffer;
   try {
-    jpeg = await openUpright(original)
+    jpeg = await (await openUprightByRange(original)).pipeline
       .resize(PREVIEW_MAX_SIDE_PX, PREVIEW_MAX_SIDE_PX, { fit: 'inside', withoutEnlargement: true })
       .jpeg({ quality: PREVIEW_JPEG_QUALITY })
       .toBuffer();

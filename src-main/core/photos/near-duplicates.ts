@@ -187,7 +187,7 @@ export async function updateDuplicateGroups(db: Database): Promise<{ groups: Map
     }
     // rows that lost their hash (none today) must not keep a stale group
     db.prepare('UPDATE photos SET dup_group = NULL WHERE phash IS NULL AND dup_group IS NOT NULL').run();
-  })();
+  }).immediate();
   const groups = new Map<number, number[]>();
   for (const [id, group] of groupOf) {
     const members = groups.get(group);

@@ -56,6 +56,7 @@ export function contentFactsOf(row: ContentRow, contentHash: string): ContentFac
     height: row.height,
     orientation: row.orientation,
     phash: row.phash,
+    warnings: [],
     takenAt: row.taken_at,
     gps: row.gps_lat !== null && row.gps_lon !== null ? { lat: row.gps_lat, lon: row.gps_lon } : null,
     camera: row.camera,
@@ -106,8 +107,15 @@ export function preparePhotoWrites(db: Database) {
        mtime_ms = @mtime_ms, status = 'ok', status_reason = NULL, updated_at = @now WHERE id = @id`,
   );
   const setStatus = db.prepare('UPDATE photos SET status = ?, status_reason = ?, updated_at = ? WHERE id = ?');
+  const byPath = db.prepare('SELECT id, content_hash FROM photos WHERE path = ?');
+  const pathOf = db.prepare('SELECT path FROM photos WHERE id = ?').pluck();
+  const setPath = db.prepare('UPDATE photos SET path = ? WHERE id = ?');
 
   return {
+    /** The row at a path now (inside the write transaction, so another process's commits are seen). */
+    findByPath(file: string): { id: number; content_hash: string } | undefined {
+      return byPath.get(file) as { id: number; content_hash: string } | undefined;
+    },
     insert(file: FileFacts, facts: ContentFacts, now: string): number {
       return Number(insert.run({ ...fileColumns(file), ...contentColumns(facts), now }).lastInsertRowid);
     },
@@ -119,6 +127,15 @@ export function preparePhotoWrites(db: Database) {
     /** Same bytes at a (possibly) new path or with a new mtime; also brings a missing photo back to ok. */
     updateFile(id: number, file: FileFacts, now: string): void {
       updateFile.run({ ...fileColumns(file), now, id });
+    },
+    /** Moves a row off its path to a unique placeholder (rows about to trade paths); returns the path it had. */
+    parkPath(id: number): string {
+      const original = pathOf.get(id) as string;
+      setPath.run(`${original}\u0000moving ${id}`, id);
+      return original;
+    },
+    unparkPath(id: number, original: string): void {
+      setPath.run(original, id);
     },
     setStatus(id: number, status: PhotoStatus, reason: string | null, now: string): void {
       setStatus.run(status, reason, now, id);

@@ -7,6 +7,7 @@ import { deriveImages } from './derive-images.js';
 import { derivedFilesExist } from './derived-files.js';
 import { describeFailure } from './describe-failure.js';
 import { hashFile } from './hash-file.js';
+import { isLibraryFailure } from './library-failure.js';
 import { contentFactsOf, findPhotosByHash, type ContentFacts, type KnownPhoto } from './photo-writes.js';
 import { readExif } from './read-exif.js';
 import type { ScannedFile } from './scan-folder.js';
@@ -15,9 +16,11 @@ export type FileOutcome =
   | { kind: 'unchanged'; file: ScannedFile; id: number }
   /** same bytes, but the row needs its path, size, mtime or status refreshed */
   | { kind: 'refreshed'; file: ScannedFile; id: number; wasMissing: boolean }
-  | { kind: 'updated'; file: ScannedFile; id: number; facts: ContentFacts }
+  /** a known path whose bytes changed; the caller decides whether its row stays or another row's content moved here */
+  | { kind: 'updated'; file: ScannedFile; id: number; oldHash: string; facts: ContentFacts }
   | { kind: 'moved'; file: ScannedFile; id: number; from: string }
-  | { kind: 'added'; file: ScannedFile; facts: ContentFacts }
+  /** knownContent: the library has these bytes at another path (a copy, or content that moved here) */
+  | { kind: 'added'; file: ScannedFile; facts: ContentFacts; knownContent: boolean }
   | { kind: 'alias'; file: ScannedFile; of: string }
   | { kind: 'failed'; file: ScannedFile; id: number | null; reason: string };
 
@@ -51,11 +54,14 @@ export async function processFile(file: ScannedFile, state: ImportState): Promis
       if (hash === existing.content_hash && existing.status !== 'unreadable' && derivedFilesExist(state.paths, hash)) {
         return { kind: 'refreshed', file, id: existing.id, wasMissing: existing.status === 'missing' };
       }
-      return { kind: 'updated', file, id: existing.id, facts: await contentFacts(file.path, hash, state) };
+      return { kind: 'updated', file, id: existing.id, oldHash: existing.content_hash, facts: await knownOrNewFacts(file.path, hash, state) };
     }
 
     // Synchronous from here to the first await, so concurrent workers cannot claim the same moved row.
     const sameContent = findPhotosByHash(state.db, hash);
+    // another import (another process) added this very path since this import loaded the library's photos
+    const samePath = sameContent.find((row) => row.path === file.path);
+    if (samePath) return { kind: 'refreshed', file, id: samePath.id, wasMissing: false };
     const origin = sameContent.find((row) => !state.claimed.has(row.id) && !state.seenPaths.has(row.path) && !fs.existsSync(row.path));
     if (origin) {
       state.claimed.add(origin.id);
@@ -66,10 +72,18 @@ export async function processFile(file: ScannedFile, state: ImportState): Promis
     if (hardLink) return { kind: 'alias', file, of: hardLink.path };
 
     const copy = derivedFilesExist(state.paths, hash) ? sameContent.map((row) => contentFactsOf(row, hash)).find(Boolean) : null;
-    return { kind: 'added', file, facts: copy ?? (await contentFacts(file.path, hash, state)) };
+    return { kind: 'added', file, facts: copy ?? (await contentFacts(file.path, hash, state)), knownContent: sameContent.length > 0 };
   } catch (error) {
+    // the library's own failures (its cache folder full or read-only) are not this photo's: they stop the import
+    if (isLibraryFailure(error)) throw error;
     return { kind: 'failed', file, id: existing?.id ?? null, reason: await describeFailure(file.path, error) };
   }
+}
+
+/** Facts of content the library already has (no decode), else from the file. */
+async function knownOrNewFacts(file: string, hash: string, state: ImportState): Promise<ContentFacts> {
+  const copy = derivedFilesExist(state.paths, hash) ? findPhotosByHash(state.db, hash).map((row) => contentFactsOf(row, hash)).find(Boolean) : null;
+  return copy ?? contentFacts(file, hash, state);
 }
 
 async function contentFacts(file: string, hash: string, state: ImportState): Promise<ContentFacts> {

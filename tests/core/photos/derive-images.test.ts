@@ -12,7 +12,7 @@ const PHOTO = path.join(SHARED_DIR, 'datasets', 'alpaca', 'alpaca', '09915aad4cd
 
 describe('deriveImages', () => {
   const dir = makeTempDir('derive-');
-  const paths = { thumbnails: path.join(dir, 'thumbnails'), modelInputs: path.join(dir, 'model-inputs') };
+  const paths = { root: dir, thumbnails: path.join(dir, 'thumbnails'), modelInputs: path.join(dir, 'model-inputs') };
 
   it('writes a 224×224 RGB model input that matches decodeUprightRgb of the original to within rounding', async () => {
     await deriveImages(PHOTO, 'ab12', paths);

@@ -143,3 +143,52 @@ describe('importFolder given something that is not a folder', () => {
     });
   });
 });
+
+describe('importFolder after photos traded names', () => {
+  const library = openTempLibrary();
+  const root = makeTempDir('import-swap-root-');
+  const run = () => importFolder(library, { root, labelsFromFolders: true }, quietContext());
+  const at = (relative: string) => path.join(fs.realpathSync(root), relative);
+  const byHash = (hash: string) =>
+    library.db
+      .prepare('SELECT p.id, p.path, c.name AS class_name FROM photos p LEFT JOIN labels l ON l.photo_id = p.id LEFT JOIN classes c ON c.id = l.class_id WHERE p.content_hash = ?')
+      .get(hash) as { id: number; path: string; class_name: string | null };
+
+  it('keeps each label with its picture when two files swap names', async () => {
+    copyInto(root, { 'cats/a.jpg': ONE, 'dogs/b.jpg': THREE });
+    expect(await run()).toMatchObject({ added: 2, labeled: 2 });
+    const a = rowByName(library, 'a.jpg')!;
+    const b = rowByName(library, 'b.jpg')!;
+    fs.renameSync(at('cats/a.jpg'), at('swap.tmp'));
+    fs.renameSync(at('dogs/b.jpg'), at('cats/a.jpg'));
+    fs.renameSync(at('swap.tmp'), at('dogs/b.jpg'));
+
+    const summary = await run();
+    expect(summary).toMatchObject({ moved: 2, updated: 0, added: 0, markedMissing: 0 });
+    expect(byHash(a.content_hash)).toEqual({ id: a.id, path: at('dogs/b.jpg'), class_name: 'cats' });
+    expect(byHash(b.content_hash)).toEqual({ id: b.id, path: at('cats/a.jpg'), class_name: 'dogs' });
+    expect(library.db.prepare('SELECT COUNT(*) FROM photos').pluck().get()).toBe(2);
+  });
+
+  it('keeps each label with its picture when one file is renamed away and another takes its name', async () => {
+    const first = rowByName(library, 'a.jpg')!; // now holds THREE, labeled dogs
+    const second = rowByName(library, 'b.jpg')!; // now holds ONE, labeled cats
+    fs.renameSync(at('cats/a.jpg'), at('cats/c.jpg'));
+    fs.renameSync(at('dogs/b.jpg'), at('cats/a.jpg'));
+
+    const summary = await run();
+    expect(summary).toMatchObject({ moved: 2, updated: 0, added: 0, markedMissing: 0 });
+    expect(byHash(first.content_hash)).toEqual({ id: first.id, path: at('cats/c.jpg'), class_name: 'dogs' });
+    expect(byHash(second.content_hash)).toEqual({ id: second.id, path: at('cats/a.jpg'), class_name: 'cats' });
+  });
+
+  it('still updates a file in place when a copy of another photo overwrites it', async () => {
+    const overwritten = rowByName(library, 'c.jpg')!;
+    const kept = rowByName(library, 'a.jpg')!;
+    fs.copyFileSync(at('cats/a.jpg'), at('cats/c.jpg'));
+    const summary = await run();
+    expect(summary).toMatchObject({ updated: 1, moved: 0, added: 0 });
+    expect(rowByName(library, 'c.jpg')).toMatchObject({ id: overwritten.id, content_hash: kept.content_hash, class_name: 'dogs' });
+    expect(rowByName(library, 'a.jpg')).toMatchObject({ id: kept.id, class_name: 'cats' });
+  });
+});

@@ -8,7 +8,7 @@ import type { Library } from '../../../src-main/core/library/library.js';
 import { openLibrary } from '../../../src-main/core/library/library.js';
 import { createJobContext } from '../../../src-main/core/jobs/job-context.js';
 import { modelInputPath, thumbnailPath } from '../../../src-main/core/photos/derived-files.js';
-import { importFolder } from '../../../src-main/core/photos/import-folder.js';
+import { IMPORT_BATCH_SIZE, importFolder } from '../../../src-main/core/photos/import-folder.js';
 import { makeTempDir } from '../../helpers/temp-dir.js';
 import { SHARED_DIR } from '../../helpers/shared-dir.js';
 import { openTempLibrary, quietContext } from './import-helpers.js';
@@ -51,32 +51,25 @@ describe('importFolder interrupted', () => {
 
   it('survives kill -9 mid-import: intact database, no row without its files, next import completes', async () => {
     const libraryDir = makeTempDir('killed-lib-');
-    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, libraryDir, ALPACA_DIR], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let imported = 0;
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      for (const match of chunk.matchAll(/import (\d+)/g)) imported = Math.max(imported, Number(match[1]));
-    });
-    const startedAt = Date.now();
-    // kill once some batches are committed (≥ 1.5 s in and ≥ 40 files done), well before the end
+    // the child holds still once HOLD_AT files are done (its thread pool may still be writing cache files) and
+    // says so; it is killed then, so the kill lands mid-import whatever the machine's speed
+    const HOLD_AT = 3 * IMPORT_BATCH_SIZE + 5;
+    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, libraryDir, ALPACA_DIR, String(HOLD_AT)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let output = '';
     const exit = await new Promise<NodeJS.Signals | null>((resolve) => {
-      const timer = setInterval(() => {
-        if (Date.now() - startedAt >= 1500 && imported >= 40) {
-          clearInterval(timer);
-          child.kill('SIGKILL');
-        }
-      }, 20);
-      child.on('exit', (_code, signal) => {
-        clearInterval(timer);
-        resolve(signal);
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+        output += chunk;
+        if (output.includes(`held ${HOLD_AT}`)) child.kill('SIGKILL');
       });
+      child.on('exit', (_code, signal) => resolve(signal));
     });
     expect(exit).toBe('SIGKILL');
+    expect(output).not.toContain('finished');
 
     const library = openLibrary(libraryDir);
     try {
-      const rows = expectConsistent(library);
-      expect(rows).toBeGreaterThan(0);
-      expect(rows).toBeLessThan(327);
+      // every full batch before the hold was committed; nothing after it was
+      expect(expectConsistent(library)).toBe(Math.floor(HOLD_AT / IMPORT_BATCH_SIZE) * IMPORT_BATCH_SIZE);
       const summary = await importFolder(library, { root: ALPACA_DIR, labelsFromFolders: true }, quietContext());
       expect(summary.cancelled).toBe(false);
       expect(summary.added + summary.unchanged).toBe(327);
