@@ -39,8 +39,10 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
     return 2;
   }
   let ctx: CliContext | undefined;
+  let debug = process.env.STUDIO_DEBUG === '1' || rest.includes('--debug');
   try {
     const parsed = parseCommand(name, rest, command.options);
+    debug ||= parsed.flag('debug');
     if (parsed.flag('help')) {
       io.stdout(`usage: studio ${command.usage}\n${command.summary}`);
       return 0;
@@ -49,7 +51,8 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
     return await command.run(ctx, parsed);
   } catch (error) {
     const studioError = toStudioError(error);
-    if (studioError.code === 'INTERNAL' && !(error instanceof StudioError)) io.stderr(`${(error as Error)?.stack ?? String(error)}\n`);
+    // expected errors are one line; a stack only for a bug (a non-StudioError) or with --debug / STUDIO_DEBUG=1
+    if (debug || !(error instanceof StudioError || studioError.code === 'CANCELLED')) io.stderr(`${(error as Error)?.stack ?? String(error)}\n`);
     io.stderr(`studio ${name}: ${studioError.message.split('\n').join(' ')}\n`);
     return EXIT_CODES[studioError.code];
   } finally {

@@ -7,7 +7,7 @@ import type { CliContext } from './cli-context.js';
 import type { ParsedCommand } from './parse-command.js';
 import { existingFolder, findClassNamed, requireClassNamed } from './resolve-args.js';
 import { formatDuration } from './progress-printer.js';
-import { runJob } from './run-job.js';
+import { runJob, throwIfNotDone } from './run-job.js';
 
 export async function importCommand(ctx: CliContext, cmd: ParsedCommand): Promise<number> {
   const usage = 'import <dir> [--labels-from-folders]';
@@ -15,7 +15,7 @@ export async function importCommand(ctx: CliContext, cmd: ParsedCommand): Promis
   const root = existingFolder(cmd.positionals[0], usage);
   const { jobId } = await ctx.call('photos.import', { root, labelsFromFolders: cmd.flag('labels-from-folders') });
   const state = await runJob(ctx, jobId);
-  if (state.status === 'failed') throw new StudioError('INTERNAL', state.error ?? 'import failed');
+  if (state.status === 'failed') throwIfNotDone(state, 'import');
   const summary = state.result as ImportSummary | null;
   if (!summary) throw new StudioError('CANCELLED', 'Import cancelled before it started');
   ctx.print(summary, () => formatImportSummary(summary));

@@ -1,6 +1,6 @@
 // Runs long jobs (import, training): one id each, progress and finish events, cancel, result kept for `jobs.get`.
 import { randomUUID } from 'node:crypto';
-import { isCancelled, toStudioError } from '../../api/errors.js';
+import { isCancelled, isStudioError, toStudioError, type ErrorCode } from '../../api/errors.js';
 import type { JobFinished, JobProgress } from '../../api/schemas.js';
 import { createJobContext, type JobContext } from './job-context.js';
 
@@ -14,6 +14,8 @@ export interface JobState {
   progress: JobProgress | null;
   result: unknown;
   error: string | null;
+  /** the StudioError code of a failed or cancelled job, so every shell maps it as it maps a direct call's error */
+  errorCode: ErrorCode | null;
 }
 
 export interface JobListener {
@@ -35,7 +37,7 @@ export class JobManager {
   start<T>(kind: string, run: (ctx: JobContext) => Promise<T>): string {
     const jobId = randomUUID();
     const controller = new AbortController();
-    const state: JobState = { jobId, kind, status: 'running', startedAt: new Date().toISOString(), progress: null, result: null, error: null };
+    const state: JobState = { jobId, kind, status: 'running', startedAt: new Date().toISOString(), progress: null, result: null, error: null, errorCode: null };
     const ctx = createJobContext({
       signal: controller.signal,
       onProgress: (p) => {
@@ -52,12 +54,22 @@ export class JobManager {
         },
         (error: unknown) => {
           state.status = isCancelled(error) ? 'cancelled' : 'failed';
-          state.error = toStudioError(error).message;
-          if (state.status === 'failed') console.error(`[job ${kind}]`, error);
+          const studioError = toStudioError(error);
+          state.error = studioError.message;
+          state.errorCode = state.status === 'cancelled' ? 'CANCELLED' : studioError.code;
+          // expected failures are the job's answer, not a bug: only unexpected ones are logged with their stack
+          if (state.status === 'failed' && !isStudioError(error)) console.error(`[job ${kind}]`, error);
         },
       )
       .then(() => {
-        const finished = { jobId, kind, status: state.status as JobFinished['status'], ...(state.error ? { error: state.error } : {}), result: state.result };
+        const finished = {
+          jobId,
+          kind,
+          status: state.status as JobFinished['status'],
+          ...(state.error ? { error: state.error } : {}),
+          ...(state.errorCode ? { errorCode: state.errorCode } : {}),
+          result: state.result,
+        };
         for (const l of this.#listeners) l.onFinished?.(finished);
         this.#prune();
       });
