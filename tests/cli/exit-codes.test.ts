@@ -146,4 +146,11 @@ describe('studio exit codes (real processes)', () => {
       expect(result.stderr).toMatch(/^studio train: A training is already running on this library \(in process \d+, since [^)]+\); wait for it or cancel it\n$/);
     }
   }, 180_000);
+
+  it('reads alpha from the weights: the 1.0 weights train without --alpha', async () => {
+    const result = await studio('train', '--library', library, '--weights', path.join(SHARED_DIR, 'models', 'mobilenet_v2_1.0_imagenet_notop'), '--epochs', '2', '--kfold', '0', '--json');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ status: 'done', config: { alpha: 1 } });
+  }, 180_000);
 });
