@@ -148,7 +148,7 @@ describe('studio exit codes (real processes)', () => {
   }, 180_000);
 
   it('reads alpha from the weights: the 1.0 weights train without --alpha', async () => {
-    const result = await studio('train', '--library', library, '--weights', path.join(SHARED_DIR, 'models', 'mobilenet_v2_1.0_imagenet_notop'), '--epochs', '2', '--kfold', '0', '--json');
+    const result = await studio('train', '--library', library, '--weights', path.join(SHARED_DIR, 'models', 'mobilenet_v2_1.0_imagenet_notop'), '--epochs', '2', '--kfold', '0', '--augment', 'none', '--json');
     expect(result.stderr).not.toMatch(/\n\s+at /);
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ status: 'done', config: { alpha: 1 } });

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type * as tfjs from '@tensorflow/tfjs';
 import { StudioError } from '../../api/errors.js';
 import { BackendName as BackendNameSchema } from '../../api/training-schemas.js';
+import { unpackedPath } from './asar-paths.js';
 
 /** The tfjs namespace; @tensorflow/tfjs-node(-gpu) export their own instance with the same API. */
 export type Tf = typeof tfjs;
@@ -40,10 +41,10 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error);
 }
 
-/** Folder holding tfjs-backend-wasm's .wasm binaries; in Node they are read from disk, not fetched. */
+/** Folder holding tfjs-backend-wasm's .wasm binaries (unpacked in a packaged app); in Node they are read from disk. */
 export function wasmBinariesDir(): string {
   const require = createRequire(import.meta.url);
-  return path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist');
+  return unpackedPath(path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist'));
 }
 
 async function tryNodeBackend(name: 'tensorflow-gpu' | 'tensorflow'): Promise<Tf | string> {
