@@ -21,9 +21,10 @@ const defaultIo: CliIo = {
 };
 
 export function usage(): string {
-  const lines = ['usage: studio <command> [options] [--library DIR] [--json]', '', 'commands:'];
+  const lines = ['usage: studio <command> [options] [--library DIR] [--json] [--debug]', '', 'commands:'];
   for (const [name, command] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(8)} ${command.summary}`);
   lines.push('', 'The library folder is --library DIR, else $STUDIO_LIBRARY, else the app-data folder.');
+  lines.push('Exit codes: 0 ok, 2 invalid input, 3 not found, 4 conflict, 6 unavailable, 130 cancelled; --debug (or STUDIO_DEBUG=1) prints stacks.');
   return lines.join('\n');
 }
 
