@@ -21,9 +21,10 @@ const defaultIo: CliIo = {
 };
 
 export function usage(): string {
-  const lines = ['usage: studio <command> [options] [--library DIR] [--json]', '', 'commands:'];
+  const lines = ['usage: studio <command> [options] [--library DIR] [--json] [--debug]', '', 'commands:'];
   for (const [name, command] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(8)} ${command.summary}`);
   lines.push('', 'The library folder is --library DIR, else $STUDIO_LIBRARY, else the app-data folder.');
+  lines.push('Exit codes: 0 ok, 2 invalid input, 3 not found, 4 conflict, 6 unavailable, 130 cancelled; --debug (or STUDIO_DEBUG=1) prints stacks.');
   return lines.join('\n');
 }
 
@@ -39,8 +40,10 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
     return 2;
   }
   let ctx: CliContext | undefined;
+  let debug = process.env.STUDIO_DEBUG === '1' || rest.includes('--debug');
   try {
     const parsed = parseCommand(name, rest, command.options);
+    debug ||= parsed.flag('debug');
     if (parsed.flag('help')) {
       io.stdout(`usage: studio ${command.usage}\n${command.summary}`);
       return 0;
@@ -49,7 +52,8 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
     return await command.run(ctx, parsed);
   } catch (error) {
     const studioError = toStudioError(error);
-    if (studioError.code === 'INTERNAL' && !(error instanceof StudioError)) io.stderr(`${(error as Error)?.stack ?? String(error)}\n`);
+    // expected errors are one line; a stack only for a bug (a non-StudioError) or with --debug / STUDIO_DEBUG=1
+    if (debug || !(error instanceof StudioError || studioError.code === 'CANCELLED')) io.stderr(`${(error as Error)?.stack ?? String(error)}\n`);
     io.stderr(`studio ${name}: ${studioError.message.split('\n').join(' ')}\n`);
     return EXIT_CODES[studioError.code];
   } finally {

@@ -1,5 +1,6 @@
 // Value schemas of the StudioApi (zod): requests are validated at the boundary, the core receives typed values.
 import { z } from 'zod';
+import { ERROR_CODES } from './errors.js';
 
 export const Id = z.number().int().positive();
 export const ClassName = z.string().trim().min(1).max(80).regex(/^[^/\\\0]+$/, 'no slashes');
@@ -154,6 +155,7 @@ export const JobFinished = z.object({
   kind: z.string(),
   status: z.enum(['done', 'failed', 'cancelled']),
   error: z.string().optional(),
+  errorCode: z.enum(ERROR_CODES).optional(),
   /** the job's result (an ImportSummary, a run…), shaped by its kind */
   result: z.unknown().optional(),
 });
@@ -174,5 +176,7 @@ export const JobState = z.object({
   progress: JobProgress.nullable(),
   result: z.unknown(),
   error: z.string().nullable(),
+  /** the StudioError code when the job failed or was cancelled */
+  errorCode: z.enum(ERROR_CODES).nullable(),
 });
 export type JobState = z.infer<typeof JobState>;

@@ -7,7 +7,7 @@ import type { CliContext } from './cli-context.js';
 import type { ParsedCommand } from './parse-command.js';
 import { existingFolder, findClassNamed, requireClassNamed } from './resolve-args.js';
 import { formatDuration } from './progress-printer.js';
-import { runJob } from './run-job.js';
+import { runJob, throwIfNotDone } from './run-job.js';
 
 export async function importCommand(ctx: CliContext, cmd: ParsedCommand): Promise<number> {
   const usage = 'import <dir> [--labels-from-folders]';
@@ -17,9 +17,9 @@ export async function importCommand(ctx: CliContext, cmd: ParsedCommand): Promis
   const state = await runJob(ctx, jobId);
   const summary = state.result as ImportSummary | null;
   if (state.status === 'failed') {
-    // only a library failure (disk full, read-only…) ends an import with a summary of the work done before it
+    // a library failure (disk full, read-only…) ends an import with a summary of the work done before it
     if (summary) ctx.print(summary, () => formatImportSummary(summary));
-    throw new StudioError(summary ? 'UNAVAILABLE' : 'INTERNAL', state.error ?? 'import failed');
+    throwIfNotDone(state, 'import');
   }
   if (!summary) throw new StudioError('CANCELLED', 'Import cancelled before it started');
   ctx.print(summary, () => formatImportSummary(summary));

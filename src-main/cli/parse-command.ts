@@ -17,6 +17,8 @@ export const GLOBAL_OPTIONS: OptionSpec = {
   library: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean' },
+  /** print the stack of any error (also STUDIO_DEBUG=1) */
+  debug: { type: 'boolean' },
 };
 
 export function parseCommand(name: string, args: string[], spec: OptionSpec): ParsedCommand {

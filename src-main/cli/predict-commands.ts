@@ -5,12 +5,11 @@ import type { FolderEvaluation, FolderPredictions } from '../api/training-schema
 import type { CliContext } from './cli-context.js';
 import type { ParsedCommand } from './parse-command.js';
 import { existingFolder } from './resolve-args.js';
-import { runJob } from './run-job.js';
+import { runJob, throwIfNotDone } from './run-job.js';
 
 async function finishedResult<T>(ctx: CliContext, jobId: string): Promise<T> {
   const state = await runJob(ctx, jobId);
-  if (state.status === 'cancelled') throw new StudioError('CANCELLED', 'Cancelled');
-  if (state.status !== 'done') throw new StudioError('INTERNAL', state.error ?? 'failed');
+  throwIfNotDone(state, 'the job', 'Cancelled');
   return state.result as T;
 }
 

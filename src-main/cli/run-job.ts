@@ -1,4 +1,5 @@
-// Runs a core job from the CLI: progress on stderr, Ctrl+C cancels (the job stops cleanly), the final state returned.
+// Runs a core job from the CLI: progress on stderr, Ctrl+C cancels (the job stops cleanly), the final state returned;
+// a failed job becomes the StudioError it failed with, so its code picks the exit code as a direct call's would.
 import { StudioError } from '../api/errors.js';
 import type { JobState } from '../core/jobs/job-manager.js';
 import type { CliContext } from './cli-context.js';
@@ -29,4 +30,11 @@ export async function runJob(ctx: CliContext, jobId: string, onLine?: (p: JobSta
     unsubscribe();
     printer.end();
   }
+}
+
+/** Throws the job's own error (code and message) unless it finished; `cancelled` overrides the cancel message. */
+export function throwIfNotDone(state: JobState, what: string, cancelled?: string): void {
+  if (state.status === 'done') return;
+  if (state.status === 'cancelled') throw new StudioError('CANCELLED', cancelled ?? state.error ?? `${what} cancelled`);
+  throw new StudioError(state.errorCode ?? 'INTERNAL', state.error ?? `${what} failed`);
 }

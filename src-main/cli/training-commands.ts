@@ -5,7 +5,7 @@ import { BackendName } from '../api/training-schemas.js';
 import type { CliContext } from './cli-context.js';
 import type { ParsedCommand } from './parse-command.js';
 import { formatDuration } from './progress-printer.js';
-import { runJob } from './run-job.js';
+import { runJob, throwIfNotDone } from './run-job.js';
 
 const AUGMENTATIONS = ['flip', 'rotation', 'zoom', 'translate', 'brightness', 'contrast'] as const;
 type AugmentationName = (typeof AUGMENTATIONS)[number];
@@ -65,12 +65,13 @@ function formatEpoch(e: RunDetail['epochs'][number], total: number): string {
 
 export async function trainCommand(ctx: CliContext, cmd: ParsedCommand): Promise<number> {
   const input = trainingInputFromFlags(cmd);
+  // started first: a clash (CONFLICT) or a bad weights folder is the only line printed
+  const { jobId } = await ctx.call('training.start', input);
   const backend = await ctx.call('training.backend', {}).catch(() => null);
   if (backend) {
     const skipped = backend.unavailable.map((u) => `${u.backend} (${u.reason})`).join('; ');
     ctx.io.stderr(`backend: ${backend.name}${skipped ? ` — not used: ${skipped}` : ''}\n`);
   }
-  const { jobId } = await ctx.call('training.start', input);
   // one line per finished epoch (head, then fine-tuning), read back from the run record the UI's curves use too
   let printed = 0;
   let printing = Promise.resolve();
@@ -87,10 +88,7 @@ export async function trainCommand(ctx: CliContext, cmd: ParsedCommand): Promise
     return undefined;
   });
   await printing.then(printNewEpochs);
-  if (state.status !== 'done') {
-    if (state.status === 'cancelled') throw new StudioError('CANCELLED', 'Training cancelled; the run is marked cancelled');
-    throw new StudioError(state.error?.includes('ine-tun') ? 'UNAVAILABLE' : 'INTERNAL', state.error ?? 'training failed');
-  }
+  throwIfNotDone(state, 'training', 'Training cancelled; the run is marked cancelled');
   const { runId } = state.result as { runId: number };
   const run = await ctx.call('runs.get', { id: runId });
   ctx.print(run, () => formatRun(run));

@@ -1,5 +1,5 @@
-// Training, runs and review for the studio: backend choice, weights, one embedder kept warm between runs,
-// the training job with its lock, and the last-used settings that the one-click Retrain repeats.
+// Training, runs and review for the studio: backend choice, weights, embedders kept warm between runs and shared
+// by reference count, the training job with its lock, and the last-used settings that the one-click Retrain repeats.
 import path from 'node:path';
 import { StudioError } from '../api/errors.js';
 import type {
@@ -21,6 +21,7 @@ import { selectBackend, type BackendName, type MlBackend } from './ml/backend.js
 import type { BackboneConfig } from './ml/backbone.js';
 import type { Embedder } from './ml/embed.js';
 import { createLazyEmbedder } from './ml/lazy-embedder.js';
+import { createSharedEmbedders } from './ml/shared-embedders.js';
 import { getRunConfig, latestDoneRunId, markInterruptedRuns } from './ml/runs.js';
 import { exportRun } from './ml/export.js';
 import { predictFiles, type FilePredictions } from './ml/predict-files.js';
@@ -29,15 +30,19 @@ import { scanFolder } from './photos/scan-folder.js';
 import { DEFAULT_TRAINING_CONFIG, resolveTrainingConfig, type TrainingConfig } from './ml/training-config.js';
 import { cachedFeatureDeps } from './ml/training-features.js';
 import { resolveLibraryWeights, WEIGHTS_DIR_SETTING } from './ml/weights-source.js';
-import { acquireTrainingLock, trainingLockOwner } from './training-lock.js';
+import { checkAlphaMatches, readWeightsAlpha } from './ml/weights.js';
+import { acquireTrainingLock, markInterruptedUnlessTraining } from './training-lock.js';
 
 const LAST_CONFIG_SETTING = 'training.lastConfig';
 
 export interface TrainingService {
   backend(preferred?: BackendName): Promise<BackendInfo>;
   lastConfig(): TrainingConfig;
-  /** Resolves settings (request over last-used over defaults), remembers them, and trains. */
-  train(input: TrainingConfigInput, ctx: JobContext): Promise<TrainRunResult & { backend: string }>;
+  /**
+   * Takes the library's training lock now (CONFLICT when a training runs, here or in another process) and returns
+   * the job: it resolves settings (request over last-used over defaults), remembers them, trains, and releases.
+   */
+  startTraining(input: TrainingConfigInput): Promise<(ctx: JobContext) => Promise<TrainRunResult & { backend: string }>>;
   resolveReview(action: ReviewAction): LabelChangeResult;
   predictFolder(request: FolderRequest, ctx: JobContext): Promise<FolderPredictions>;
   evaluateFolder(request: FolderRequest, ctx: JobContext): Promise<FolderEvaluation>;
@@ -47,34 +52,40 @@ export interface TrainingService {
 
 export function createTrainingService(library: Library): TrainingService {
   const { db } = library;
-  if (trainingLockOwner(library.paths.root) === null) markInterruptedRuns(db);
-  let embedder: { key: string; value: Embedder } | null = null;
+  markInterruptedUnlessTraining(db, markInterruptedRuns);
+  const embedders = createSharedEmbedders();
 
   const backendFor = (name: BackendName | null): Promise<MlBackend> => selectBackend(name ?? undefined);
 
-  async function backboneFor(config: TrainingConfig, signal?: AbortSignal): Promise<BackboneConfig> {
+  /**
+   * The backbone for these settings; its alpha is read from the weights, so a requested alpha (explicit settings, or
+   * the run being used) is only checked against them. `allowDownload: false` checks a given folder without the network.
+   */
+  async function backboneFor(
+    config: TrainingConfig,
+    check: { requestedAlpha: number | undefined; what: string; allowDownload?: boolean },
+    signal?: AbortSignal,
+  ): Promise<BackboneConfig> {
     const weights = await resolveLibraryWeights(library, {
       alpha: config.alpha,
       ...(config.weightsDir ? { weightsDir: config.weightsDir } : {}),
-      allowDownload: true,
+      allowDownload: check.allowDownload ?? true,
       ...(signal ? { signal } : {}),
     });
+    const alpha = await readWeightsAlpha(weights.dir);
+    if (check.requestedAlpha !== undefined) checkAlphaMatches(weights.dir, alpha, check.requestedAlpha, check.what);
     return {
-      alpha: config.alpha,
+      alpha,
       inputSize: config.inputSize,
       weightsDir: weights.dir,
       ...(weights.expectedSha256 ? { expectedSha256: weights.expectedSha256 } : {}),
     };
   }
 
-  async function embedderFor(backbone: BackboneConfig, backend: MlBackend): Promise<Embedder> {
+  /** Runs `use` with the warm embedder for this backbone; it stays open until `use` settles, whatever other jobs do. */
+  function withEmbedder<T>(backbone: BackboneConfig, backend: MlBackend, use: (embed: Embedder) => Promise<T>): Promise<T> {
     const key = `${backend.name}|${backbone.alpha}|${backbone.inputSize}|${backbone.weightsDir}`;
-    if (embedder?.key !== key) {
-      await embedder?.value.close();
-      embedder = null;
-      embedder = { key, value: await createLazyEmbedder(async () => backend, backbone) };
-    }
-    return embedder.value;
+    return embedders.borrow(key, () => createLazyEmbedder(async () => backend, backbone), use);
   }
 
   function runIdOrLatest(runId: number | undefined): number {
@@ -87,7 +98,8 @@ export function createTrainingService(library: Library): TrainingService {
   async function predictWithRun(runId: number, files: readonly string[], ctx: JobContext): Promise<FilePredictions> {
     const config = getRunConfig(db, runId);
     const backend = await backendFor(config.backend);
-    return predictFiles(library, runId, files, await embedderFor(await backboneFor(config, ctx.signal), backend), ctx);
+    const backbone = await backboneFor(config, { requestedAlpha: config.alpha, what: `Run ${runId} was trained with` }, ctx.signal);
+    return withEmbedder(backbone, backend, (embed) => predictFiles(library, runId, files, embed, ctx));
   }
 
   async function scanImages(root: string, ctx: JobContext) {
@@ -105,25 +117,35 @@ export function createTrainingService(library: Library): TrainingService {
       return { name: backend.name, unavailable: backend.reasons.map((r) => ({ backend: r.backend, reason: r.why })) };
     },
     lastConfig,
-    async train(input, ctx) {
-      const config = resolveTrainingConfig(
-        { ...input, ...(input.weightsDir ? { weightsDir: path.resolve(input.weightsDir) } : {}) },
-        lastConfig(),
-      );
-      const release = acquireTrainingLock(library.paths.root);
+    async startTraining(input) {
+      const release = acquireTrainingLock(db);
+      const weightsCheck = { requestedAlpha: input.alpha, what: 'The settings ask for' };
+      let resolved: TrainingConfig;
       try {
-        ctx.report({ stage: 'prepare', done: 0, total: 1, message: 'choosing backend and weights' });
-        const backend = await backendFor(config.backend);
-        const backbone = await backboneFor(config, ctx.signal);
-        const embed = await embedderFor(backbone, backend);
-        // remembered only once the backend and weights resolved, so a typo does not become the new default
-        setSetting(db, LAST_CONFIG_SETTING, config);
-        if (config.weightsDir) setSetting(db, WEIGHTS_DIR_SETTING, config.weightsDir);
-        const result = await trainRun(library, config, ctx, cachedFeatureDeps(library, embed, config, backend.name, backbone));
-        return { ...result, backend: backend.name };
-      } finally {
+        resolved = resolveTrainingConfig({ ...input, ...(input.weightsDir ? { weightsDir: path.resolve(input.weightsDir) } : {}) }, lastConfig());
+        // a weights folder that is given (not downloaded) is checked now, so its problem is the answer to the call
+        if (resolved.weightsDir || getSetting<string>(db, WEIGHTS_DIR_SETTING)) await backboneFor(resolved, { ...weightsCheck, allowDownload: false });
+      } catch (error) {
         release();
+        throw error;
       }
+      return async (ctx) => {
+        try {
+          ctx.report({ stage: 'prepare', done: 0, total: 1, message: 'choosing backend and weights' });
+          const backend = await backendFor(resolved.backend);
+          const backbone = await backboneFor(resolved, weightsCheck, ctx.signal);
+          const config: TrainingConfig = { ...resolved, alpha: backbone.alpha };
+          return await withEmbedder(backbone, backend, async (embed) => {
+            // remembered only once the backend and weights resolved, so a typo does not become the new default
+            setSetting(db, LAST_CONFIG_SETTING, config);
+            if (config.weightsDir) setSetting(db, WEIGHTS_DIR_SETTING, config.weightsDir);
+            const result = await trainRun(library, config, ctx, cachedFeatureDeps(library, embed, config, backend.name, backbone));
+            return { ...result, backend: backend.name };
+          });
+        } finally {
+          release();
+        }
+      };
     },
     resolveReview(action) {
       const runId = action.runId ?? latestDoneRunId(db);
@@ -182,12 +204,12 @@ export function createTrainingService(library: Library): TrainingService {
       return { runId, photos: result.predictions.length, metrics: toRunMetrics(labels, probabilities, config, null), skipped: [...skipped, ...result.skipped] };
     },
     async exportRun({ runId, outDir }) {
-      const backbone = await backboneFor(getRunConfig(db, runId));
+      const config = getRunConfig(db, runId);
+      const backbone = await backboneFor(config, { requestedAlpha: config.alpha, what: `Run ${runId} was trained with` });
       return exportRun(library, runId, outDir, { weightsDir: backbone.weightsDir });
     },
     async close() {
-      await embedder?.value.close();
-      embedder = null;
+      await embedders.closeAll();
     },
   };
 }

@@ -96,9 +96,11 @@ export function openStudio(libraryDir: string): Studio {
       return { ...rest, ...(backend ? { backend } : {}), ...(weightsDir ? { weightsDir } : {}) };
     },
     'training.start': async (input) => {
+      // the lock is taken before the job exists, so a clash is answered CONFLICT here, not as a failed job
+      const train = await training.startTraining(input);
       const jobId = jobs.start('training', async (ctx) => {
         try {
-          return await training.train(input, ctx);
+          return await train(ctx);
         } finally {
           emit('library.changed', { what: 'runs' });
         }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildMain, OUT_DIR } from '../../scripts/build-main.js';
+import { SHARED_DIR } from '../helpers/shared-dir.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 
 // Inside the repo (next to dist/main) so the built modules resolve node_modules as the real build does.
@@ -52,5 +53,17 @@ describe('buildMain', () => {
     } finally {
       await studio.close();
     }
+  });
+
+  it('starts the built embedding workers through the import-free worker-entry.js', async () => {
+    const { createEmbeddingPool } = (await import(pathToFileURL(path.join(outDir, 'core', 'ml', 'embedding-pool.js')).href)) as typeof import('../../src-main/core/ml/embedding-pool.js');
+    const weightsDir = path.join(SHARED_DIR, 'models', 'mobilenet_v2_0.35_imagenet_notop');
+    const pool = await createEmbeddingPool({ config: { alpha: 0.35, inputSize: 96, weightsDir }, backend: 'cpu', workers: 1 });
+    try {
+      expect(pool.backboneId).toMatch(/^mobilenet_v2_0\.35_/);
+    } finally {
+      await pool.close();
+    }
+    expect(fs.readFileSync(path.join(outDir, 'core', 'ml', 'worker-entry.js'), 'utf8')).not.toMatch(/from\s+["']\./);
   });
 });

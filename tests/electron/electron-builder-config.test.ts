@@ -6,6 +6,8 @@ import { describe, expect, it } from 'vitest';
 // electron-builder's own loader and JSON-schema check (app-builder-lib ships at electron-builder's exact version).
 import { getConfig, validateConfiguration } from 'app-builder-lib/out/util/config/config.js';
 import { DebugLogger } from 'builder-util/out/DebugLogger.js';
+// the matcher electron-builder applies to asarUnpack patterns
+import { minimatch } from 'minimatch';
 import { makeTempDir } from '../helpers/temp-dir.js';
 
 const ROOT = path.resolve(fileURLToPath(new URL('../../', import.meta.url)));
@@ -58,6 +60,36 @@ describe('electron-builder.yml', () => {
     expect(unpacked).toContain('node_modules/@img/**');
     expect(unpacked.some((p) => p.includes('tfjs-backend-wasm') && p.endsWith('.wasm'))).toBe(true);
     expect(fs.readdirSync(path.join(ROOT, 'node_modules/@tensorflow/tfjs-backend-wasm/dist')).some((f) => f.endsWith('.wasm'))).toBe(true);
+  });
+
+  it('unpacks every worker entry file and every .wasm binary the app loads by path', async () => {
+    const unpacked = (await getConfig(ROOT, 'electron-builder.yml', null)).asarUnpack as string[];
+    const isUnpacked = (file: string) => unpacked.some((pattern) => minimatch(file, pattern, { dot: true }));
+    // worker entries: every `new Worker(unpackedUrl(new URL('./x.js', import.meta.url)))` in src-main, as built into dist/main
+    const entries: string[] = [];
+    const spawning: string[] = [];
+    const visit = (dir: string) => {
+      for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+        const full = path.join(dir, entry.name);
+        if (entry.isDirectory()) visit(full);
+        else if (entry.name.endsWith('.ts')) {
+          const text = fs.readFileSync(full, 'utf8');
+          if (text.includes('new Worker(')) spawning.push(path.relative(ROOT, full).split(path.sep).join('/'));
+          for (const [, spec] of text.matchAll(/new Worker\(unpackedUrl\(new URL\(['`]([^'`]+)['`]/g)) {
+            entries.push(path.relative(ROOT, path.join(path.dirname(full), spec!)).replace(/^src-main\//, 'dist/main/').split(path.sep).join('/'));
+          }
+        }
+      }
+    };
+    visit(path.join(ROOT, 'src-main'));
+    expect(entries).toEqual(['dist/main/core/ml/worker-entry.js']);
+    // every worker thread of src-main starts in that one file (the other `new Worker(` there is the tsx bootstrap)
+    expect(spawning).toEqual(['src-main/core/ml/spawn-worker.ts']);
+    const wasmDir = 'node_modules/@tensorflow/tfjs-backend-wasm/dist';
+    const wasm = fs.readdirSync(path.join(ROOT, wasmDir)).filter((f) => f.endsWith('.wasm'));
+    expect(wasm.length).toBeGreaterThan(0);
+    for (const file of [...entries, ...wasm.map((f) => `${wasmDir}/${f}`)]) expect(isUnpacked(file), file).toBe(true);
+    expect(isUnpacked('dist/main/core/studio.js')).toBe(false);
   });
 
   it('rebuilds native modules for Electron only in the dist script, never on install', () => {

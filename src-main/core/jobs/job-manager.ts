@@ -1,6 +1,6 @@
 // Runs long jobs (import, training): one id each, progress and finish events, cancel, result kept for `jobs.get`.
 import { randomUUID } from 'node:crypto';
-import { isCancelled, toStudioError } from '../../api/errors.js';
+import { isCancelled, isStudioError, toStudioError, type ErrorCode } from '../../api/errors.js';
 import type { JobFinished, JobProgress } from '../../api/schemas.js';
 import { createJobContext, throwIfCancelled, type JobContext } from './job-context.js';
 
@@ -14,6 +14,8 @@ export interface JobState {
   progress: JobProgress | null;
   result: unknown;
   error: string | null;
+  /** the StudioError code of a failed or cancelled job, so every shell maps it as it maps a direct call's error */
+  errorCode: ErrorCode | null;
 }
 
 export interface JobListener {
@@ -41,7 +43,7 @@ export class JobManager {
   start<T>(kind: string, run: (ctx: JobContext) => Promise<T>, options: { queue?: string } = {}): string {
     const jobId = randomUUID();
     const controller = new AbortController();
-    const state: JobState = { jobId, kind, status: 'running', startedAt: new Date().toISOString(), progress: null, result: null, error: null };
+    const state: JobState = { jobId, kind, status: 'running', startedAt: new Date().toISOString(), progress: null, result: null, error: null, errorCode: null };
     const ctx = createJobContext({
       signal: controller.signal,
       onProgress: (p) => {
@@ -65,13 +67,22 @@ export class JobManager {
           state.status = isCancelled(error) ? 'cancelled' : 'failed';
           const studioError = toStudioError(error);
           state.error = studioError.message;
+          state.errorCode = state.status === 'cancelled' ? 'CANCELLED' : studioError.code;
           // a job stopped by an expected failure may still hand back what it did (an import's summary so far)
           state.result = (studioError.details as { partialResult?: unknown } | undefined)?.partialResult ?? null;
-          if (state.status === 'failed' && studioError.code === 'INTERNAL') console.error(`[job ${kind}]`, error);
+          // expected failures are the job's answer, not a bug: only unexpected ones are logged with their stack
+          if (state.status === 'failed' && !isStudioError(error)) console.error(`[job ${kind}]`, error);
         },
       )
       .then(() => {
-        const finished = { jobId, kind, status: state.status as JobFinished['status'], ...(state.error ? { error: state.error } : {}), result: state.result };
+        const finished = {
+          jobId,
+          kind,
+          status: state.status as JobFinished['status'],
+          ...(state.error ? { error: state.error } : {}),
+          ...(state.errorCode ? { errorCode: state.errorCode } : {}),
+          result: state.result,
+        };
         for (const l of this.#listeners) l.onFinished?.(finished);
         this.#prune();
       });

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type * as tfjs from '@tensorflow/tfjs';
 import { StudioError } from '../../api/errors.js';
 import { BackendName as BackendNameSchema } from '../../api/training-schemas.js';
+import { unpackedPath } from './asar-paths.js';
 
 /** The tfjs namespace; @tensorflow/tfjs-node(-gpu) export their own instance with the same API. */
 export type Tf = typeof tfjs;
@@ -40,10 +41,10 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error);
 }
 
-/** Folder holding tfjs-backend-wasm's .wasm binaries; in Node they are read from disk, not fetched. */
+/** Folder holding tfjs-backend-wasm's .wasm binaries (unpacked in a packaged app); in Node they are read from disk. */
 export function wasmBinariesDir(): string {
   const require = createRequire(import.meta.url);
-  return path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist');
+  return unpackedPath(path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist'));
 }
 
 async function tryNodeBackend(name: 'tensorflow-gpu' | 'tensorflow'): Promise<Tf | string> {
@@ -81,6 +82,26 @@ async function tryCpu(): Promise<Tf | string> {
   return tf;
 }
 
+const PROCESS_HOOKS: ReadonlyArray<'uncaughtException' | 'unhandledRejection'> = ['uncaughtException', 'unhandledRejection'];
+
+/**
+ * Runs `start` and then removes the process-wide `uncaughtException`/`unhandledRejection` listeners it added: the
+ * wasm backend's Emscripten glue installs handlers that rethrow, turning any stray rejection (even an expected
+ * StudioError) into a crash that prints the minified module source. Node's own handling (and the shells') stays.
+ */
+export async function withoutAddedProcessHooks<T>(start: () => Promise<T>): Promise<T> {
+  const listeners = (event: (typeof PROCESS_HOOKS)[number]): ((...args: unknown[]) => void)[] =>
+    process.listeners(event as 'uncaughtException') as ((...args: unknown[]) => void)[];
+  const before = PROCESS_HOOKS.map((event) => new Set(listeners(event)));
+  try {
+    return await start();
+  } finally {
+    PROCESS_HOOKS.forEach((event, i) => {
+      for (const listener of listeners(event)) if (!before[i]!.has(listener)) process.removeListener(event, listener);
+    });
+  }
+}
+
 function tryBackend(name: BackendName): Promise<Tf | string> {
   switch (name) {
     case 'tensorflow-gpu':
@@ -110,12 +131,15 @@ export async function selectBackend(preferred?: BackendName): Promise<MlBackend>
   const candidates: readonly BackendName[] = preferred ? [preferred] : BACKEND_NAMES;
   const reasons: BackendUnavailable[] = [];
   for (const name of candidates) {
-    const result = await tryBackend(name);
+    const result = await withoutAddedProcessHooks(async () => {
+      const tf = await tryBackend(name);
+      if (typeof tf !== 'string') await tf.ready();
+      return tf;
+    });
     if (typeof result === 'string') {
       reasons.push({ backend: name, why: result });
       continue;
     }
-    await result.ready();
     active = { name, tf: result, reasons };
     return active;
   }

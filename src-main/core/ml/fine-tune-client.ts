@@ -1,6 +1,5 @@
 // Runs fineTune in a worker thread so its synchronous kernels never block the caller's event loop; cancelling
 // terminates the worker at once.
-import { Worker } from 'node:worker_threads';
 // sharp must be loaded by the main thread before any worker loads it (libvips initialisation).
 import 'sharp';
 import { ERROR_CODES, StudioError, type ErrorCode } from '../../api/errors.js';
@@ -9,19 +8,11 @@ import type { BackendName } from './backend.js';
 import type { FineTuneRequest } from './fine-tune.js';
 import type { FineTuneWorkerData, FromFineTuneWorker } from './fine-tune-worker.js';
 import type { EpochMetrics } from './head.js';
+import { spawnWorker } from './spawn-worker.js';
 
 /** The gradient backend for a run backend: wasm has no backprop kernels for (depthwise) convolutions. */
 export function fineTuneTrainingBackend(runBackend: BackendName): BackendName {
   return runBackend === 'wasm' ? 'cpu' : runBackend;
-}
-
-/** Under tsx/vitest the worker is a .ts file: a tiny bootstrap registers tsx first (as the embedding pool does). */
-function spawnWorker(workerData: FineTuneWorkerData): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./fine-tune-worker.js', import.meta.url), { workerData });
-  const tsxApi = import.meta.resolve('tsx/esm/api');
-  const workerModule = new URL('./fine-tune-worker.ts', import.meta.url).href;
-  const bootstrap = `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(workerModule)}); });`;
-  return new Worker(bootstrap, { eval: true, workerData });
 }
 
 export function fineTuneInWorker(
@@ -31,7 +22,7 @@ export function fineTuneInWorker(
   onEpoch: (metrics: EpochMetrics) => void,
 ): Promise<Float32Array> {
   if (ctx.signal.aborted) return Promise.reject(new StudioError('CANCELLED', 'Cancelled'));
-  const worker = spawnWorker({ request, prefixBackend: backends.prefix, trainingBackend: backends.training });
+  const worker = spawnWorker('fine-tune-worker', { request, prefixBackend: backends.prefix, trainingBackend: backends.training } satisfies FineTuneWorkerData);
   return new Promise<Float32Array>((resolve, reject) => {
     let settled = false;
     const settle = (outcome: { value: Float32Array } | { error: StudioError }) => {

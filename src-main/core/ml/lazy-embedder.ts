@@ -24,7 +24,8 @@ export async function createLazyEmbedder(getBackend: () => Promise<MlBackend>, c
       return (await start()).embed(items, options);
     },
     async close() {
-      if (real) await (await real).close();
+      // a pool that failed to start has nothing to close (its error went to the embed call that started it)
+      if (real) await (await real.catch(() => null))?.close();
     },
   };
 }

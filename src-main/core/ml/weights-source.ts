@@ -75,7 +75,8 @@ function howToSupply(): string {
 function checkUserFolder(dir: string, origin: 'flag' | 'setting'): ResolvedWeights {
   const label = origin === 'flag' ? '--weights' : `setting '${WEIGHTS_DIR_SETTING}'`;
   if (!hasModelJson(dir)) {
-    throw new StudioError('NOT_FOUND', `Weights (${label}): expected ${path.join(dir, 'model.json')}, received no such file`);
+    const why = fs.existsSync(dir) ? 'not a model folder (no model.json)' : 'no such folder';
+    throw new StudioError('INVALID_INPUT', `Weights folder ${dir} (${label}): ${why}`);
   }
   return { dir, origin };
 }

@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { LayersModel, Tensor } from '@tensorflow/tfjs';
 import { StudioError } from '../../api/errors.js';
 import type { Tf } from './backend.js';
+import { IMAGENET_ALPHAS, planMobileNetV2 } from './mobilenet-v2.js';
 
 export interface WeightsManifestEntry {
   name: string;
@@ -54,7 +55,8 @@ export async function readModelJson(dir: string): Promise<ModelJson> {
     text = await fs.readFile(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new StudioError('NOT_FOUND', `Weights folder: expected ${file}, received ${code ?? String(error)}`);
+    const why = code === 'ENOENT' ? (await isFolder(dir) ? 'not a model folder (no model.json)' : 'no such folder') : (code ?? String(error));
+    throw new StudioError('INVALID_INPUT', `Weights folder ${dir}: ${why}`);
   }
   let json: unknown;
   try {
@@ -81,7 +83,7 @@ export async function readWeightsFolder(dir: string, options: { expectedSha256?:
           return await fs.readFile(path.join(dir, shard));
         } catch (error) {
           const code = (error as NodeJS.ErrnoException).code;
-          throw new StudioError('NOT_FOUND', `Weights folder: expected shard ${path.join(dir, shard)}, received ${code ?? String(error)}`);
+          throw new StudioError('INVALID_INPUT', `Weights folder: expected shard ${path.join(dir, shard)}, received ${code ?? String(error)}`);
         }
       }),
     );
@@ -97,7 +99,7 @@ export async function readWeightsFolder(dir: string, options: { expectedSha256?:
       if (end > bytes.length) {
         throw new StudioError(
           'INVALID_INPUT',
-          `Weight ${entry.name}: expected ${count * BYTES_PER_FLOAT32} bytes at offset ${offset}, received a shard group of ${bytes.length} bytes`,
+          `Weights in ${dir}: ${group.paths.join(', ')} is truncated: tensor ${entry.name} needs bytes ${offset}–${end}, the file has ${bytes.length}`,
         );
       }
       // Copy: the shard buffer may not be 4-byte aligned for a Float32Array view.
@@ -142,4 +144,61 @@ export function assignWeightsByName(tf: Tf, model: LayersModel, folder: Pick<Wei
       tf.dispose(values);
     }
   }
+}
+
+async function isFolder(dir: string): Promise<boolean> {
+  return fs.stat(dir).then((s) => s.isDirectory(), () => false);
+}
+
+const ALPHA_PROBES = (alpha: number): [string, number][] => {
+  const plan = planMobileNetV2({ alpha, inputSize: 224 });
+  return [['Conv1/kernel', plan.firstFilters], ...plan.blocks.map((b): [string, number] => [`${b.prefix}project/kernel`, b.outChannels]), ['Conv_1/kernel', plan.lastFilters]];
+};
+
+/**
+ * The MobileNetV2 width (alpha) of a weights folder, read from the tensor shapes in its model.json (the shards are
+ * only sized, not read): each published width has its own channel counts. Any problem (no folder, no model.json,
+ * a missing or short shard, not MobileNetV2 weights) is one INVALID_INPUT naming the folder, file or tensor.
+ */
+export async function readWeightsAlpha(dir: string): Promise<number> {
+  const modelJson = await readModelJson(dir);
+  const shapes = new Map<string, number[]>();
+  for (const group of modelJson.weightsManifest) {
+    let needed = 0;
+    for (const entry of group.weights) {
+      shapes.set(entry.name, entry.shape);
+      needed += entry.shape.reduce((a, b) => a * b, 1) * BYTES_PER_FLOAT32;
+    }
+    let size = 0;
+    for (const shard of group.paths) {
+      const file = path.join(dir, shard);
+      const stat = await fs.stat(file).catch(() => null);
+      if (!stat?.isFile()) throw new StudioError('INVALID_INPUT', `Weights folder ${dir}: ${shard} is listed in model.json but missing`);
+      size += stat.size;
+    }
+    if (size < needed) throw new StudioError('INVALID_INPUT', `Weights in ${dir}: ${group.paths.join(', ')} is truncated: ${size} bytes, model.json lists ${needed}`);
+  }
+  const first = shapes.get('Conv1/kernel');
+  if (!first) throw new StudioError('INVALID_INPUT', `Weights folder ${dir}: not MobileNetV2 weights (no tensor Conv1/kernel in model.json)`);
+  const outChannels = (name: string) => shapes.get(name)?.at(-1);
+  const matching = IMAGENET_ALPHAS.filter((alpha) => ALPHA_PROBES(alpha).every(([name, channels]) => outChannels(name) === channels));
+  if (matching.length === 0) {
+    const mismatch = ALPHA_PROBES(1).find(([name, channels]) => outChannels(name) !== channels);
+    throw new StudioError(
+      'INVALID_INPUT',
+      `Weights folder ${dir}: not MobileNetV2 weights of a known width (${IMAGENET_ALPHAS.join(', ')}): tensor ${mismatch?.[0]} has shape ${shapeText(shapes.get(mismatch?.[0] ?? '') ?? [])}`,
+    );
+  }
+  return matching[0]!;
+}
+
+/** Refuses a requested alpha that the weights do not have, naming the tensor that shows it. */
+export function checkAlphaMatches(dir: string, weightsAlpha: number, requested: number, what: string): void {
+  if (Math.abs(weightsAlpha - requested) < 1e-9) return;
+  const [name, channels] = ALPHA_PROBES(requested).find(([n, c], i) => ALPHA_PROBES(weightsAlpha)[i]?.[1] !== c && n) ?? ['Conv1/kernel', 0];
+  const has = ALPHA_PROBES(weightsAlpha).find(([n]) => n === name)?.[1];
+  throw new StudioError(
+    'INVALID_INPUT',
+    `${what} alpha ${requested}, but the weights in ${dir} are alpha ${weightsAlpha} (tensor ${name} has ${has} output channels, alpha ${requested} needs ${channels})`,
+  );
 }

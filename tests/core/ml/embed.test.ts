@@ -80,8 +80,8 @@ describe('createEmbeddingPool', () => {
 
   it('reports a worker-side failure as a StudioError', async () => {
     await expect(createEmbeddingPool({ config: { ...CONFIG, weightsDir: '/no/such/folder' }, workers: 1 })).rejects.toMatchObject({
-      code: 'NOT_FOUND',
-      message: expect.stringContaining('/no/such/folder/model.json'),
+      code: 'INVALID_INPUT',
+      message: 'Weights folder /no/such/folder: no such folder',
     });
   });
 });

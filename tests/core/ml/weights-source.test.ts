@@ -57,8 +57,8 @@ describe('resolveWeights', () => {
       origin: 'setting',
     });
     await expect(resolveWeights({ alpha: 0.35, cacheDir, weightsDir: cacheDir })).rejects.toMatchObject({
-      code: 'NOT_FOUND',
-      message: expect.stringContaining(`expected ${path.join(cacheDir, 'model.json')}`),
+      code: 'INVALID_INPUT',
+      message: `Weights folder ${cacheDir} (--weights): not a model folder (no model.json)`,
     });
   });
 
