@@ -77,9 +77,9 @@ export function renameClass(db: Database, id: number, name: string): ClassInfo {
 /** Moves every photo of `sourceId` to `targetId` (journaled, undoable) and removes the source class. */
 export function mergeClasses(db: Database, sourceId: number, targetId: number): ClassInfo {
   if (sourceId === targetId) throw new StudioError('INVALID_INPUT', 'Cannot merge a class into itself');
-  getClass(db, sourceId);
-  getClass(db, targetId);
   return db.transaction(() => {
+    getClass(db, sourceId);
+    getClass(db, targetId);
     const photoIds = photoIdsOfClass(db, sourceId);
     recordLabelBatch(db, photoIds, targetId, 'merge');
     db.prepare('DELETE FROM classes WHERE id = ?').run(sourceId);
@@ -89,8 +89,8 @@ export function mergeClasses(db: Database, sourceId: number, targetId: number): 
 
 /** Deletes a class; its photos become unlabeled (journaled, so undo restores labels once the class is recreated). */
 export function deleteClass(db: Database, id: number): { deletedClassId: number; unlabeledPhotos: number } {
-  getClass(db, id);
   return db.transaction(() => {
+    getClass(db, id);
     const photoIds = photoIdsOfClass(db, id);
     recordLabelBatch(db, photoIds, null, 'class-delete');
     db.prepare('DELETE FROM classes WHERE id = ?').run(id);

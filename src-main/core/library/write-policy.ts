@@ -75,7 +75,6 @@ export function applyWritePolicy(db: Database, libraryRoot: string): void {
   db.transaction = immediateByDefault as TransactionFactory;
 }
 
-
 const pause = new Int32Array(new SharedArrayBuffer(4));
 
 /**
