@@ -53,7 +53,9 @@ export class JobManager {
     });
     const ahead = options.queue === undefined ? undefined : this.#queueTails.get(options.queue);
     if (ahead) ctx.report({ stage: 'queued', done: 0, total: 1, message: `waiting for the ${kind} before it to finish` });
-    const promise = (ahead ?? Promise.resolve())
+    // a queued job that is cancelled ends at once, without waiting for its turn
+    const turn = ahead ? Promise.race([ahead, new Promise<void>((resolve) => controller.signal.addEventListener('abort', () => resolve(), { once: true }))]) : Promise.resolve();
+    const promise = turn
       .then(() => {
         if (ahead) throwIfCancelled(controller.signal);
         return run(ctx);
@@ -89,9 +91,11 @@ export class JobManager {
     this.#jobs.set(jobId, { state, controller, promise });
     if (options.queue !== undefined) {
       const queue = options.queue;
-      this.#queueTails.set(queue, promise);
-      void promise.then(() => {
-        if (this.#queueTails.get(queue) === promise) this.#queueTails.delete(queue);
+      // the next job waits for this one and for every one before it (a cancelled job may end before those)
+      const tail = ahead ? Promise.all([ahead, promise]).then(() => undefined) : promise;
+      this.#queueTails.set(queue, tail);
+      void tail.then(() => {
+        if (this.#queueTails.get(queue) === tail) this.#queueTails.delete(queue);
       });
     }
     return jobId;

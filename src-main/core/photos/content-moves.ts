@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import type { Database } from 'better-sqlite3';
 import type { FileOutcome } from './process-file.js';
+import { writeAtPath } from './commit-outcomes.js';
 import { findPhotosByHash, type PhotoWrites } from './photo-writes.js';
 
 export type ContentClaim = Extract<FileOutcome, { kind: 'updated' } | { kind: 'added' }>;
@@ -78,7 +79,6 @@ export function settleContentClaims(
     parked.set(row, writes.parkPath(row));
     options.claimed.add(row);
   }
-  const movedAway = new Set(moves.values());
   const placed = new Set<number>();
   const settled = claims.map((claim, i): SettledClaim => {
     const current = writes.findByPath(claim.file.path);
@@ -88,21 +88,8 @@ export function settleContentClaims(
       placed.add(row);
       return { claim, result: 'moved', id: row };
     }
-    if (current !== undefined) {
-      // the path's row (or one another process put there meanwhile)
-      if (current.content_hash === newHash(claim)) {
-        writes.updateFile(current.id, claim.file, options.now);
-        return { claim, result: 'unchanged', id: current.id };
-      }
-      writes.updateContent(current.id, claim.file, claim.facts, options.now);
-      return { claim, result: 'updated', id: current.id };
-    }
-    const own = ownRow(claim);
-    if (own !== null && !movedAway.has(own)) {
-      writes.updateContent(own, claim.file, claim.facts, options.now);
-      return { claim, result: 'updated', id: own };
-    }
-    return { claim, result: 'added', id: writes.insert(claim.file, claim.facts, options.now) };
+    // the path's own row when it stays, a new row when its own row moved away (or one another process put there)
+    return { claim, ...writeAtPath(writes, claim.file, claim.facts, options.now) };
   });
   // only when another process took a path meanwhile: a parked row goes back to its path if that is still free
   for (const [row, path] of parked) if (!placed.has(row) && writes.findByPath(path) === undefined) writes.unparkPath(row, path);

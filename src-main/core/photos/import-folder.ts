@@ -1,16 +1,18 @@
 // Imports a folder into the library: scan, then per file hash/decode/cache with bounded concurrency, rows
-// written in small transactions after their cache files exist, then missing files, folder labels, duplicates.
+// written in small IMMEDIATE transactions after their cache files exist, changed content settled at the end
+// (content-moves.ts), then missing files, folder labels, duplicates. A library failure stops it (library-failure.ts).
 import os from 'node:os';
 import fs from 'node:fs';
 import { StudioError } from '../../api/errors.js';
 import type { DuplicateGroup, ImportSummary } from '../../api/schemas.js';
 import type { JobContext } from '../jobs/job-context.js';
 import type { Library } from '../library/library.js';
+import { batchOfSettled, commitOutcomes, type Batch, type Counts } from './commit-outcomes.js';
 import { settleContentClaims, type ContentClaim } from './content-moves.js';
 import { applyFolderLabels } from './folder-labels.js';
 import { updateDuplicateGroups } from './near-duplicates.js';
 import { processFile, type FileOutcome, type ImportState } from './process-file.js';
-import { MISSING_REASON, listPresentPhotosUnder, loadKnownPhotos, preparePhotoWrites, type ContentFacts } from './photo-writes.js';
+import { MISSING_REASON, listPresentPhotosUnder, loadKnownPhotos, preparePhotoWrites } from './photo-writes.js';
 import { scanFolder } from './scan-folder.js';
 import { configureSharpForImport } from './sharp-settings.js';
 import { isLibraryFailure, libraryFailure, libraryWriteReason } from './library-failure.js';
@@ -26,8 +28,6 @@ export interface ImportRequest {
   root: string;
   labelsFromFolders: boolean;
 }
-
-type Counts = Pick<ImportSummary, 'added' | 'updated' | 'moved' | 'unchanged' | 'restored' | 'aliases'>;
 
 export async function importFolder(library: Library, request: ImportRequest, ctx: JobContext): Promise<ImportSummary> {
   const startedAt = performance.now();
@@ -64,75 +64,7 @@ export async function importFolder(library: Library, request: ImportRequest, ctx
 
   // Counts and ids are gathered per batch and kept only once the batch is committed, so a batch that fails
   // (database full) is not reported as done.
-  const flush = db.transaction((outcomes: FileOutcome[]) => {
-    const batch = emptyBatch();
-    const recordPhoto = (id: number, outcome: FileOutcome) => {
-      batch.photoIds.push(id);
-      if (outcome.file.folderClass !== null) batch.labelCandidates.push({ photoId: id, folderClass: outcome.file.folderClass });
-    };
-    const warn = (file: string, facts: ContentFacts) => {
-      for (const message of facts.warnings) batch.warnings.push({ path: file, message });
-    };
-    const now = new Date().toISOString();
-    for (const outcome of outcomes) {
-      switch (outcome.kind) {
-        case 'unchanged':
-          batch.counts.unchanged++;
-          recordPhoto(outcome.id, outcome);
-          break;
-        case 'refreshed':
-          writes.updateFile(outcome.id, outcome.file, now);
-          if (outcome.wasMissing) batch.counts.restored++;
-          else batch.counts.unchanged++;
-          recordPhoto(outcome.id, outcome);
-          break;
-        case 'updated':
-          // settled at the end (content-moves.ts), once every file's hash is known
-          break;
-        case 'moved': {
-          // re-checked inside the write transaction: another import (another process) may have taken the path
-          const current = writes.findByPath(outcome.file.path);
-          if (current && current.id !== outcome.id) {
-            batch.counts.unchanged++;
-            recordPhoto(current.id, outcome);
-            break;
-          }
-          writes.updateFile(outcome.id, outcome.file, now);
-          batch.counts.moved++;
-          recordPhoto(outcome.id, outcome);
-          break;
-        }
-        case 'added': {
-          if (outcome.knownContent) break; // settled at the end with the changed files
-          warn(outcome.file.path, outcome.facts);
-          const current = writes.findByPath(outcome.file.path);
-          if (!current) {
-            recordPhoto(writes.insert(outcome.file, outcome.facts, now), outcome);
-            batch.counts.added++;
-          } else if (current.content_hash === outcome.facts.contentHash) {
-            // another import of the same folder added it since this one loaded the library's photos
-            writes.updateFile(current.id, outcome.file, now);
-            batch.counts.unchanged++;
-            recordPhoto(current.id, outcome);
-          } else {
-            writes.updateContent(current.id, outcome.file, outcome.facts, now);
-            batch.counts.updated++;
-            recordPhoto(current.id, outcome);
-          }
-          break;
-        }
-        case 'alias':
-          batch.counts.aliases++;
-          break;
-        case 'failed':
-          // a known photo whose file became unreadable keeps its row, label and caches
-          if (outcome.id !== null) writes.setStatus(outcome.id, 'unreadable', outcome.reason, now);
-          batch.skipped.push({ path: outcome.file.path, reason: outcome.reason });
-          break;
-      }
-    }
-    return batch;
-  });
+  const flush = db.transaction((outcomes: FileOutcome[]) => commitOutcomes(writes, outcomes, new Date().toISOString()));
   const flushPending = () => {
     const outcomes = pending;
     pending = [];
@@ -155,16 +87,9 @@ export async function importFolder(library: Library, request: ImportRequest, ctx
     importedIds.push(...batch.photoIds);
     labelCandidates.push(...batch.labelCandidates);
   };
-  const settleClaims = db.transaction((): Batch => {
-    const batch = emptyBatch();
-    for (const { claim, result, id } of settleContentClaims(db, writes, claims, { seenPaths: scan.seenPaths, claimed: state.claimed, now: new Date().toISOString() })) {
-      batch.counts[result]++;
-      batch.photoIds.push(id);
-      if (claim.file.folderClass !== null) batch.labelCandidates.push({ photoId: id, folderClass: claim.file.folderClass });
-      if (result !== 'moved' && result !== 'unchanged') for (const message of claim.facts.warnings) batch.warnings.push({ path: claim.file.path, message });
-    }
-    return batch;
-  });
+  const settleClaims = db.transaction(() =>
+    batchOfSettled(settleContentClaims(db, writes, claims, { seenPaths: scan.seenPaths, claimed: state.claimed, now: new Date().toISOString() })),
+  );
 
   const total = scan.files.length;
   let next = 0;
@@ -248,18 +173,6 @@ export async function importFolder(library: Library, request: ImportRequest, ctx
     stopWith(asLibraryFailure(library.paths.root, error));
   }
   return summarySoFar();
-}
-
-interface Batch {
-  counts: Counts;
-  skipped: ImportSummary['skipped'];
-  warnings: ImportSummary['warnings'];
-  photoIds: number[];
-  labelCandidates: { photoId: number; folderClass: string }[];
-}
-
-function emptyBatch(): Batch {
-  return { counts: { added: 0, updated: 0, moved: 0, unchanged: 0, restored: 0, aliases: 0 }, skipped: [], warnings: [], photoIds: [], labelCandidates: [] };
 }
 
 /** A library-side failure as a library error; anything else (a bug) is rethrown as it is. */

@@ -44,6 +44,24 @@ describe('JobManager', () => {
     await jobs.wait(idC);
   });
 
+  it('ends a queued job cancelled at once, and the job after it still waits for the running one', async () => {
+    const jobs = new JobManager();
+    const log: string[] = [];
+    const a = gatedJob(log, 'a');
+    const c = gatedJob(log, 'c');
+    jobs.start('import', a.run, { queue: 'import' });
+    const idB = jobs.start('import', async () => 'b', { queue: 'import' });
+    const idC = jobs.start('import', c.run, { queue: 'import' });
+    jobs.cancel(idB);
+    expect((await jobs.wait(idB))?.status).toBe('cancelled');
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    expect(log).toEqual(['a started']);
+    a.release();
+    c.release();
+    await jobs.wait(idC);
+    expect(log).toEqual(['a started', 'a ended', 'c started', 'c ended']);
+  });
+
   it('keeps the queue moving after a job on it failed', async () => {
     const jobs = new JobManager();
     const idA = jobs.start('import', async () => { throw new Error('boom'); }, { queue: 'import' });
