@@ -123,7 +123,7 @@ describe('studio exit codes (real processes)', () => {
   });
 
   it('runs one training when three processes start at once: the others exit 4 with one line', async () => {
-    const trains = [0, 1, 2].map(() => start(['train', '--library', library, '--weights', WEIGHTS_035, '--epochs', '500', '--kfold', '4']));
+    const trains = [0, 1, 2].map(() => start(['train', '--library', library, '--weights', WEIGHTS_035, '--epochs', '500', '--kfold', '4', '--input-size', '96']));
     const codes = new Map<Running, number | null>();
     for (const t of trains) void t.done.then((r) => codes.set(t, r.code));
     // the two that lose exit on their own; the winner trains until it is interrupted
@@ -148,7 +148,7 @@ describe('studio exit codes (real processes)', () => {
   }, 180_000);
 
   it('reads alpha from the weights: the 1.0 weights train without --alpha', async () => {
-    const result = await studio('train', '--library', library, '--weights', path.join(SHARED_DIR, 'models', 'mobilenet_v2_1.0_imagenet_notop'), '--epochs', '2', '--kfold', '0', '--augment', 'none', '--json');
+    const result = await studio('train', '--library', library, '--weights', path.join(SHARED_DIR, 'models', 'mobilenet_v2_1.0_imagenet_notop'), '--epochs', '2', '--kfold', '0', '--augment', 'none', '--input-size', '96', '--json');
     expect(result.stderr).not.toMatch(/\n\s+at /);
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ status: 'done', config: { alpha: 1 } });
