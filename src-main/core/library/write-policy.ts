@@ -2,7 +2,7 @@
 // so a writer waits through the busy timeout instead of failing; a lock still busy after a few attempts, a read-only
 // library or a full disk comes back as one line naming the library folder.
 import type { Database } from 'better-sqlite3';
-import { StudioError } from '../../api/errors.js';
+import { isLibraryFailure, libraryFailure, libraryWriteReason } from './library-failure.js';
 
 /** How long one attempt waits for another process's write lock (SQLite's busy handler). */
 export const BUSY_TIMEOUT_MS = 5000;
@@ -20,20 +20,11 @@ export function isBusyError(error: unknown): boolean {
   return /^SQLITE_(BUSY|LOCKED)/.test(sqliteCode(error));
 }
 
-/** A SQLite failure of the library itself (busy, read-only, disk full, cannot write) as a StudioError; others unchanged. */
+/** A failure of the library itself (busy, read-only, disk full, cannot write) as its StudioError; others unchanged. */
 export function toLibraryError(error: unknown, libraryRoot: string): unknown {
-  const code = sqliteCode(error);
-  if (isBusyError(error)) {
-    return new StudioError('UNAVAILABLE', `The library at ${libraryRoot} is busy: another process held its write lock too long; nothing was changed, try again`);
-  }
-  if (code.startsWith('SQLITE_READONLY')) {
-    return new StudioError('UNAVAILABLE', `The library at ${libraryRoot} is read-only (the folder or library.db is not writable); nothing was changed`);
-  }
-  if (code === 'SQLITE_FULL') return new StudioError('UNAVAILABLE', `The disk holding the library at ${libraryRoot} is full; nothing was changed`);
-  if (code === 'SQLITE_CANTOPEN' || code.startsWith('SQLITE_IOERR')) {
-    return new StudioError('UNAVAILABLE', `The library at ${libraryRoot} cannot be written (${code}); nothing was changed`);
-  }
-  return error;
+  if (isLibraryFailure(error)) return error;
+  const reason = libraryWriteReason(error);
+  return reason === null ? error : libraryFailure(libraryRoot, reason);
 }
 
 /**

@@ -14,7 +14,7 @@ import {
   writeFileAtomic,
 } from './derived-files.js';
 import { differenceHash } from './perceptual-hash.js';
-import { asLibraryWrite } from './library-failure.js';
+import { asLibraryWrite } from '../library/library-failure.js';
 
 /**
  * The single decode stops at this short side (JPEG shrink-on-load does most of the work, so a 54 MP file

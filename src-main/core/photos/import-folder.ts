@@ -1,6 +1,6 @@
 // Imports a folder into the library: scan, then per file hash/decode/cache with bounded concurrency, rows
 // written in small IMMEDIATE transactions after their cache files exist, changed content settled at the end
-// (content-moves.ts), then missing files, folder labels, duplicates. A library failure stops it (library-failure.ts).
+// (content-moves.ts), then missing files, folder labels, duplicates. A library failure stops it (core/library/library-failure.ts).
 import os from 'node:os';
 import fs from 'node:fs';
 import { StudioError } from '../../api/errors.js';
@@ -15,7 +15,8 @@ import { processFile, type FileOutcome, type ImportState } from './process-file.
 import { MISSING_REASON, listPresentPhotosUnder, loadKnownPhotos, preparePhotoWrites } from './photo-writes.js';
 import { scanFolder } from './scan-folder.js';
 import { configureSharpForImport } from './sharp-settings.js';
-import { isLibraryFailure, libraryFailure, libraryWriteReason } from './library-failure.js';
+import { isLibraryFailure, libraryFailure } from '../library/library-failure.js';
+import { toLibraryError } from '../library/write-policy.js';
 
 /** Files decoded at once: enough to keep both cores busy, few enough to bound memory (each holds one image). */
 export const IMPORT_CONCURRENCY = Math.min(4, Math.max(2, os.availableParallelism()));
@@ -177,10 +178,9 @@ export async function importFolder(library: Library, request: ImportRequest, ctx
 
 /** A library-side failure as a library error; anything else (a bug) is rethrown as it is. */
 function asLibraryFailure(libraryRoot: string, error: unknown): StudioError {
-  if (isLibraryFailure(error)) return error;
-  const reason = libraryWriteReason(error);
-  if (reason === null) throw error;
-  return libraryFailure(libraryRoot, reason);
+  const failure = toLibraryError(error, libraryRoot);
+  if (!isLibraryFailure(failure)) throw error;
+  return failure;
 }
 
 function groupsTouching(groups: Map<number, number[]>, ids: readonly number[]): DuplicateGroup[] {

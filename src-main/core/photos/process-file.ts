@@ -7,7 +7,7 @@ import { deriveImages } from './derive-images.js';
 import { derivedFilesExist } from './derived-files.js';
 import { describeFailure } from './describe-failure.js';
 import { hashFile } from './hash-file.js';
-import { isLibraryFailure } from './library-failure.js';
+import { isLibraryFailure } from '../library/library-failure.js';
 import { contentFactsOf, findPhotosByHash, type ContentFacts, type KnownPhoto } from './photo-writes.js';
 import { readExif } from './read-exif.js';
 import type { ScannedFile } from './scan-folder.js';

@@ -1,5 +1,6 @@
-// Failures of the library itself (its folder full, read-only, not writable; its database full or read-only) as
-// opposed to failures of one photo: they stop an import with one error that names the library folder.
+// Failures of the library itself (its folder full, read-only, not writable; its database full, read-only or busy)
+// as opposed to failures of one photo: one error that names the library folder, for every writer (the write policy,
+// the import's cache files).
 import { StudioError } from '../../api/errors.js';
 
 /** Why writing into the library failed, for the errors that are the library's and not a photo's; null otherwise.
@@ -26,6 +27,7 @@ export function libraryWriteReason(error: unknown): string | null {
     case 'SQLITE_FULL':
       return 'the database is full: no space left on the disk, or its size limit reached (SQLITE_FULL)';
   }
+  if (/^SQLITE_(BUSY|LOCKED)/.test(code)) return `another process held its write lock too long; try again (${code})`;
   if (code.startsWith('SQLITE_READONLY')) return `the database is read-only (${code})`;
   if (code.startsWith('SQLITE_IOERR')) return `disk I/O error writing the database (${code})`;
   if (code === 'SQLITE_CANTOPEN') return 'the database file cannot be opened (SQLITE_CANTOPEN)';
