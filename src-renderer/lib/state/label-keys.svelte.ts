@@ -3,6 +3,7 @@
 // Actions run one after another, each reading the cursor when its turn comes, so fast typing never labels a
 // photo twice or labels the wrong one.
 import { handleError } from '../utils/handle-error.js';
+import { stillMatches } from './labeling.svelte.js';
 import { notifications } from './notifications.svelte.js';
 import type { StudioState } from './studio-state.svelte.js';
 
@@ -28,7 +29,8 @@ export class LabelKeys {
       const { pages, selection, labeling } = this.#studio;
       const inViewer = this.#studio.viewerIndex >= 0;
       if (!inViewer && selection.size > 1) {
-        await labeling.setLabel(selection.targets(), classId);
+        // the selection leaves a filter it no longer matches (Unlabeled, another class): nothing stays selected unseen
+        if ((await labeling.setLabel(selection.targets(), classId)) && stillMatches(pages.filter, undefined, classId) === false) selection.clear();
         return;
       }
       const at = inViewer ? this.#studio.viewerIndex : selection.cursor;
