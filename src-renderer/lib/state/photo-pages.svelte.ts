@@ -96,7 +96,7 @@ export class PhotoPages {
 
   /** Takes photos that left the filter (a label change) out of the cached list: later photos move up one place
    *  per photo removed, the total drops, and the pages from the first change on are fetched again. Returns how
-   *  many were removed (0 when none was in a loaded page). */
+   *  many were removed from loaded pages. */
   removePhotos(photoIds: readonly number[]): number {
     const gone = new Set(photoIds);
     const removedAt: number[] = [];
@@ -105,15 +105,20 @@ export class PhotoPages {
         if (photo && gone.has(photo.id)) removedAt.push(page * PAGE_SIZE + i);
       });
     }
-    if (removedAt.length === 0) return 0;
+    if (removedAt.length === 0) {
+      // none on a loaded page: where they sat is unknown, so every page is fetched again
+      this.#refetchFrom(0);
+      return 0;
+    }
     removedAt.sort((a, b) => a - b);
     const moved = new Map<number, Photo[]>();
-    for (const [page, items] of this.#pages) {
-      items.forEach((photo, i) => {
+    let removedBefore = 0;
+    for (const page of [...this.#pages.keys()].sort((a, b) => a - b)) {
+      this.#pages.get(page)!.forEach((photo, i) => {
         if (!photo || gone.has(photo.id)) return;
         const index = page * PAGE_SIZE + i;
-        const shift = removedAt.filter((at) => at < index).length;
-        const target = index - shift;
+        while (removedBefore < removedAt.length && removedAt[removedBefore]! < index) removedBefore++;
+        const target = index - removedBefore;
         const targetPage = Math.floor(target / PAGE_SIZE);
         let slots = moved.get(targetPage);
         if (!slots) moved.set(targetPage, (slots = []));
@@ -122,7 +127,8 @@ export class PhotoPages {
     }
     this.#pages = moved;
     if (this.total !== null) this.total = Math.max(0, this.total - removedAt.length);
-    const firstChanged = Math.floor(removedAt[0]! / PAGE_SIZE);
+    // photos removed from pages not loaded moved the later ones too, by an unknown amount
+    const firstChanged = removedAt.length < gone.size ? 0 : Math.floor(removedAt[0]! / PAGE_SIZE);
     this.#refetchFrom(firstChanged);
     return removedAt.length;
   }
