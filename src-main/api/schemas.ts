@@ -193,5 +193,7 @@ export const ImportPreview = z.object({
   unsorted: z.number().int(),
   /** hidden (dot) folders and files left out */
   hiddenSkipped: z.number().int(),
+  /** false when the scan stopped at its time limit (a huge folder): the counts are a part */
+  complete: z.boolean(),
 });
 export type ImportPreview = z.infer<typeof ImportPreview>;

@@ -83,7 +83,7 @@ export function openStudio(libraryDir: string): Studio {
     'photos.duplicateGroups': async (paging) => listDuplicateGroups(db, paging),
     'photos.indexOf': async ({ photoId, ...query }) => ({ index: indexOfPhoto(db, query.folder ? { ...query, folder: realFolder(query.folder) } : query, photoId) }),
     'photos.nextUnlabeled': async ({ after, ...query }) => nextUnlabeledPhoto(db, query.folder ? { ...query, folder: realFolder(query.folder) } : query, after),
-    'photos.previewImport': async ({ root }) => previewImport(db, root, [library.paths.root]),
+    'photos.previewImport': async ({ root }) => previewImport(db, root, { excludeDirs: [library.paths.root] }),
 
     'classes.list': async () => listClasses(db),
     'classes.create': async ({ name, color }) => classesChanged(createClass(db, name, color)),

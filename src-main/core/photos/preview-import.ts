@@ -8,6 +8,9 @@ import type { ImportPreview } from '../../api/schemas.js';
 import { findClassByName } from '../library/classes.js';
 import { HIDDEN_REASON, scanFolder } from './scan-folder.js';
 
+/** A preview answers while the person waits: a folder too big to scan in this time gets partial counts. */
+export const PREVIEW_TIME_LIMIT_MS = 10_000;
+
 /** A relative path would resolve against the server's working folder, which the person never chose. */
 export function requireAbsoluteFolder(root: string): void {
   if (!path.isAbsolute(root)) {
@@ -15,11 +18,16 @@ export function requireAbsoluteFolder(root: string): void {
   }
 }
 
-export async function previewImport(db: Database, root: string, excludeDirs: readonly string[] = []): Promise<ImportPreview> {
+export async function previewImport(
+  db: Database,
+  root: string,
+  options: { excludeDirs?: readonly string[]; timeLimitMs?: number } = {},
+): Promise<ImportPreview> {
   requireAbsoluteFolder(root);
   const stat = await fs.promises.stat(root).catch(() => null);
   if (!stat?.isDirectory()) throw new StudioError('NOT_FOUND', `Expected a folder to import, received ${JSON.stringify(root)} (${stat ? 'not a folder' : 'not found'})`);
-  const scan = await scanFolder(root, { excludeDirs });
+  const signal = AbortSignal.timeout(options.timeLimitMs ?? PREVIEW_TIME_LIMIT_MS);
+  const scan = await scanFolder(root, { excludeDirs: options.excludeDirs ?? [], signal });
   const counts = new Map<string, number>();
   let unsorted = 0;
   for (const file of scan.files) {
@@ -34,5 +42,6 @@ export async function previewImport(db: Database, root: string, excludeDirs: rea
       .map(([name, photos]) => ({ name, photos, exists: findClassByName(db, name) !== undefined })),
     unsorted,
     hiddenSkipped: scan.skipped.filter((s) => s.reason === HIDDEN_REASON).length,
+    complete: !signal.aborted,
   };
 }

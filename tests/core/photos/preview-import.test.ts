@@ -36,7 +36,7 @@ describe('previewImport', () => {
       { name: 'alpaca', photos: 142, exists: true },
       { name: 'not_alpaca', photos: 185, exists: false },
     ]);
-    expect(preview).toMatchObject({ photos: 327, unsorted: 0, hiddenSkipped: 0 });
+    expect(preview).toMatchObject({ photos: 327, unsorted: 0, hiddenSkipped: 0, complete: true });
     expect(library.db.prepare('SELECT COUNT(*) FROM photos').pluck().get()).toBe(0);
     expect(library.db.prepare('SELECT COUNT(*) FROM classes').pluck().get()).toBe(1);
   });
@@ -45,6 +45,12 @@ describe('previewImport', () => {
     const preview = await previewImport(library.db, folderWithHiddenParts());
     expect(preview.classes.map((c) => [c.name, c.photos])).toEqual([['2024-06-trip', 2], ['2024-07-trip', 1]]);
     expect(preview).toMatchObject({ photos: 4, unsorted: 1, hiddenSkipped: 2 });
+  });
+
+  it('stops at its time limit and says the counts are partial', async () => {
+    const preview = await previewImport(library.db, ALPACA_DIR, { timeLimitMs: 0 });
+    expect(preview.complete).toBe(false);
+    expect(preview.photos).toBeLessThan(327);
   });
 
   it('refuses a relative path with a message that names it', async () => {
