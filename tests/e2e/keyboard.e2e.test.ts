@@ -246,7 +246,7 @@ describe('the labeling loop with the keyboard alone', () => {
     expect(mouseEvents).toBe(0);
   });
 
-  it('bug 5: review offers two equal choices, A does not accept, Keep counts as kept, and undo puts the item back', async () => {
+  it('bug 5: review offers two equal choices, A does not accept, Keep counts as kept, and undo puts the item back (redo takes it out again)', async () => {
     // a few landscapes labeled "alpaca": the model disagrees with them, so the misclassified queue has items
     const hike = (await server.call('photos.list', { folder: HIKE_DIR, limit: 100 })).items;
     const alpaca = await classIdNamed('alpaca');
@@ -292,6 +292,10 @@ describe('the labeling loop with the keyboard alone', () => {
     await expect.poll(() => page.getByTestId('review-session').textContent()).not.toContain('fixed');
     await expect.poll(async () => Number((await page.getByTestId('review-session').textContent())?.match(/(\d+) to review/)?.[1])).toBe(queue.total);
     await shoot('keys-09-review-undo');
+    await page.keyboard.press('Control+Shift+z');
+    await expect.poll(() => labelOf(firstId)).toBe(queue.items[0]!.predictedClassId);
+    await expect.poll(() => page.getByTestId('review-session').textContent()).toContain('1 fixed');
+    await expect.poll(() => item.getAttribute('data-photo-id')).not.toBe(String(firstId));
     expect(mouseEvents).toBe(0);
   });
 

@@ -130,15 +130,32 @@ export class ReviewState {
     }
   }
 
-  /** Redo in review replays the label journal only (a decision is made again with its key). */
+  /** Redo replays the label journal; a queue item it relabels leaves the queue again and counts as fixed. */
   async redo(): Promise<void> {
+    if (this.busy) return;
+    this.busy = true;
     try {
       const result = await this.#client.call('labels.redo', {});
-      notifications.info(result.changed === 0 ? 'Nothing to redo' : `Redid ${result.changed} label${result.changed === 1 ? '' : 's'}`);
-      if (result.changed > 0) await this.reload();
+      if (result.changed === 0) {
+        notifications.info('Nothing to redo');
+        return;
+      }
+      const redone = new Set(result.photoIds);
+      const index = this.items.findIndex((item) => redone.has(item.photo.id));
+      const item = this.items[index];
+      if (item) {
+        this.#history.push({ item, index, queue: this.queue, outcome: 'fixed', batchId: result.batchId });
+        this.items = this.items.filter((other) => other !== item);
+        if (this.index >= this.items.length) this.index = Math.max(0, this.items.length - 1);
+        if (this.total !== null) this.total = Math.max(0, this.total - 1);
+        this.counts = { ...this.counts, fixed: this.counts.fixed + 1 };
+      }
+      notifications.info(`Redid ${result.changed} label${result.changed === 1 ? '' : 's'}`);
       this.#onChange();
     } catch (error) {
       handleError(error, 'Could not redo');
+    } finally {
+      this.busy = false;
     }
   }
 
