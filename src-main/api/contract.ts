@@ -16,6 +16,12 @@ export const studioMethods = {
   'photos.list': method(s.PhotoQuery, s.PhotoPage),
   'photos.get': method(z.object({ id: s.Id }), s.PhotoDetail),
   'photos.duplicateGroups': method(s.Paging, z.array(s.DuplicateGroup)),
+  /** where a photo sits in a filter's order (null: not in it) */
+  'photos.indexOf': method(s.PhotoIndexRequest, s.PhotoIndex),
+  /** the first unlabeled photo after a list position in a filter, wrapping round; null when every photo has a label */
+  'photos.nextUnlabeled': method(s.NextUnlabeledRequest, s.NextUnlabeled),
+  /** scans a folder without writing: the classes labels-from-folders would create, with photo counts */
+  'photos.previewImport': method(s.ImportPreviewRequest, s.ImportPreview),
 
   'classes.list': method(z.object({}), z.array(s.ClassInfo)),
   'classes.create': method(z.object({ name: s.ClassName, color: s.Color.optional() }), s.ClassInfo),

@@ -180,3 +180,27 @@ export const JobState = z.object({
   errorCode: z.enum(ERROR_CODES).nullable(),
 });
 export type JobState = z.infer<typeof JobState>;
+
+/** A grid filter without paging: where a photo sits in it, or the next one that still needs a label. */
+export const PhotoFilterQuery = PhotoQuery.omit({ limit: true, offset: true });
+export const PhotoIndexRequest = PhotoFilterQuery.extend({ photoId: Id });
+export const PhotoIndex = z.object({ index: z.number().int().nullable() });
+export const NextUnlabeledRequest = PhotoFilterQuery.extend({ after: z.number().int().min(-1) });
+export const NextUnlabeled = z.object({ index: z.number().int(), photoId: Id }).nullable();
+
+export const ImportPreviewRequest = z.object({ root: z.string().min(1).max(4096) });
+/** What an import with labels from folders would do, found by scanning only (nothing is written). */
+export const ImportPreview = z.object({
+  root: z.string(),
+  /** image files found (hidden ones not counted) */
+  photos: z.number().int(),
+  /** first-level subfolders that would become classes, with their photo counts; `exists` when the class is already there */
+  classes: z.array(z.object({ name: z.string(), photos: z.number().int(), exists: z.boolean() })),
+  /** photos directly in the folder: they get no label */
+  unsorted: z.number().int(),
+  /** hidden (dot) folders and files left out */
+  hiddenSkipped: z.number().int(),
+  /** false when the scan stopped at its time limit (a huge folder): the counts are a part */
+  complete: z.boolean(),
+});
+export type ImportPreview = z.infer<typeof ImportPreview>;

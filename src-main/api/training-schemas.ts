@@ -119,7 +119,8 @@ export type ReviewQueuePage = z.infer<typeof ReviewQueuePage>;
 
 export const ReviewAction = z.object({
   photoId: Id,
-  action: z.enum(['accept', 'keep', 'relabel', 'exclude']),
+  /** unkeep and include take back a keep and an exclude (undo in the review view) */
+  action: z.enum(['accept', 'keep', 'relabel', 'exclude', 'unkeep', 'include']),
   runId: Id.optional(),
   classId: Id.optional(),
 });

@@ -15,7 +15,7 @@ import type { LabelChangeResult } from '../api/schemas.js';
 import type { JobContext } from './jobs/job-context.js';
 import { setLabels } from './library/labels.js';
 import type { Library } from './library/library.js';
-import { confirmLabel, setExcluded } from './library/review-marks.js';
+import { confirmLabel, removeConfirmation, setExcluded } from './library/review-marks.js';
 import { getSetting, setSetting } from './library/settings.js';
 import { selectBackend, type BackendName, type MlBackend } from './ml/backend.js';
 import type { BackboneConfig } from './ml/backbone.js';
@@ -168,6 +168,12 @@ export function createTrainingService(library: Library): TrainingService {
           return noChange;
         case 'exclude':
           if (setExcluded(db, [action.photoId], true) === 0) throw new StudioError('NOT_FOUND', `No photo with id ${action.photoId}`);
+          return noChange;
+        case 'unkeep':
+          removeConfirmation(db, action.photoId);
+          return noChange;
+        case 'include':
+          if (setExcluded(db, [action.photoId], false) === 0) throw new StudioError('NOT_FOUND', `No photo with id ${action.photoId}`);
           return noChange;
       }
     },

@@ -8,13 +8,14 @@ import { createClass, deleteClass, listClasses, mergeClasses, renameClass } from
 import { redoLabels, setLabels, undoLabels } from './library/labels.js';
 import { openLibrary, type Library } from './library/library.js';
 import { getSchemaVersion } from './library/migrate.js';
-import { findPhotoIdByPath, getPhoto, listDuplicateGroups, listPhotos } from './library/photo-list.js';
+import { findPhotoIdByPath, getPhoto, indexOfPhoto, listDuplicateGroups, listPhotos, nextUnlabeledPhoto } from './library/photo-list.js';
 import { resolveMedia, type MediaFile, type MediaKind } from './photos/media-files.js';
 import { getReviewQueue } from './ml/review-queues.js';
 import { getRun, getRunConfig, listRuns } from './ml/runs.js';
 import { createTrainingService, type TrainingService } from './studio-training.js';
 import { getLibraryStats } from './library/stats.js';
 import { importFolder } from './photos/import-folder.js';
+import { previewImport, requireAbsoluteFolder } from './photos/preview-import.js';
 
 export type StudioEventListener = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
 
@@ -66,6 +67,7 @@ export function openStudio(libraryDir: string): Studio {
     'library.stats': async () => getLibraryStats(db),
 
     'photos.import': async (request) => {
+      requireAbsoluteFolder(request.root);
       const jobId = jobs.start('import', async (ctx): Promise<ImportSummary> => {
         try {
           return await importFolder(library, request, ctx);
@@ -79,6 +81,9 @@ export function openStudio(libraryDir: string): Studio {
     'photos.list': async (query) => listPhotos(db, query.folder ? { ...query, folder: realFolder(query.folder) } : query),
     'photos.get': async ({ id }) => getPhoto(db, id),
     'photos.duplicateGroups': async (paging) => listDuplicateGroups(db, paging),
+    'photos.indexOf': async ({ photoId, ...query }) => ({ index: indexOfPhoto(db, query.folder ? { ...query, folder: realFolder(query.folder) } : query, photoId) }),
+    'photos.nextUnlabeled': async ({ after, ...query }) => nextUnlabeledPhoto(db, query.folder ? { ...query, folder: realFolder(query.folder) } : query, after),
+    'photos.previewImport': async ({ root }) => previewImport(db, root, { excludeDirs: [library.paths.root] }),
 
     'classes.list': async () => listClasses(db),
     'classes.create': async ({ name, color }) => classesChanged(createClass(db, name, color)),

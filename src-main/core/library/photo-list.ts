@@ -170,3 +170,30 @@ export function listDuplicateGroups(db: Database, paging: { limit: number; offse
     .all(paging.limit, paging.offset) as { grp: number; ids: string }[];
   return rows.map((r) => ({ group: r.grp, photoIds: r.ids.split(',').map(Number).sort((a, b) => a - b) }));
 }
+
+/** Every photo of a filter numbered in its list order (0-based `idx`), for finding places without paging. */
+function rankedPhotosSql(query: Omit<PhotoQuery, 'limit' | 'offset'>): { sql: string; params: Record<string, unknown> } {
+  const { sql, params } = whereClause({ ...query, limit: 1, offset: 0 });
+  const order = ORDER_BY[query.sort](query.descending ? 'DESC' : 'ASC');
+  return {
+    sql: `SELECT p.id AS id, l.class_id AS class_id, ROW_NUMBER() OVER (ORDER BY ${order}) - 1 AS idx ${FROM_PHOTOS} ${sql}`,
+    params: { ...params },
+  };
+}
+
+/** Where a photo sits in a filter's list order; null when the filter does not hold it. */
+export function indexOfPhoto(db: Database, query: Omit<PhotoQuery, 'limit' | 'offset'>, photoId: number): number | null {
+  const ranked = rankedPhotosSql(query);
+  const params = { ...ranked.params, runId: resolveRunId(db, query.runId), photoId };
+  return (db.prepare(`SELECT idx FROM (${ranked.sql}) WHERE id = @photoId`).pluck().get(params) as number | undefined) ?? null;
+}
+
+/** The first unlabeled photo after list position `after` in a filter, wrapping round to the start; null when none. */
+export function nextUnlabeledPhoto(db: Database, query: Omit<PhotoQuery, 'limit' | 'offset'>, after: number): { index: number; photoId: number } | null {
+  const ranked = rankedPhotosSql(query);
+  const params = { ...ranked.params, runId: resolveRunId(db, query.runId), after };
+  const row = db
+    .prepare(`SELECT idx AS "index", id AS photoId FROM (${ranked.sql}) WHERE class_id IS NULL ORDER BY (idx <= @after), idx LIMIT 1`)
+    .get(params) as { index: number; photoId: number } | undefined;
+  return row ?? null;
+}

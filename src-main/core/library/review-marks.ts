@@ -18,6 +18,11 @@ export function confirmLabel(db: Database, photoId: number): void {
   })();
 }
 
+/** Takes back a confirmation (undo of "keep"). */
+export function removeConfirmation(db: Database, photoId: number): void {
+  db.prepare('DELETE FROM label_confirmations WHERE photo_id = ?').run(photoId);
+}
+
 /** SQL condition (on alias `p`) true for photos whose current label a person confirmed. */
 export const LABEL_CONFIRMED_SQL = `EXISTS (SELECT 1 FROM label_confirmations lc JOIN labels lx ON lx.photo_id = lc.photo_id
   WHERE lc.photo_id = p.id AND lx.class_id = lc.class_id)`;

@@ -1,10 +1,12 @@
 // Finds the image files under a folder: recursive, follows symbolic links to files (not to folders, which
 // could loop), one entry per underlying file (symlinks and hard links to the same file become aliases).
+// Hidden (dot) folders and image files are left out unless asked for, and listed as skipped.
 import fs from 'node:fs';
 import path from 'node:path';
 
 export const IMAGE_EXTENSIONS = new Set(['jpg', 'jpeg', 'png', 'webp', 'gif', 'tif', 'tiff', 'avif', 'heic', 'heif']);
 const STAT_BATCH = 64;
+export const HIDDEN_REASON = 'hidden (name starts with a dot): left out';
 
 export function hasImageExtension(file: string): boolean {
   return IMAGE_EXTENSIONS.has(path.extname(file).slice(1).toLowerCase());
@@ -43,6 +45,8 @@ export async function scanFolder(
     isKnownPath?: (file: string) => boolean;
     /** folders (and everything below) to leave out */
     excludeDirs?: readonly string[];
+    /** also scan hidden (dot) folders and files; off by default (a home folder holds .cache, .pyenv…) */
+    includeHidden?: boolean;
   } = {},
 ): Promise<ScanResult> {
   const realRoot = await fs.promises.realpath(root);
@@ -64,6 +68,10 @@ export async function scanFolder(
     }
     const files: fs.Dirent[] = [];
     for (const entry of entries) {
+      if (!options.includeHidden && entry.name.startsWith('.') && (entry.isDirectory() || hasImageExtension(entry.name))) {
+        skipped.push({ path: path.join(dir, entry.name), reason: HIDDEN_REASON });
+        continue;
+      }
       if (entry.isDirectory()) {
         const child = path.join(dir, entry.name);
         if (!excluded.has(child)) pending.push(child);

@@ -1,10 +1,21 @@
 // Label edits from the grid, the viewer and the class bar. Every edit awaits the core's commit before the grid
-// shows it (patching the cached pages), then counts are refreshed.
+// shows it: photos that no longer match the filter leave the cached list (so the list and its counts agree),
+// the others are patched in place; then the library counts are refreshed.
+import type { LabelChangeResult, Photo } from '../../../src-main/api/schemas.js';
 import type { StudioClient } from '../api/studio-client.js';
 import { handleError } from '../utils/handle-error.js';
 import { notifications } from './notifications.svelte.js';
 import type { LibraryState } from './library-state.svelte.js';
-import type { PhotoPages } from './photo-pages.svelte.js';
+import type { PhotoFilter, PhotoPages } from './photo-pages.svelte.js';
+
+/** Whether a photo given this label still belongs in the filter (undefined: cannot tell without asking the core). */
+export function stillMatches(filter: PhotoFilter, photo: Photo | undefined, classId: number | null): boolean | undefined {
+  if (filter.unlabeled && classId !== null) return false;
+  if (filter.classId !== undefined && filter.classId !== classId) return false;
+  if (filter.misclassified && (classId === null || classId === photo?.prediction?.classId)) return false;
+  if (filter.unlabeled && classId === null) return undefined;
+  return true;
+}
 
 export class Labeling {
   /** Number of label calls not yet answered (the status bar shows "saving…"). */
@@ -25,7 +36,13 @@ export class Labeling {
     this.pending++;
     try {
       await this.#client.call('labels.set', { photoIds, classId, source: 'user' });
+      const filter = this.#pages.filter;
+      const photos = photoIds.map((id) => this.#pages.photoAt(this.#pages.indexOf(id)));
+      const leaving = photoIds.filter((_, i) => stillMatches(filter, photos[i], classId) === false);
+      const unknown = photoIds.some((_, i) => stillMatches(filter, photos[i], classId) === undefined);
       this.#pages.patchLabels(photoIds, classId, this.#library.classById(classId)?.name ?? null);
+      if (leaving.length > 0) this.#pages.removePhotos(leaving);
+      if (unknown) this.#pages.refresh();
       void this.#library.refresh();
       return true;
     } catch (error) {
@@ -36,24 +53,18 @@ export class Labeling {
     }
   }
 
-  async undo(): Promise<void> {
-    await this.#step('labels.undo', 'Nothing to undo');
-  }
-
-  async redo(): Promise<void> {
-    await this.#step('labels.redo', 'Nothing to redo');
-  }
-
-  async #step(method: 'labels.undo' | 'labels.redo', nothing: string): Promise<void> {
+  /** One step back or forward in the label journal; the caller puts the cursor back (see LabelKeys). */
+  async step(method: 'labels.undo' | 'labels.redo'): Promise<LabelChangeResult | null> {
     this.pending++;
     try {
       const result = await this.#client.call(method, {});
-      if (result.changed === 0) notifications.info(nothing);
+      if (result.changed === 0) notifications.info(method === 'labels.undo' ? 'Nothing to undo' : 'Nothing to redo');
       else notifications.info(`${method === 'labels.undo' ? 'Undid' : 'Redid'} ${result.changed} label${result.changed === 1 ? '' : 's'}`);
-      this.#pages.refresh();
       void this.#library.refresh();
+      return result;
     } catch (error) {
       handleError(error, method === 'labels.undo' ? 'Could not undo' : 'Could not redo');
+      return null;
     } finally {
       this.pending--;
     }

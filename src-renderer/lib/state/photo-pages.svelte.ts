@@ -28,6 +28,8 @@ export class PhotoPages {
   #queue: number[] = [];
   #wanted = new Set<number>();
   #generation = 0;
+  /** the range the grid last asked for, re-requested after a refresh */
+  #range = { start: 0, end: PAGE_SIZE };
 
   constructor(client: StudioClient) {
     this.#client = client;
@@ -54,7 +56,7 @@ export class PhotoPages {
 
   indexOf(photoId: number): number {
     for (const [page, items] of this.#pages) {
-      const at = items.findIndex((photo) => photo.id === photoId);
+      const at = items.findIndex((photo) => photo?.id === photoId);
       if (at >= 0) return page * PAGE_SIZE + at;
     }
     return -1;
@@ -63,6 +65,7 @@ export class PhotoPages {
   /** Makes sure the pages covering [start, end) are loaded or on their way; forgets queued pages out of range
    *  and aborts the requests of in-flight ones, freeing their slots for the pages now on screen. */
   ensureRange(start: number, end: number): void {
+    this.#range = { start, end };
     const firstPage = Math.floor(start / PAGE_SIZE);
     const lastPage = Math.floor(Math.max(start, end - 1) / PAGE_SIZE);
     this.#wanted = new Set();
@@ -89,6 +92,58 @@ export class PhotoPages {
       });
     }
     this.version++;
+  }
+
+  /** Takes photos that left the filter (a label change) out of the cached list: later photos move up one place
+   *  per photo removed, the total drops, and the pages from the first change on are fetched again. Returns how
+   *  many were removed from loaded pages. */
+  removePhotos(photoIds: readonly number[]): number {
+    const gone = new Set(photoIds);
+    const removedAt: number[] = [];
+    for (const [page, items] of this.#pages) {
+      items.forEach((photo, i) => {
+        if (photo && gone.has(photo.id)) removedAt.push(page * PAGE_SIZE + i);
+      });
+    }
+    if (removedAt.length === 0) {
+      // none on a loaded page: where they sat is unknown, so every page is fetched again
+      this.#refetchFrom(0);
+      return 0;
+    }
+    removedAt.sort((a, b) => a - b);
+    const moved = new Map<number, Photo[]>();
+    let removedBefore = 0;
+    for (const page of [...this.#pages.keys()].sort((a, b) => a - b)) {
+      this.#pages.get(page)!.forEach((photo, i) => {
+        if (!photo || gone.has(photo.id)) return;
+        const index = page * PAGE_SIZE + i;
+        while (removedBefore < removedAt.length && removedAt[removedBefore]! < index) removedBefore++;
+        const target = index - removedBefore;
+        const targetPage = Math.floor(target / PAGE_SIZE);
+        let slots = moved.get(targetPage);
+        if (!slots) moved.set(targetPage, (slots = []));
+        slots[target % PAGE_SIZE] = photo;
+      });
+    }
+    this.#pages = moved;
+    if (this.total !== null) this.total = Math.max(0, this.total - removedAt.length);
+    // photos removed from pages not loaded moved the later ones too, by an unknown amount
+    const firstChanged = removedAt.length < gone.size ? 0 : Math.floor(removedAt[0]! / PAGE_SIZE);
+    this.#refetchFrom(firstChanged);
+    return removedAt.length;
+  }
+
+  /** The photo at a list position, fetching its page first when it is not loaded or is stale. */
+  async ensurePhoto(index: number): Promise<Photo | undefined> {
+    const page = Math.floor(index / PAGE_SIZE);
+    const cached = this.photoAt(index);
+    if (cached && !this.#stale.has(page)) return cached;
+    try {
+      await this.#fetch(page, this.#generation);
+    } catch (error) {
+      handleError(error, 'Could not load photos');
+    }
+    return this.photoAt(index);
   }
 
   /** Ids of the photos at [start, end), fetching pages that are not loaded (not aborted by scrolling). */
@@ -122,6 +177,17 @@ export class PhotoPages {
     }
   }
 
+  /** Answers of older requests are dropped; pages from `firstPage` on are stale and the grid's range reloads. */
+  #refetchFrom(firstPage: number): void {
+    this.#generation++;
+    for (const controller of this.#inFlight.values()) controller.abort();
+    this.#queue = [];
+    this.#inFlight.clear();
+    for (const page of this.#pages.keys()) if (page >= firstPage) this.#stale.add(page);
+    this.version++;
+    this.ensureRange(this.#range.start, this.#range.end);
+  }
+
   #reset(keepPages: boolean): void {
     this.#generation++;
     for (const controller of this.#inFlight.values()) controller.abort();
@@ -135,7 +201,7 @@ export class PhotoPages {
       this.total = null;
     }
     this.version++;
-    this.ensureRange(0, PAGE_SIZE);
+    this.ensureRange(keepPages ? this.#range.start : 0, keepPages ? this.#range.end : PAGE_SIZE);
   }
 
   #pump(): void {

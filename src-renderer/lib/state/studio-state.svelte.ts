@@ -3,6 +3,7 @@
 import { getContext, setContext } from 'svelte';
 import type { StudioClient } from '../api/studio-client.js';
 import { JobsState } from './jobs.svelte.js';
+import { LabelKeys } from './label-keys.svelte.js';
 import { Labeling } from './labeling.svelte.js';
 import { LibraryState } from './library-state.svelte.js';
 import { PhotoPages, type PhotoFilter } from './photo-pages.svelte.js';
@@ -26,6 +27,8 @@ export class StudioState {
   importOpen = $state(false);
   /** Grid index of the photo open in the viewer; -1 when closed. */
   viewerIndex = $state(-1);
+  /** Bumped to ask the grid to take the keyboard focus (it is the one place grid shortcuts act). */
+  gridFocusRequest = $state(0);
 
   readonly client: StudioClient;
   readonly library: LibraryState;
@@ -33,6 +36,7 @@ export class StudioState {
   readonly grid: VirtualGrid;
   readonly selection: Selection;
   readonly labeling: Labeling;
+  readonly labelKeys: LabelKeys;
   readonly jobs: JobsState;
   readonly runs: RunsState;
   readonly training: TrainingState;
@@ -45,6 +49,7 @@ export class StudioState {
     this.grid = new VirtualGrid(() => this.pages.total ?? 0);
     this.selection = new Selection(this.pages);
     this.labeling = new Labeling(client, this.library, this.pages);
+    this.labelKeys = new LabelKeys(this);
     this.jobs = new JobsState(client);
     this.runs = new RunsState(client);
     this.training = new TrainingState(client, this.jobs, this.runs, () => this.#afterTraining());
@@ -61,25 +66,44 @@ export class StudioState {
 
   async start(): Promise<void> {
     this.pages.setFilter(this.pages.filter);
+    this.focusGrid();
     await Promise.all([this.library.refresh(), this.library.loadBackend(), this.jobs.load(), this.runs.refresh(), this.training.loadConfig()]);
   }
 
   show(view: ViewName): void {
     this.view = view;
+    if (view === 'library') this.focusGrid();
     if (view === 'review' && this.review.total === null) void this.review.open(this.review.queue);
     if (view === 'runs') void this.runs.refresh();
   }
 
-  /** Sets the grid filter and shows the library (used by the confusion matrix and the class bar). */
-  filterLibrary(filter: PhotoFilter): void {
+  /** Sets the grid filter, shows the library and gives the grid the focus (filter bar, class bar, matrix). */
+  filterLibrary(filter: PhotoFilter, options: { focusGrid?: boolean } = {}): void {
     this.selection.reset();
     this.grid.scrollTop = 0;
     this.pages.setFilter(filter);
     this.view = 'library';
+    if (options.focusGrid ?? true) this.focusGrid();
+  }
+
+  focusGrid(): void {
+    this.gridFocusRequest++;
   }
 
   openViewer(index: number): void {
     if (index >= 0) this.viewerIndex = index;
+  }
+
+  /** Closing the viewer puts the grid cursor on the photo it showed and gives the grid the focus back. */
+  closeViewer(): void {
+    const index = this.viewerIndex;
+    this.viewerIndex = -1;
+    if (index >= 0 && index < (this.pages.total ?? 0)) {
+      this.selection.selectOnly(index);
+      const top = this.grid.scrollTopToReveal(index);
+      if (top !== null) this.grid.scrollTop = top;
+    }
+    this.focusGrid();
   }
 
   #afterTraining(): void {
