@@ -9,6 +9,10 @@ export const BackendInfo = z.object({
   name: BackendName,
   /** why each better backend is not running */
   unavailable: z.array(z.object({ backend: BackendName, reason: z.string() })),
+  /** the engine that embeds photos with the frozen backbone ('onnxruntime' or the backend), and why faster ones are not used */
+  embedding: z
+    .object({ engine: z.string(), detail: z.string(), unavailable: z.array(z.object({ engine: z.string(), reason: z.string() })) })
+    .optional(),
 });
 export type BackendInfo = z.infer<typeof BackendInfo>;
 

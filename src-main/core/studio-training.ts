@@ -21,6 +21,7 @@ import { selectBackend, type BackendName, type MlBackend } from './ml/backend.js
 import type { BackboneConfig } from './ml/backbone.js';
 import type { Embedder } from './ml/embed.js';
 import { createLazyEmbedder } from './ml/lazy-embedder.js';
+import { embeddingEngineFor } from './ml/embedding-engine.js';
 import { getRunConfig, latestDoneRunId, markInterruptedRuns } from './ml/runs.js';
 import { exportRun } from './ml/export.js';
 import { predictFiles, type FilePredictions } from './ml/predict-files.js';
@@ -64,6 +65,7 @@ export function createTrainingService(library: Library): TrainingService {
       inputSize: config.inputSize,
       weightsDir: weights.dir,
       ...(weights.expectedSha256 ? { expectedSha256: weights.expectedSha256 } : {}),
+      onnxCacheDir: path.join(library.paths.models, 'onnx-backbones'),
     };
   }
 
@@ -102,7 +104,11 @@ export function createTrainingService(library: Library): TrainingService {
   return {
     async backend(preferred) {
       const backend = await selectBackend(preferred ?? lastConfig().backend ?? undefined);
-      return { name: backend.name, unavailable: backend.reasons.map((r) => ({ backend: r.backend, reason: r.why })) };
+      return {
+        name: backend.name,
+        unavailable: backend.reasons.map((r) => ({ backend: r.backend, reason: r.why })),
+        embedding: await embeddingEngineFor(backend),
+      };
     },
     lastConfig,
     async train(input, ctx) {
