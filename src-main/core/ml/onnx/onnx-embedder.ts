@@ -39,8 +39,8 @@ export async function embedWithSession(
   };
   let next: Promise<Float32Array> | null = items.length > 0 ? prepare(0) : null;
   for (let start = 0; start < items.length; start += batchSize) {
-    const pixels = await next!;
     if (options.signal) throwIfCancelled(options.signal);
+    const pixels = await next!;
     next = start + batchSize < items.length ? prepare(start + batchSize) : null;
     // Avoid an unhandled rejection if we stop before awaiting the prefetch.
     next?.catch(() => undefined);
