@@ -148,6 +148,8 @@ export const FolderEvaluation = z.object({
 });
 export type FolderEvaluation = z.infer<typeof FolderEvaluation>;
 
-export const ExportRequest = z.object({ runId: Id, outDir: z.string().min(1).max(4096) });
+/** 'tfjs' (default): model.json + weights.bin; 'onnx': one model.onnx. Both: image in, class probabilities out. */
+export const ExportFormat = z.enum(['tfjs', 'onnx']);
+export const ExportRequest = z.object({ runId: Id, outDir: z.string().min(1).max(4096), format: ExportFormat.optional() });
 export const ExportResult = z.object({ outDir: z.string(), files: z.array(z.string()), classes: z.array(z.string()) });
 export type ExportResult = z.infer<typeof ExportResult>;

@@ -42,7 +42,7 @@ export interface TrainingService {
   resolveReview(action: ReviewAction): LabelChangeResult;
   predictFolder(request: FolderRequest, ctx: JobContext): Promise<FolderPredictions>;
   evaluateFolder(request: FolderRequest, ctx: JobContext): Promise<FolderEvaluation>;
-  exportRun(request: { runId: number; outDir: string }): Promise<ExportResult>;
+  exportRun(request: { runId: number; outDir: string; format?: 'tfjs' | 'onnx' | undefined }): Promise<ExportResult>;
   close(): Promise<void>;
 }
 
@@ -187,9 +187,9 @@ export function createTrainingService(library: Library): TrainingService {
       const probabilities = Float32Array.from(result.predictions.flatMap((p) => p.probabilities));
       return { runId, photos: result.predictions.length, metrics: toRunMetrics(labels, probabilities, config, null), skipped: [...skipped, ...result.skipped] };
     },
-    async exportRun({ runId, outDir }) {
+    async exportRun({ runId, outDir, format }) {
       const backbone = await backboneFor(getRunConfig(db, runId));
-      return exportRun(library, runId, outDir, { weightsDir: backbone.weightsDir });
+      return exportRun(library, runId, outDir, { weightsDir: backbone.weightsDir, ...(format ? { format } : {}) });
     },
     async close() {
       await embedder?.value.close();

@@ -3,7 +3,6 @@
 import type { BackboneConfig } from './backbone.js';
 import type { MlBackend } from './backend.js';
 import type { Embedder } from './embed.js';
-import { createOnnxEmbedder } from './onnx/onnx-embedder.js';
 import { describeOnnxEngine, loadOnnxRuntime } from './onnx/onnx-runtime.js';
 
 export const ONNX_ENGINE = 'onnxruntime';
@@ -39,6 +38,8 @@ export async function tryOnnxEmbedder(backend: MlBackend, config: BackboneConfig
   const runtime = await loadOnnxRuntime();
   if (!runtime.ok) return null;
   try {
+    // loaded on first use: the graph builder pulls in the protobuf bindings
+    const { createOnnxEmbedder } = await import('./onnx/onnx-embedder.js');
     const embedder = await createOnnxEmbedder(backend.tf, runtime.ort, config, options);
     onnxFailure = null;
     return embedder;
