@@ -49,6 +49,31 @@ afterAll(async () => {
   library?.close();
 });
 
+/** Runs the exported model.onnx in a separate process on the run's photos; max abs difference from the stored probabilities. */
+async function compareWithRun(runId: number, outDir: string): Promise<{ rows: number[][]; maxDiff: number }> {
+  const predictions = listPredictions(library.db, runId);
+  const hashOf = library.db.prepare('SELECT content_hash FROM photos WHERE id = ?').pluck();
+  const spec = preprocessingSpec(SIZE);
+  const inputs = await Promise.all(
+    predictions.map((p) => preprocessPhoto({ kind: 'model-input', path: modelInputPath(library.paths, hashOf.get(p.photoId) as string) }, spec)),
+  );
+  const inputsFile = path.join(path.dirname(outDir), 'inputs.f32');
+  const joined = new Float32Array(inputs.length * inputs[0]!.length);
+  inputs.forEach((input, i) => joined.set(input, i * input.length));
+  fs.writeFileSync(inputsFile, new Uint8Array(joined.buffer));
+
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    [PREDICT_SCRIPT, path.join(outDir, 'model.onnx'), inputsFile, String(inputs.length), String(SIZE)],
+    { maxBuffer: 1 << 20 },
+  );
+  const rows = JSON.parse(stdout) as number[][];
+  let maxDiff = 0;
+  rows.forEach((row, i) => row.forEach((p, c) => (maxDiff = Math.max(maxDiff, Math.abs(p - predictions[i]!.probabilities[c]!)))));
+  expect(rows).toHaveLength(predictions.length);
+  return { rows, maxDiff };
+}
+
 describe('exporting a run as ONNX', () => {
   it('writes one model.onnx that ONNX Runtime in another process runs to the run\'s probabilities within 1e-4', async () => {
     const config = resolveTrainingConfig({ inputSize: SIZE, alpha: 0.35, epochs: 5, seed: 3 });
@@ -63,29 +88,19 @@ describe('exporting a run as ONNX', () => {
     expect(JSON.parse(metadata.preprocessing!)).toMatchObject({ resize: { sizePx: SIZE }, scale: { divide: 127.5, subtract: 1 }, layout: 'NHWC-RGB' });
     expect(metadata.input).toMatch(/^image: float32 \[n, 160, 160, 3\], NHWC, RGB/);
 
-    const predictions = listPredictions(library.db, runId);
-    expect(predictions.length).toBe(24);
-    const hashOf = library.db.prepare('SELECT content_hash FROM photos WHERE id = ?').pluck();
-    const spec = preprocessingSpec(SIZE);
-    const inputs = await Promise.all(
-      predictions.map((p) => preprocessPhoto({ kind: 'model-input', path: modelInputPath(library.paths, hashOf.get(p.photoId) as string) }, spec)),
-    );
-    const inputsFile = path.join(path.dirname(outDir), 'inputs.f32');
-    const joined = new Float32Array(inputs.length * inputs[0]!.length);
-    inputs.forEach((input, i) => joined.set(input, i * input.length));
-    fs.writeFileSync(inputsFile, new Uint8Array(joined.buffer));
-
-    const { stdout } = await promisify(execFile)(
-      process.execPath,
-      [PREDICT_SCRIPT, path.join(outDir, 'model.onnx'), inputsFile, String(inputs.length), String(SIZE)],
-      { maxBuffer: 1 << 20 },
-    );
-    const rows = JSON.parse(stdout) as number[][];
-    expect(rows).toHaveLength(24);
-    let maxDiff = 0;
-    rows.forEach((row, i) => row.forEach((p, c) => (maxDiff = Math.max(maxDiff, Math.abs(p - predictions[i]!.probabilities[c]!)))));
-    expect(maxDiff).toBeLessThan(1e-4);
+    const { rows, maxDiff } = await compareWithRun(runId, outDir);
     // the run is not trivial: some photos are not predicted with certainty
     expect(Math.min(...rows.map((r) => Math.max(...r)))).toBeLessThan(0.99);
+  });
+
+  it('exports a fine-tuned run from its fine-tuned classifier, reproducing its probabilities within 1e-4', async () => {
+    const config = resolveTrainingConfig({ inputSize: SIZE, alpha: 0.35, epochs: 2, fineTuneLayers: 4, fineTuneEpochs: 1, seed: 5 });
+    const backbone = { alpha: 0.35, inputSize: SIZE, weightsDir: WEIGHTS_DIR };
+    const { runId } = await trainRun(library, config, createJobContext({}), cachedFeatureDeps(library, embedder, config, backend.name, backbone));
+    const outDir = path.join(makeTempDir('studio-onnx-out-'), 'fine-tuned-onnx');
+    await exportRun(library, runId, outDir, { weightsDir: WEIGHTS_DIR, format: 'onnx' });
+    expect(fs.readFileSync(path.join(outDir, 'README.txt'), 'utf8')).toMatch(/its last layers fine-tuned with the head/);
+    const { maxDiff } = await compareWithRun(runId, outDir);
+    expect(maxDiff).toBeLessThan(1e-4);
   });
 });

@@ -82,7 +82,7 @@ describe('embedding with ONNX Runtime', () => {
 });
 
 describe('without onnxruntime-node', () => {
-  it('trains from the command line with the wasm workers embedding, and says why ONNX Runtime was not used', async () => {
+  it('trains from the command line with the wasm workers embedding, says why ONNX Runtime was not used, and still exports ONNX', async () => {
     const tmp = makeTempDir('studio-no-ort-');
     const photos = path.join(tmp, 'photos');
     for (const file of alpacaPhotos(12)) {
@@ -100,5 +100,13 @@ describe('without onnxruntime-node', () => {
     expect(stderr).toMatch(/features: 12\/12 100%/);
     expect(stdout).toMatch(/run 1 done on wasm/);
     expect(fs.existsSync(path.join(library, 'models', 'onnx-backbones'))).toBe(false);
+    // building the ONNX file needs only the protobuf bindings, not the runtime
+    const out = path.join(tmp, 'export');
+    const exported = await run('export', '--run', '1', '--out', out, '--format', 'onnx', '--json');
+    expect(JSON.parse(exported.stdout).files).toEqual(['README.txt', 'model.onnx', 'studio-model.json']);
+    await expect(run('export', '--run', '1', '--out', path.join(tmp, 'other'), '--format', 'keras')).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--format expects tfjs or onnx; received "keras"'),
+    });
   });
 });
