@@ -46,21 +46,39 @@ export function executionProviders(env: NodeJS.ProcessEnv = process.env): string
   return [wanted, 'cpu'];
 }
 
+/** Why the GPU provider asked for in STUDIO_ONNX_EP could not start (the session then runs on the CPU). */
+let providerFallback: string | null = null;
+
 export function describeOnnxEngine(): string {
   const providers = executionProviders();
-  return `${providers.join(' → ')} execution provider${providers.length > 1 ? 's' : ''}, ${intraOpThreads()} intra-op threads`;
+  const used = providerFallback ? `cpu execution provider (${providerFallback})` : `${providers.join(' → ')} execution provider${providers.length > 1 ? 's' : ''}`;
+  return `${used}, ${intraOpThreads()} intra-op threads`;
 }
 
-export async function createOrtSession(ort: Ort, model: string | Uint8Array): Promise<OrtSession> {
+function open(ort: Ort, model: string | Uint8Array, providers: string[]): Promise<OrtSession> {
   const options: OrtModule.InferenceSession.SessionOptions = {
-    executionProviders: executionProviders(),
+    executionProviders: providers,
     intraOpNumThreads: intraOpThreads(),
     interOpNumThreads: 1,
     executionMode: 'sequential',
     graphOptimizationLevel: 'all',
   };
+  return typeof model === 'string' ? ort.InferenceSession.create(model, options) : ort.InferenceSession.create(model, options);
+}
+
+export async function createOrtSession(ort: Ort, model: string | Uint8Array): Promise<OrtSession> {
+  const providers = executionProviders();
   try {
-    return typeof model === 'string' ? await ort.InferenceSession.create(model, options) : await ort.InferenceSession.create(model, options);
+    try {
+      const session = await open(ort, model, providers);
+      if (providers.length > 1) providerFallback = null;
+      return session;
+    } catch (error) {
+      if (providers.length === 1) throw error;
+      const session = await open(ort, model, ['cpu']);
+      providerFallback = `${providers[0]} unavailable: ${firstLine(error)}`;
+      return session;
+    }
   } catch (error) {
     throw new StudioError('UNAVAILABLE', `ONNX Runtime could not open the model${typeof model === 'string' ? ` ${model}` : ''}: ${firstLine(error)}`);
   }
