@@ -92,14 +92,16 @@ export async function run(): Promise<BenchResult> {
       const graph = await ensureBackboneOnnx(backend.tf, config);
       const app = await createEmbedder(backend, config);
       const plain = await plainOrtLoop(runtime.ort, graph.model as string, cacheFiles);
-      await app.embed(items.slice(0, BATCH)); // warm-up
+      await app.embed(items); // warm-up
       await plain.runAll();
+      const rssAfterWarmUp = process.memoryUsage().rss;
       let appRate = 0;
       let plainRate = 0;
       for (let r = 0; r < ROUNDS; r++) {
         appRate = Math.max(appRate, await rate(items.length, () => app.embed(items)));
         plainRate = Math.max(plainRate, await rate(items.length, () => plain.runAll()));
       }
+      const rssGrowth = (process.memoryUsage().rss - rssAfterWarmUp) / 2 ** 20;
       const forward = Math.max(await plain.forwardOnly(), await plain.forwardOnly());
       await app.close();
       await plain.close();
@@ -117,6 +119,7 @@ export async function run(): Promise<BenchResult> {
         { label: `alpha ${alpha}: app path, tfjs-wasm, ${workers} workers`, value: poolRate, unit: 'img/s' },
         { label: `alpha ${alpha}: ONNX app path / tfjs-wasm path`, value: appRate / poolRate, unit: '×' },
         { label: `alpha ${alpha}: forward pass only, ONNX Runtime, batch ${BATCH}`, value: forward, unit: 'img/s' },
+        { label: `alpha ${alpha}: RSS change over ${ROUNDS * PHOTO_COUNT} more photos after warm-up`, value: rssGrowth, unit: 'MiB' },
       );
     }
   } finally {
