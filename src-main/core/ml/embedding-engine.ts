@@ -18,6 +18,8 @@ export interface EmbeddingEngineInfo {
 
 /** Set when ONNX Runtime loaded but could not run the backbone here (reported from then on). */
 let onnxFailure: string | null = null;
+/** How the last ONNX session runs (its worker knows whether a GPU provider started). */
+let onnxDetail: string | null = null;
 
 function usesOnnx(backend: MlBackend): boolean {
   return backend.name === 'wasm' || backend.name === 'cpu';
@@ -27,7 +29,7 @@ export async function embeddingEngineFor(backend: MlBackend): Promise<EmbeddingE
   if (!usesOnnx(backend)) return { engine: backend.name, detail: 'TensorFlow threads', unavailable: [] };
   const runtime = await loadOnnxRuntime();
   const why = runtime.ok ? onnxFailure : runtime.why;
-  if (why === null) return { engine: ONNX_ENGINE, detail: describeOnnxEngine(), unavailable: [] };
+  if (why === null) return { engine: ONNX_ENGINE, detail: onnxDetail ?? describeOnnxEngine(), unavailable: [] };
   const detail = backend.name === 'wasm' ? 'one worker thread per core' : 'this thread';
   return { engine: backend.name, detail, unavailable: [{ engine: ONNX_ENGINE, reason: why }] };
 }
@@ -40,8 +42,9 @@ export async function tryOnnxEmbedder(backend: MlBackend, config: BackboneConfig
   try {
     // loaded on first use: the graph builder pulls in the protobuf bindings
     const { createOnnxEmbedder } = await import('./onnx/onnx-embedder.js');
-    const embedder = await createOnnxEmbedder(backend.tf, runtime.ort, config, options);
+    const embedder = await createOnnxEmbedder(backend.tf, config, options);
     onnxFailure = null;
+    onnxDetail = embedder.engine;
     return embedder;
   } catch (error) {
     onnxFailure = error instanceof Error ? error.message : String(error);

@@ -1,7 +1,7 @@
 // A pool of worker threads that embed photos in parallel (tfjs wasm is single-threaded in Node, so one worker per
 // core), reporting progress and cancellable: aborting terminates the workers; the next call starts fresh ones.
 import os from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 // sharp must be loaded by the main thread before any worker loads it (libvips initialisation).
 import 'sharp';
 import { StudioError, type ErrorCode, ERROR_CODES } from '../../api/errors.js';
@@ -10,6 +10,7 @@ import type { BackboneConfig } from './backbone.js';
 import { createLocalEmbedder, DEFAULT_EMBED_BATCH, type EmbedItem, type EmbedOptions, type Embedder } from './embed.js';
 import { tryOnnxEmbedder } from './embedding-engine.js';
 import type { EmbeddingWorkerData, FromWorker, ToWorker } from './embedding-worker.js';
+import { spawnModuleWorker } from './spawn-module-worker.js';
 import { preprocessingSpec } from './preprocess.js';
 
 export interface EmbeddingPoolOptions {
@@ -27,16 +28,8 @@ interface PoolWorker {
   busy: boolean;
 }
 
-/**
- * Under tsx/vitest this module is a .ts file, and so is its worker. `execArgv: ['--import', 'tsx']` does not apply
- * tsx's hooks inside a worker on Node 20, so a tiny bootstrap registers tsx and then imports the worker module.
- */
 function spawnWorker(workerData: EmbeddingWorkerData): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./embedding-worker.js', import.meta.url), { workerData });
-  const tsxApi = import.meta.resolve('tsx/esm/api');
-  const workerModule = new URL('./embedding-worker.ts', import.meta.url).href;
-  const bootstrap = `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(workerModule)}); });`;
-  return new Worker(bootstrap, { eval: true, workerData });
+  return spawnModuleWorker(import.meta.url, './embedding-worker', workerData);
 }
 
 function toErrorCode(code: string): ErrorCode {

@@ -1,22 +1,25 @@
-// An Embedder running the backbone's ONNX graph in ONNX Runtime: batches decoded by sharp (its own threads) while
-// the previous batch runs through the network (ORT's intra-op threads), cancellable between batches, with progress.
-import { StudioError } from '../../../api/errors.js';
+// An Embedder running the backbone's ONNX graph in ONNX Runtime, in one worker thread: batches are decoded here (by
+// sharp's threads) while the previous batch runs there; cancellable between batches, with progress.
+import type { Worker } from 'node:worker_threads';
+import { ERROR_CODES, StudioError, type ErrorCode } from '../../../api/errors.js';
 import { throwIfCancelled } from '../../jobs/job-context.js';
 import type { Tf } from '../backend.js';
 import type { BackboneConfig } from '../backbone.js';
 import type { EmbedItem, EmbedOptions, Embedder } from '../embed.js';
 import { preprocessPhoto, preprocessingSpec, type PreprocessingSpec } from '../preprocess.js';
 import { ensureBackboneOnnx } from './backbone-onnx-file.js';
-import { ONNX_FEATURES_OUTPUT, ONNX_IMAGE_INPUT } from './mobilenet-v2-onnx.js';
-import { createOrtSession, type Ort, type OrtSession } from './onnx-runtime.js';
+import { spawnModuleWorker } from '../spawn-module-worker.js';
+import type { FromSessionWorker, OnnxSessionWorkerData, ToSessionWorker } from './onnx-session-worker.js';
 
 /** Measured (bench/onnx-embedding.ts): larger batches gain little on CPU and cost memory. */
 export const ONNX_EMBED_BATCH = 32;
 
-/** Runs `session` over `items`: preprocessing of batch k+1 starts before batch k is run. */
-export async function embedWithSession(
-  ort: Ort,
-  session: OrtSession,
+/** One forward pass: [count, size, size, 3] pixels in, [count, dims] pooled features out. */
+export type ForwardPass = (pixels: Float32Array, count: number) => Promise<Float32Array>;
+
+/** Runs `forward` over `items`: preprocessing of batch k+1 starts before batch k is run. */
+export async function embedInBatches(
+  forward: ForwardPass,
   spec: PreprocessingSpec,
   dims: number,
   items: readonly EmbedItem[],
@@ -45,23 +48,85 @@ export async function embedWithSession(
     // Avoid an unhandled rejection if we stop before awaiting the prefetch.
     next?.catch(() => undefined);
     const count = pixels.length / perImage;
-    const input = new ort.Tensor('float32', pixels, [count, size, size, 3]);
-    const result = await session.run({ [ONNX_IMAGE_INPUT]: input });
-    const features = result[ONNX_FEATURES_OUTPUT];
-    if (!features || features.data.length !== count * dims) {
-      throw new StudioError('INTERNAL', `ONNX Runtime: expected ${count}×${dims} features, received ${features?.data.length ?? 'none'}`);
+    const features = await forward(pixels, count);
+    if (features.length !== count * dims) {
+      throw new StudioError('INTERNAL', `ONNX Runtime: expected ${count}×${dims} features, received ${features.length} values`);
     }
-    out.set(features.data as Float32Array, start * dims);
-    for (const tensor of Object.values(result)) tensor.dispose();
+    out.set(features, start * dims);
     options.onProgress?.(Math.min(start + batchSize, items.length));
   }
   return out;
 }
 
-/** Builds or reuses the cached graph (folding with `tf`), then opens one session for all calls. */
-export async function createOnnxEmbedder(tf: Tf, ort: Ort, config: BackboneConfig, options: { batchSize?: number } = {}): Promise<Embedder> {
+function toErrorCode(code: string): ErrorCode {
+  return (ERROR_CODES as readonly string[]).includes(code) ? (code as ErrorCode) : 'INTERNAL';
+}
+
+/** The session in a worker thread: resolves once it is open, with the worker's description of the engine. */
+async function startSessionWorker(data: OnnxSessionWorkerData): Promise<{ worker: Worker; engine: string }> {
+  const worker = spawnModuleWorker(import.meta.url, './onnx-session-worker', data);
+  return new Promise((resolve, reject) => {
+    const fail = (error: StudioError) => {
+      cleanup();
+      void worker.terminate();
+      reject(error);
+    };
+    const onMessage = (message: FromSessionWorker) => {
+      if (message.type === 'ready') {
+        cleanup();
+        resolve({ worker, engine: message.engine });
+      } else if (message.type === 'error') {
+        fail(new StudioError(toErrorCode(message.code), message.message));
+      }
+    };
+    const onError = (error: Error) => fail(new StudioError('UNAVAILABLE', `ONNX Runtime worker failed to start: ${error.message}`));
+    const onExit = (code: number) => fail(new StudioError('UNAVAILABLE', `ONNX Runtime worker stopped while starting (exit code ${code})`));
+    const cleanup = () => {
+      worker.off('message', onMessage);
+      worker.off('error', onError);
+      worker.off('exit', onExit);
+    };
+    worker.on('message', onMessage);
+    worker.on('error', onError);
+    worker.on('exit', onExit);
+  });
+}
+
+/** Forward passes on the worker, one at a time; a crash rejects what is pending. */
+function workerForward(worker: Worker): ForwardPass {
+  let nextId = 0;
+  const pending = new Map<number, { resolve: (f: Float32Array) => void; reject: (e: StudioError) => void }>();
+  const rejectAll = (error: StudioError) => {
+    for (const p of pending.values()) p.reject(error);
+    pending.clear();
+  };
+  worker.on('message', (message: FromSessionWorker) => {
+    if (message.type === 'ready' || message.id === null) return;
+    const waiting = pending.get(message.id);
+    pending.delete(message.id);
+    if (message.type === 'result') waiting?.resolve(message.features);
+    else waiting?.reject(new StudioError(toErrorCode(message.code), message.message));
+  });
+  worker.on('error', (error) => rejectAll(new StudioError('INTERNAL', `The ONNX Runtime worker crashed: ${error.message}`)));
+  worker.on('exit', (code) => rejectAll(new StudioError('INTERNAL', `The ONNX Runtime worker stopped (exit code ${code})`)));
+  return (pixels, count) =>
+    new Promise((resolve, reject) => {
+      const id = nextId++;
+      pending.set(id, { resolve, reject });
+      worker.postMessage({ type: 'run', id, pixels, count } satisfies ToSessionWorker, [pixels.buffer as ArrayBuffer]);
+    });
+}
+
+export interface OnnxEmbedder extends Embedder {
+  /** e.g. 'cpu execution provider, 2 intra-op threads', as the worker's session reports it */
+  engine: string;
+}
+
+/** Builds or reuses the cached graph (folding with `tf`), then opens one session in a worker for all calls. */
+export async function createOnnxEmbedder(tf: Tf, config: BackboneConfig, options: { batchSize?: number } = {}): Promise<OnnxEmbedder> {
   const graph = await ensureBackboneOnnx(tf, config);
-  const session = await createOrtSession(ort, graph.model);
+  const { worker, engine } = await startSessionWorker({ model: graph.model, inputSize: config.inputSize });
+  const forward = workerForward(worker);
   const spec = preprocessingSpec(config.inputSize);
   let queue: Promise<unknown> = Promise.resolve();
   return {
@@ -69,15 +134,16 @@ export async function createOnnxEmbedder(tf: Tf, ort: Ort, config: BackboneConfi
     inputSize: config.inputSize,
     dims: graph.dims,
     spec,
+    engine,
     embed(items, embedOptions = {}) {
-      // One call at a time on the session, like the worker pool.
-      const result = queue.then(() => embedWithSession(ort, session, spec, graph.dims, items, { ...embedOptions, ...options }));
+      // One call at a time, like the worker pool.
+      const result = queue.then(() => embedInBatches(forward, spec, graph.dims, items, { ...embedOptions, ...options }));
       queue = result.catch(() => undefined);
       return result;
     },
     async close() {
       await queue;
-      await session.release();
+      await worker.terminate();
     },
   };
 }
