@@ -9,6 +9,10 @@ export const BackendInfo = z.object({
   name: BackendName,
   /** why each better backend is not running */
   unavailable: z.array(z.object({ backend: BackendName, reason: z.string() })),
+  /** the engine that embeds photos with the frozen backbone ('onnxruntime' or the backend), and why faster ones are not used */
+  embedding: z
+    .object({ engine: z.string(), detail: z.string(), unavailable: z.array(z.object({ engine: z.string(), reason: z.string() })) })
+    .optional(),
 });
 export type BackendInfo = z.infer<typeof BackendInfo>;
 
@@ -145,6 +149,8 @@ export const FolderEvaluation = z.object({
 });
 export type FolderEvaluation = z.infer<typeof FolderEvaluation>;
 
-export const ExportRequest = z.object({ runId: Id, outDir: z.string().min(1).max(4096) });
+/** 'tfjs' (default): model.json + weights.bin; 'onnx': one model.onnx. Both: image in, class probabilities out. */
+export const ExportFormat = z.enum(['tfjs', 'onnx']);
+export const ExportRequest = z.object({ runId: Id, outDir: z.string().min(1).max(4096), format: ExportFormat.optional() });
 export const ExportResult = z.object({ outDir: z.string(), files: z.array(z.string()), classes: z.array(z.string()) });
 export type ExportResult = z.infer<typeof ExportResult>;

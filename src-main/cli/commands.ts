@@ -77,9 +77,9 @@ export const COMMANDS: Record<string, CliCommand> = {
     run: evalCommand,
   },
   export: {
-    summary: 'export a run as one tfjs model (image in, class probabilities out) with studio-model.json and a README',
-    usage: 'export --run ID --out DIR',
-    options: { run: { type: 'string' }, out: { type: 'string' } },
+    summary: 'export a run as one tfjs or ONNX model (image in, class probabilities out) with studio-model.json and a README',
+    usage: 'export --run ID --out DIR [--format tfjs|onnx]',
+    options: { run: { type: 'string' }, out: { type: 'string' }, format: { type: 'string' } },
     run: exportCommand,
   },
   serve: SERVE_COMMAND,

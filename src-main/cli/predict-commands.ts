@@ -63,8 +63,10 @@ export async function evalCommand(ctx: CliContext, cmd: ParsedCommand): Promise<
 export async function exportCommand(ctx: CliContext, cmd: ParsedCommand): Promise<number> {
   const runId = cmd.intOption('run');
   const out = cmd.option('out');
-  if (!runId || !out) throw new StudioError('INVALID_INPUT', 'usage: studio export --run ID --out DIR');
-  const result = await ctx.call('runs.export', { runId, outDir: path.resolve(out) });
+  const format = cmd.option('format') ?? 'tfjs';
+  if (!runId || !out) throw new StudioError('INVALID_INPUT', 'usage: studio export --run ID --out DIR [--format tfjs|onnx]');
+  if (format !== 'tfjs' && format !== 'onnx') throw new StudioError('INVALID_INPUT', `--format expects tfjs or onnx; received "${format}"`);
+  const result = await ctx.call('runs.export', { runId, outDir: path.resolve(out), format });
   ctx.print(result, () => `Exported run ${runId} (${result.classes.join(', ')}) to ${result.outDir}: ${result.files.join(', ')}`);
   return 0;
 }

@@ -69,8 +69,12 @@ export async function trainCommand(ctx: CliContext, cmd: ParsedCommand): Promise
   const { jobId } = await ctx.call('training.start', input);
   const backend = await ctx.call('training.backend', {}).catch(() => null);
   if (backend) {
-    const skipped = backend.unavailable.map((u) => `${u.backend} (${u.reason})`).join('; ');
-    ctx.io.stderr(`backend: ${backend.name}${skipped ? ` — not used: ${skipped}` : ''}\n`);
+    const skipped = [
+      ...backend.unavailable.map((u) => `${u.backend} (${u.reason})`),
+      ...(backend.embedding?.unavailable ?? []).map((u) => `${u.engine} (${u.reason})`),
+    ].join('; ');
+    const engines = backend.embedding ? `trains on ${backend.name}, embeds with ${backend.embedding.engine} (${backend.embedding.detail})` : backend.name;
+    ctx.io.stderr(`backend: ${engines}${skipped ? ` — not used: ${skipped}` : ''}\n`);
   }
   // one line per finished epoch (head, then fine-tuning), read back from the run record the UI's curves use too
   let printed = 0;

@@ -22,6 +22,7 @@ import type { BackboneConfig } from './ml/backbone.js';
 import type { Embedder } from './ml/embed.js';
 import { createLazyEmbedder } from './ml/lazy-embedder.js';
 import { createSharedEmbedders } from './ml/shared-embedders.js';
+import { embeddingEngineFor } from './ml/embedding-engine.js';
 import { getRunConfig, latestDoneRunId, markInterruptedRuns } from './ml/runs.js';
 import { exportRun } from './ml/export.js';
 import { predictFiles, type FilePredictions } from './ml/predict-files.js';
@@ -46,7 +47,7 @@ export interface TrainingService {
   resolveReview(action: ReviewAction): LabelChangeResult;
   predictFolder(request: FolderRequest, ctx: JobContext): Promise<FolderPredictions>;
   evaluateFolder(request: FolderRequest, ctx: JobContext): Promise<FolderEvaluation>;
-  exportRun(request: { runId: number; outDir: string }): Promise<ExportResult>;
+  exportRun(request: { runId: number; outDir: string; format?: 'tfjs' | 'onnx' | undefined }): Promise<ExportResult>;
   close(): Promise<void>;
 }
 
@@ -79,6 +80,7 @@ export function createTrainingService(library: Library): TrainingService {
       inputSize: config.inputSize,
       weightsDir: weights.dir,
       ...(weights.expectedSha256 ? { expectedSha256: weights.expectedSha256 } : {}),
+      onnxCacheDir: path.join(library.paths.models, 'onnx-backbones'),
     };
   }
 
@@ -114,7 +116,11 @@ export function createTrainingService(library: Library): TrainingService {
   return {
     async backend(preferred) {
       const backend = await selectBackend(preferred ?? lastConfig().backend ?? undefined);
-      return { name: backend.name, unavailable: backend.reasons.map((r) => ({ backend: r.backend, reason: r.why })) };
+      return {
+        name: backend.name,
+        unavailable: backend.reasons.map((r) => ({ backend: r.backend, reason: r.why })),
+        embedding: await embeddingEngineFor(backend),
+      };
     },
     lastConfig,
     async startTraining(input) {
@@ -209,10 +215,10 @@ export function createTrainingService(library: Library): TrainingService {
       const probabilities = Float32Array.from(result.predictions.flatMap((p) => p.probabilities));
       return { runId, photos: result.predictions.length, metrics: toRunMetrics(labels, probabilities, config, null), skipped: [...skipped, ...result.skipped] };
     },
-    async exportRun({ runId, outDir }) {
+    async exportRun({ runId, outDir, format }) {
       const config = getRunConfig(db, runId);
       const backbone = await backboneFor(config, { requestedAlpha: config.alpha, what: `Run ${runId} was trained with` });
-      return exportRun(library, runId, outDir, { weightsDir: backbone.weightsDir });
+      return exportRun(library, runId, outDir, { weightsDir: backbone.weightsDir, ...(format ? { format } : {}) });
     },
     async close() {
       await embedders.closeAll();

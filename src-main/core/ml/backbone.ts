@@ -14,6 +14,8 @@ export interface BackboneConfig {
   inputSize: number;
   weightsDir: string;
   expectedSha256?: string;
+  /** where the ONNX Runtime engine caches the backbone's .onnx graph (a library folder); none: built in memory */
+  onnxCacheDir?: string;
 }
 
 export interface LoadedBackbone {

@@ -8,6 +8,7 @@ import { StudioError, type ErrorCode, ERROR_CODES } from '../../api/errors.js';
 import type { MlBackend } from './backend.js';
 import type { BackboneConfig } from './backbone.js';
 import { createLocalEmbedder, DEFAULT_EMBED_BATCH, type EmbedItem, type EmbedOptions, type Embedder } from './embed.js';
+import { tryOnnxEmbedder } from './embedding-engine.js';
 import type { EmbeddingWorkerData, FromWorker, ToWorker } from './embedding-worker.js';
 import { preprocessingSpec } from './preprocess.js';
 import { spawnWorker } from './spawn-worker.js';
@@ -178,14 +179,18 @@ export async function createEmbeddingPool(options: EmbeddingPoolOptions): Promis
 }
 
 /**
- * The embedder to use for a backend: a worker pool for the single-threaded in-process backends (wasm, cpu), the
- * current thread for the tensorflow backends, which already use every core.
+ * The embedder to use for a backend (embedding-engine.ts): the current thread for the tensorflow backends, which
+ * already use every core; else ONNX Runtime when it loads; else a worker pool for the single-threaded wasm/cpu.
  */
 export async function createEmbedder(
   backend: MlBackend,
   config: BackboneConfig,
   options: { workers?: number; batchSize?: number } = {},
 ): Promise<Embedder> {
-  if (backend.name === 'wasm' || backend.name === 'cpu') return createEmbeddingPool({ config, backend: backend.name, ...options });
+  if (backend.name === 'wasm' || backend.name === 'cpu') {
+    const onnx = await tryOnnxEmbedder(backend, config);
+    if (onnx) return onnx;
+    return createEmbeddingPool({ config, backend: backend.name, ...options });
+  }
   return createLocalEmbedder(backend.tf, config, options.batchSize ? { batchSize: options.batchSize } : {});
 }

@@ -6,9 +6,14 @@ import * as tf from '@tensorflow/tfjs';
 import { StudioError } from '../../api/errors.js';
 import type { Library } from '../library/library.js';
 import { loadBackbone } from './backbone.js';
+import { fileModelHandler } from './file-io-handler.js';
+import { planMobileNetV2 } from './mobilenet-v2.js';
 import { folderSaveHandler, MODEL_JSON_FILE, WEIGHTS_FILE } from './model-folder.js';
 import { loadRunHead, writeStudioModelJson, type StudioModelJson } from './run-model.js';
 import { getRunConfig, getRunModelDir } from './runs.js';
+
+/** 'tfjs': a tfjs layers model (model.json + weights.bin); 'onnx': one model.onnx */
+export type ExportFormat = 'tfjs' | 'onnx';
 
 export interface ExportResult {
   outDir: string;
@@ -89,14 +94,23 @@ function exportedMeta(meta: StudioModelJson): StudioModelJson {
 }
 
 /** Writes the folder under a temporary name, then renames it into place (the target is new or empty). */
-async function writeExport(target: string, meta: StudioModelJson, classes: string[], writeModel: (staging: string) => Promise<void>): Promise<ExportResult> {
+async function writeExport(
+  target: string,
+  meta: StudioModelJson,
+  classes: string[],
+  writeModel: (staging: string, exported: StudioModelJson) => Promise<void>,
+  format: ExportFormat = 'tfjs',
+): Promise<ExportResult> {
   const exported = exportedMeta(meta);
   const staging = `${target}.partial-${process.pid}`;
   await fs.rm(staging, { recursive: true, force: true });
   await fs.mkdir(staging, { recursive: true });
-  await writeModel(staging);
+  await writeModel(staging, exported);
   await writeStudioModelJson(staging, exported);
-  await fs.writeFile(path.join(staging, 'README.txt'), readme(exported, Boolean(meta.fineTunedClassifier)));
+  const fineTuned = Boolean(meta.fineTunedClassifier);
+  // the ONNX code (protobuf bindings) loads only when exporting to ONNX
+  const text = format === 'onnx' ? (await import('./onnx/export-onnx.js')).onnxReadme(exported, fineTuned) : readme(exported, fineTuned);
+  await fs.writeFile(path.join(staging, 'README.txt'), text);
   await fs.rmdir(target).catch((error: NodeJS.ErrnoException) => {
     if (error.code !== 'ENOENT') throw error; // rmdir never removes a folder that gained files meanwhile
   });
@@ -111,8 +125,21 @@ function exportFineTuned(classifierDir: string, target: string, meta: StudioMode
   });
 }
 
+/** The composed classifier (image → probabilities) as model.onnx in `staging`. */
+async function writeOnnx(classifier: tf.LayersModel, config: { alpha: number; inputSize: number }, staging: string, exported: StudioModelJson): Promise<void> {
+  const { classifierToOnnx, ONNX_MODEL_FILE } = await import('./onnx/export-onnx.js');
+  const bytes = classifierToOnnx(tf, classifier, planMobileNetV2(config), exported);
+  await fs.writeFile(path.join(staging, ONNX_MODEL_FILE), bytes);
+}
+
 /** `weightsDir`: the backbone weights the run was trained with (checked against the run's backbone id). */
-export async function exportRun(library: Library, runId: number, outDir: string, options: { weightsDir: string }): Promise<ExportResult> {
+export async function exportRun(
+  library: Library,
+  runId: number,
+  outDir: string,
+  options: { weightsDir: string; format?: ExportFormat },
+): Promise<ExportResult> {
+  const format = options.format ?? 'tfjs';
   const config = getRunConfig(library.db, runId);
   const modelDir = getRunModelDir(library.db, runId);
   if (!modelDir) throw new StudioError('CONFLICT', `Run ${runId} has no saved model: only finished runs can be exported`);
@@ -121,6 +148,14 @@ export async function exportRun(library: Library, runId: number, outDir: string,
   const { head, meta } = await loadRunHead(modelDir);
   if (meta.fineTunedClassifier) {
     head.dispose();
+    if (format === 'onnx') {
+      const classifier = await tf.loadLayersModel(fileModelHandler(path.join(modelDir, meta.fineTunedClassifier)));
+      try {
+        return await writeExport(target, meta, config.classes.map((c) => c.name), (staging, exported) => writeOnnx(classifier, config, staging, exported), format);
+      } finally {
+        classifier.dispose();
+      }
+    }
     return exportFineTuned(path.join(modelDir, meta.fineTunedClassifier), target, meta, config.classes.map((c) => c.name));
   }
   const backbone = await loadBackbone(tf, { alpha: config.alpha, inputSize: config.inputSize, weightsDir: options.weightsDir });
@@ -131,7 +166,11 @@ export async function exportRun(library: Library, runId: number, outDir: string,
     }
     composed = composeClassifier(backbone.model, head, config.classes.length);
     const model = composed;
-    return await writeExport(target, meta, config.classes.map((c) => c.name), (staging) => model.save(folderSaveHandler(staging)).then(() => undefined));
+    const write =
+      format === 'onnx'
+        ? (staging: string, exported: StudioModelJson) => writeOnnx(model, config, staging, exported)
+        : (staging: string) => model.save(folderSaveHandler(staging)).then(() => undefined);
+    return await writeExport(target, meta, config.classes.map((c) => c.name), write, format);
   } finally {
     // The composed model owns the backbone's layers too: disposing it frees them.
     if (composed) composed.dispose();

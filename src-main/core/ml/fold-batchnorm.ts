@@ -5,7 +5,7 @@ import { StudioError } from '../../api/errors.js';
 import type { Tf } from './backend.js';
 import type { MobileNetV2Plan } from './mobilenet-v2.js';
 
-interface FoldedConv {
+export interface FoldedConv {
   kind: 'conv' | 'depthwise';
   filter: Tensor4D;
   bias: Tensor1D;
@@ -22,6 +22,8 @@ export interface FusedBackbone {
   forward(x: Tensor4D): Tensor4D;
   /** global-average-pooled `out_relu`, [n, dims]: the cached feature vector */
   embed(x: Tensor4D): Tensor2D;
+  /** the folded convolutions in network order, for other engines (the ONNX graph) to build the same network */
+  folded: { first: FoldedConv; blocks: readonly FoldedBlock[]; last: FoldedConv };
   dispose(): void;
 }
 
@@ -76,7 +78,7 @@ function runConv(tf: Tf, x: Tensor4D, conv: FoldedConv): Tensor4D {
   return conv.kind === 'conv' ? tf.fused.conv2d(args) : tf.fused.depthwiseConv2d(args);
 }
 
-interface FoldedBlock {
+export interface FoldedBlock {
   expand: FoldedConv | null;
   depthwise: FoldedConv;
   project: FoldedConv;
@@ -133,6 +135,7 @@ export function foldBackbone(tf: Tf, model: LayersModel, plan: MobileNetV2Plan):
     dims: plan.lastFilters,
     forward,
     embed: (x) => tf.tidy(() => tf.mean(forward(x), [1, 2]) as Tensor2D),
+    folded: { first, blocks, last },
     dispose() {
       for (const conv of all) tf.dispose([conv.filter, conv.bias]);
     },

@@ -95,8 +95,18 @@ function resizeAndScale(image: FloatRgbImage, sizePx: number, spec: Preprocessin
   return out;
 }
 
+function scaleOnly(image: RgbImage, spec: PreprocessingSpec): Float32Array {
+  const { divide, subtract } = spec.scale;
+  const out = new Float32Array(image.width * image.height * CHANNELS);
+  for (let i = 0; i < out.length; i++) out[i] = image.data[i]! / divide - subtract;
+  return out;
+}
+
 /** From the cached square to model input: [size × size × 3] float32 in [-1, 1], NHWC order. */
 export function modelInputToArray(image: RgbImage, spec: PreprocessingSpec, view: string = ORIGINAL_VIEW): Float32Array {
+  // Same size, no view: the bilinear resize samples every pixel exactly (weights 1 and 0), so scaling alone gives
+  // bit-identical values without the float copy and the interpolation.
+  if (view === ORIGINAL_VIEW && image.width === spec.resize.sizePx && image.height === spec.resize.sizePx) return scaleOnly(image, spec);
   const viewed = applyView(toFloatImage(image), view);
   return resizeAndScale(viewed, spec.resize.sizePx, spec);
 }

@@ -4,7 +4,7 @@
 import { Worker } from 'node:worker_threads';
 import { unpackedUrl } from './asar-paths.js';
 
-export type WorkerModule = 'embedding-worker' | 'fine-tune-worker';
+export type WorkerModule = 'embedding-worker' | 'fine-tune-worker' | 'onnx/onnx-session-worker';
 
 /**
  * `execArgv: ['--import', 'tsx']` does not apply tsx's hooks inside a worker on Node 20, hence the eval bootstrap.

@@ -4,7 +4,7 @@ import sharp from 'sharp';
 import { libraryPaths } from '../../../src-main/core/library/library.js';
 import { selectBackend, type Tf } from '../../../src-main/core/ml/backend.js';
 import { fileModelHandler } from '../../../src-main/core/ml/file-io-handler.js';
-import { preprocessingSpec, preprocessPhoto, readModelInput, toBatchTensor } from '../../../src-main/core/ml/preprocess.js';
+import { modelInputToArray, preprocessingSpec, preprocessPhoto, readModelInput, toBatchTensor } from '../../../src-main/core/ml/preprocess.js';
 import { deriveImages } from '../../../src-main/core/photos/derive-images.js';
 import { modelInputPath } from '../../../src-main/core/photos/derived-files.js';
 import { SHARED_DIR } from '../../helpers/shared-dir.js';
@@ -39,6 +39,18 @@ describe('preprocessPhoto', () => {
     const raw = await readModelInput(source);
     for (const i of [0, 1, 2, 1000, raw.data.length - 1]) expect(full[i]).toBeCloseTo(raw.data[i]! / spec.scale.divide - spec.scale.subtract, 6);
     expect(() => preprocessingSpec(150)).toThrow(/received 150/);
+  });
+
+  it('gives at the cache size exactly what the bilinear resize of a view gives, without resizing', async () => {
+    const image = await readModelInput({ kind: 'original', path: PHOTOS[3]! });
+    const spec = preprocessingSpec(224);
+    const direct = modelInputToArray(image, spec);
+    // 'flip|flip' is the original through the general path (view, then bilinear resize at scale 1)
+    const general = modelInputToArray(image, spec, 'flip|flip');
+    expect(direct.length).toBe(224 * 224 * 3);
+    expect(Array.from(direct)).toEqual(Array.from(general));
+    expect(direct.reduce((a, b) => Math.min(a, b), 0)).toBeGreaterThanOrEqual(-1);
+    expect(direct.reduce((a, b) => Math.max(a, b), 0)).toBeLessThanOrEqual(1);
   });
 
   it('gives the same input from an outside original as from the import cache', async () => {
