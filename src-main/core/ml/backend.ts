@@ -31,6 +31,8 @@ const NODE_PACKAGES = {
 } as const;
 
 let active: MlBackend | null = null;
+/** Selections run one at a time: two callers initialising wasm at once make the second `setBackend` fail. */
+let selecting: Promise<unknown> = Promise.resolve();
 
 function isModuleNotFound(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
@@ -119,7 +121,13 @@ function tryBackend(name: BackendName): Promise<Tf | string> {
  * With `preferred`, uses exactly that one or throws UNAVAILABLE saying why: no silent fallback.
  * The choice is per process (per worker thread); calling again with the same wish returns the same backend.
  */
-export async function selectBackend(preferred?: BackendName): Promise<MlBackend> {
+export function selectBackend(preferred?: BackendName): Promise<MlBackend> {
+  const selection = selecting.then(() => selectBackendNow(preferred));
+  selecting = selection.catch(() => undefined);
+  return selection;
+}
+
+async function selectBackendNow(preferred?: BackendName): Promise<MlBackend> {
   if (preferred !== undefined && !BACKEND_NAMES.includes(preferred)) {
     throw new StudioError(
       'INVALID_INPUT',
