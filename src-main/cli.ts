@@ -42,7 +42,7 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
   try {
     const parsed = parseCommand(name, rest, command.options);
     if (parsed.flag('help')) {
-      io.stdout(`usage: studio ${command.usage}\n${command.summary}`);
+      io.stdout(`usage: studio ${command.usage}\n${command.summary}${command.help ? `\n\n${command.help()}` : ''}`);
       return 0;
     }
     ctx = createCliContext({ json: parsed.flag('json'), library: parsed.option('library'), io });

@@ -1,9 +1,10 @@
 // Schemas of training, runs and review in the StudioApi.
 import { z } from 'zod';
 import { Id, Photo } from './schemas.js';
+import { SettingChange, SettingValue } from './training-settings-diff.js';
+import { BackendName, SettingField, TrainingConfig } from './training-settings.js';
 
-export const BackendName = z.enum(['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']);
-export type BackendName = z.infer<typeof BackendName>;
+export { AugmentationConfig, BackendName, TrainingConfig, TrainingConfigInput } from './training-settings.js';
 
 export const BackendInfo = z.object({
   name: BackendName,
@@ -12,42 +13,9 @@ export const BackendInfo = z.object({
 });
 export type BackendInfo = z.infer<typeof BackendInfo>;
 
-const strength = (max: number, fallback: number) => z.object({ enabled: z.boolean(), strength: z.number().min(0).max(max) }).default({ enabled: false, strength: fallback });
-
-export const AugmentationConfig = z.object({
-  flip: strength(1, 1),
-  /** degrees */
-  rotation: strength(45, 10),
-  /** scale factor above 1 */
-  zoom: strength(0.5, 0.1),
-  /** fraction of the image */
-  translate: strength(0.3, 0.1),
-  brightness: strength(0.5, 0.1),
-  contrast: strength(0.5, 0.1),
-  /** number of precomputed augmented views per photo (features cached per view) */
-  views: z.number().int().min(1).max(16).default(4),
-});
-export type AugmentationConfig = z.infer<typeof AugmentationConfig>;
-
-export const TrainingConfigInput = z.object({
-  epochs: z.number().int().min(1).max(500).optional(),
-  batchSize: z.number().int().min(1).max(1024).optional(),
-  learningRate: z.number().positive().max(1).optional(),
-  valSplit: z.number().min(0.05).max(0.5).optional(),
-  seed: z.number().int().min(0).optional(),
-  augmentation: AugmentationConfig.partial().optional(),
-  fineTuneLayers: z.number().int().min(0).max(160).optional(),
-  fineTuneEpochs: z.number().int().min(0).max(200).optional(),
-  kfold: z.number().int().min(0).max(20).optional(),
-  alpha: z.number().positive().max(1.4).optional(),
-  inputSize: z.number().int().min(96).max(224).multipleOf(32).optional(),
-  hiddenUnits: z.array(z.number().int().min(1).max(4096)).max(4).optional(),
-  dropout: z.number().min(0).max(0.9).optional(),
-  classWeights: z.enum(['none', 'balanced']).optional(),
-  backend: BackendName.optional(),
-  weightsDir: z.string().max(4096).optional(),
-});
-export type TrainingConfigInput = z.infer<typeof TrainingConfigInput>;
+/** The settings table for forms: every field with label, unit, bounds, step, default and help; the defaults. */
+export const TrainingFields = z.object({ fields: z.array(SettingField), defaults: TrainingConfig });
+export type TrainingFields = z.infer<typeof TrainingFields>;
 
 export const RunStatus = z.enum(['queued', 'running', 'done', 'failed', 'cancelled', 'interrupted']);
 
@@ -75,6 +43,9 @@ export const RunSummary = z.object({
   accuracy: z.number().nullable(),
   durationMs: z.number().nullable(),
   error: z.string().nullable(),
+  /** the run whose settings `changes` compares with; null: compared with the defaults */
+  previousRunId: Id.nullable(),
+  changes: z.array(SettingChange),
 });
 export type RunSummary = z.infer<typeof RunSummary>;
 
@@ -90,6 +61,8 @@ export type EpochRecord = z.infer<typeof EpochRecord>;
 
 export const RunDetail = RunSummary.extend({
   config: z.record(z.string(), z.unknown()),
+  /** every setting of the table, formatted for people */
+  settings: z.array(SettingValue),
   counts: z.record(z.string(), z.unknown()),
   epochs: z.array(EpochRecord),
   metrics: RunMetrics.nullable(),

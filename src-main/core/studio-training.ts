@@ -36,6 +36,8 @@ const LAST_CONFIG_SETTING = 'training.lastConfig';
 export interface TrainingService {
   backend(preferred?: BackendName): Promise<BackendInfo>;
   lastConfig(): TrainingConfig;
+  /** The settings a request would train with (request over last-used over defaults); INVALID_INPUT when impossible. */
+  resolveConfig(input: TrainingConfigInput): TrainingConfig;
   /** Resolves settings (request over last-used over defaults), remembers them, and trains. */
   train(input: TrainingConfigInput, ctx: JobContext): Promise<TrainRunResult & { backend: string }>;
   resolveReview(action: ReviewAction): LabelChangeResult;
@@ -97,7 +99,16 @@ export function createTrainingService(library: Library): TrainingService {
     return scan;
   }
 
-  const lastConfig = (): TrainingConfig => resolveTrainingConfig(getSetting<TrainingConfigInput>(db, LAST_CONFIG_SETTING) ?? {}, DEFAULT_TRAINING_CONFIG);
+  const lastConfig = (): TrainingConfig => {
+    try {
+      return resolveTrainingConfig(getSetting<TrainingConfigInput>(db, LAST_CONFIG_SETTING) ?? {}, DEFAULT_TRAINING_CONFIG);
+    } catch {
+      // settings saved by an older version that the table now refuses: start again from the defaults
+      return DEFAULT_TRAINING_CONFIG;
+    }
+  };
+  const resolveConfig = (input: TrainingConfigInput): TrainingConfig =>
+    resolveTrainingConfig({ ...input, ...(input.weightsDir ? { weightsDir: path.resolve(input.weightsDir) } : {}) }, lastConfig());
 
   return {
     async backend(preferred) {
@@ -105,11 +116,9 @@ export function createTrainingService(library: Library): TrainingService {
       return { name: backend.name, unavailable: backend.reasons.map((r) => ({ backend: r.backend, reason: r.why })) };
     },
     lastConfig,
+    resolveConfig,
     async train(input, ctx) {
-      const config = resolveTrainingConfig(
-        { ...input, ...(input.weightsDir ? { weightsDir: path.resolve(input.weightsDir) } : {}) },
-        lastConfig(),
-      );
+      const config = resolveConfig(input);
       const release = acquireTrainingLock(library.paths.root);
       try {
         ctx.report({ stage: 'prepare', done: 0, total: 1, message: 'choosing backend and weights' });

@@ -27,6 +27,7 @@ export const BRIDGE_METHODS = [
   'labels.redo',
   'training.backend',
   'training.lastConfig',
+  'training.fields',
   'training.start',
   'runs.list',
   'runs.get',

@@ -2,7 +2,8 @@
 import type { Database } from 'better-sqlite3';
 import { StudioError } from '../../api/errors.js';
 import type { EpochRecord, RunDetail, RunMetrics, RunSummary } from '../../api/training-schemas.js';
-import type { TrainingConfig } from './training-config.js';
+import { describeSettings, settingChanges } from '../../api/training-settings-diff.js';
+import { DEFAULT_TRAINING_CONFIG, type TrainingConfig } from './training-config.js';
 
 export type RunStatus = RunSummary['status'];
 export type PredictionSource = 'in-fold' | 'out-of-fold' | 'unlabeled';
@@ -149,7 +150,8 @@ function getRunRow(db: Database, runId: number): RunRow {
   return row;
 }
 
-function rowToSummary(row: RunRow): RunSummary {
+/** `previous`: the run before this one (its settings are what carried over), else null (compared with the defaults). */
+function rowToSummary(row: RunRow, previous: Pick<RunRow, 'id' | 'config'> | null): RunSummary {
   const config = JSON.parse(row.config) as Partial<RunConfig>;
   const counts = row.counts ? (JSON.parse(row.counts) as RunCounts) : null;
   const metrics = row.metrics ? (JSON.parse(row.metrics) as RunMetrics) : null;
@@ -163,11 +165,14 @@ function rowToSummary(row: RunRow): RunSummary {
     accuracy: metrics?.accuracy ?? null,
     durationMs: row.duration_ms,
     error: row.error,
+    previousRunId: previous?.id ?? null,
+    changes: settingChanges(previous ? (JSON.parse(previous.config) as object) : DEFAULT_TRAINING_CONFIG, config),
   };
 }
 
 export function listRuns(db: Database): RunSummary[] {
-  return (db.prepare('SELECT * FROM runs ORDER BY id DESC').all() as RunRow[]).map(rowToSummary);
+  const rows = db.prepare('SELECT * FROM runs ORDER BY id DESC').all() as RunRow[];
+  return rows.map((row, i) => rowToSummary(row, rows[i + 1] ?? null));
 }
 
 export function listEpochs(db: Database, runId: number): EpochRecord[] {
@@ -182,9 +187,11 @@ export function listEpochs(db: Database, runId: number): EpochRecord[] {
 
 export function getRun(db: Database, runId: number): RunDetail {
   const row = getRunRow(db, runId);
+  const previous = db.prepare('SELECT id, config FROM runs WHERE id < ? ORDER BY id DESC LIMIT 1').get(runId) as Pick<RunRow, 'id' | 'config'> | undefined;
   return {
-    ...rowToSummary(row),
+    ...rowToSummary(row, previous ?? null),
     config: JSON.parse(row.config) as Record<string, unknown>,
+    settings: describeSettings(JSON.parse(row.config) as object),
     counts: row.counts ? (JSON.parse(row.counts) as Record<string, unknown>) : {},
     epochs: listEpochs(db, runId),
     metrics: row.metrics ? (JSON.parse(row.metrics) as RunMetrics) : null,
