@@ -69,14 +69,15 @@ export const RunDetail = RunSummary.extend({
 });
 export type RunDetail = z.infer<typeof RunDetail>;
 
-export const ReviewQueueName = z.enum(['misclassified', 'label-errors', 'uncertain']);
+/** outliers: photos (labeled or not) that look unlike every labeled photo — junk, placeholders, off-topic shots */
+export const ReviewQueueName = z.enum(['misclassified', 'label-errors', 'uncertain', 'outliers']);
 export type ReviewQueueName = z.infer<typeof ReviewQueueName>;
 
 export const ReviewItem = z.object({
   photo: Photo,
   predictedClassId: z.number().int(),
   probabilities: z.record(z.string(), z.number()),
-  /** the queue's ranking score: confidence of the mistake, label-error margin, or entropy */
+  /** the queue's ranking score: confidence of the mistake, label-error margin, entropy, or outlier score */
   score: z.number(),
 });
 export type ReviewItem = z.infer<typeof ReviewItem>;
@@ -101,19 +102,42 @@ export type ReviewAction = z.infer<typeof ReviewAction>;
 export const FolderRequest = z.object({ root: z.string().min(1).max(4096), runId: Id.optional() });
 export type FolderRequest = z.infer<typeof FolderRequest>;
 
-export const FilePrediction = z.object({ path: z.string(), className: z.string(), probabilities: z.record(z.string(), z.number()) });
+/** An outside file that is a photo the run trained on: the same bytes, or a near-duplicate (dHash bits apart). */
+export const LeakMatch = z.object({
+  path: z.string(),
+  photoId: Id,
+  libraryPath: z.string(),
+  match: z.enum(['identical', 'near-duplicate']),
+  distance: z.number().int(),
+});
+export type LeakMatch = z.infer<typeof LeakMatch>;
+
+export const FilePrediction = z.object({
+  path: z.string(),
+  className: z.string(),
+  probabilities: z.record(z.string(), z.number()),
+  /** true when the file matches a photo the run trained on (listed in `seenInTraining`) */
+  seenInTraining: z.boolean(),
+});
 export const FolderPredictions = z.object({
   runId: Id,
   items: z.array(FilePrediction),
   skipped: z.array(z.object({ path: z.string(), reason: z.string() })),
+  /** files matching photos used in training */
+  seenInTraining: z.array(LeakMatch),
 });
 export type FolderPredictions = z.infer<typeof FolderPredictions>;
 
 export const FolderEvaluation = z.object({
   runId: Id,
   photos: z.number().int(),
+  /** on every evaluated file */
   metrics: RunMetrics,
   skipped: z.array(z.object({ path: z.string(), reason: z.string() })),
+  /** evaluated files that match photos used in training */
+  seenInTraining: z.array(LeakMatch),
+  /** the metrics on the files not seen in training; null when there are none */
+  unseen: z.object({ photos: z.number().int(), metrics: RunMetrics }).nullable(),
 });
 export type FolderEvaluation = z.infer<typeof FolderEvaluation>;
 

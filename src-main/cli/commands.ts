@@ -35,7 +35,7 @@ export const COMMANDS: Record<string, CliCommand> = {
   redo: { summary: 'redo the last undone label change', usage: 'redo', options: {}, run: undoCommand },
   photos: {
     summary: 'list photos',
-    usage: 'photos [--class NAME | --unlabeled] [--folder DIR] [--duplicates] [--sort name|takenAt|id] [--desc] [--limit N] [--offset N]',
+    usage: 'photos [--class NAME | --unlabeled] [--folder DIR] [--duplicates] [--sort name|takenAt|id|outlierScore] [--desc] [--limit N] [--offset N]',
     options: {
       class: { type: 'string' },
       unlabeled: { type: 'boolean' },
@@ -58,8 +58,8 @@ export const COMMANDS: Record<string, CliCommand> = {
   runs: { summary: 'list training runs', usage: 'runs', options: {}, run: runsCommand },
   run: { summary: 'one run: settings, metrics, confusion matrix, per-epoch curves', usage: 'run <id>', options: {}, run: runCommand },
   review: {
-    summary: 'photos to review from a run: misclassified, likely label errors, uncertain',
-    usage: 'review --queue misclassified|label-errors|uncertain [--run ID] [--limit N]',
+    summary: 'photos to review from a run: misclassified, likely label errors, uncertain, outliers (unlike any class)',
+    usage: 'review --queue misclassified|label-errors|uncertain|outliers [--run ID] [--limit N]',
     options: { queue: { type: 'string' }, run: { type: 'string' }, limit: { type: 'string' } },
     run: reviewCommand,
   },

@@ -44,6 +44,8 @@ export interface PredictionRow {
   probabilities: number[];
   source: PredictionSource;
   labelErrorScore: number | null;
+  /** how unlike every labeled photo this one looks (outlier-scores.ts); null when not computed */
+  outlierScore?: number | null;
 }
 
 interface RunRow {
@@ -100,11 +102,11 @@ export function saveRunPhotos(db: Database, runId: number, rows: readonly RunPho
 
 export function savePredictions(db: Database, runId: number, rows: readonly PredictionRow[]): void {
   const insert = db.prepare(
-    `INSERT INTO predictions (run_id, photo_id, class_id, confidence, probabilities, source, label_error_score)
-     VALUES (@runId, @photoId, @classId, @confidence, @probabilities, @source, @labelErrorScore)`,
+    `INSERT INTO predictions (run_id, photo_id, class_id, confidence, probabilities, source, label_error_score, outlier_score)
+     VALUES (@runId, @photoId, @classId, @confidence, @probabilities, @source, @labelErrorScore, @outlierScore)`,
   );
   db.transaction(() => {
-    for (const row of rows) insert.run({ runId, ...row, probabilities: JSON.stringify(row.probabilities) });
+    for (const row of rows) insert.run({ runId, ...row, probabilities: JSON.stringify(row.probabilities), outlierScore: row.outlierScore ?? null });
   })();
 }
 
@@ -221,7 +223,7 @@ export function listPredictions(db: Database, runId: number): StoredPrediction[]
   const rows = db
     .prepare(
       `SELECT p.photo_id AS photoId, p.class_id AS classId, p.confidence, p.probabilities, p.source,
-              p.label_error_score AS labelErrorScore, rp.class_id AS labelClassId
+              p.label_error_score AS labelErrorScore, p.outlier_score AS outlierScore, rp.class_id AS labelClassId
        FROM predictions p LEFT JOIN run_photos rp ON rp.run_id = p.run_id AND rp.photo_id = p.photo_id
        WHERE p.run_id = ? ORDER BY p.photo_id`,
     )

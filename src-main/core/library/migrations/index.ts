@@ -4,5 +4,6 @@ import { migration0001 } from './0001-photos-labels.js';
 import { migration0002 } from './0002-features.js';
 import { migration0003 } from './0003-runs.js';
 import { migration0004 } from './0004-review-marks.js';
+import { migration0005 } from './0005-outlier-scores.js';
 
-export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004];
+export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005];
