@@ -49,7 +49,7 @@ describe('studio train, runs and run', () => {
   it('says where the settings came from and what changed, and each run shows its full settings', SLOW, async () => {
     const first = await lib('train', '--weights', WEIGHTS, '--alpha', '0.35', '--epochs', '5', '--kfold', '0');
     expect(first.code).toBe(0);
-    expect(first.stderr).toMatch(/^settings: defaults; changed: epochs 20 → 5/m);
+    expect(first.stderr).toMatch(/^settings: defaults; changed: epochs \d+ → 5\b/m);
 
     const second = await lib('train', '--epochs', '8');
     expect(second.code).toBe(0);
