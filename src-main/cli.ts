@@ -45,7 +45,7 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
     const parsed = parseCommand(name, rest, command.options);
     debug ||= parsed.flag('debug');
     if (parsed.flag('help')) {
-      io.stdout(`usage: studio ${command.usage}\n${command.summary}`);
+      io.stdout(`usage: studio ${command.usage}\n${command.summary}${command.help ? `\n\n${command.help()}` : ''}`);
       return 0;
     }
     ctx = createCliContext({ json: parsed.flag('json'), library: parsed.option('library'), io });

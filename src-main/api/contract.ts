@@ -35,6 +35,8 @@ export const studioMethods = {
 
   'training.backend': method(z.object({}), t.BackendInfo),
   'training.lastConfig': method(z.object({}), t.TrainingConfigInput),
+  /** the settings table (labels, units, bounds, steps, defaults, help) that forms are built from */
+  'training.fields': method(z.object({}), t.TrainingFields),
   'training.start': method(t.TrainingConfigInput, s.JobStarted),
   'runs.list': method(z.object({}), z.array(t.RunSummary)),
   'runs.get': method(z.object({ id: s.Id }), t.RunDetail),

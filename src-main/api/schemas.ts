@@ -67,7 +67,7 @@ export const PhotoDetail = Photo.extend({
 });
 export type PhotoDetail = z.infer<typeof PhotoDetail>;
 
-export const PhotoSort = z.enum(['name', 'takenAt', 'id', 'confidence', 'labelErrorScore']);
+export const PhotoSort = z.enum(['name', 'takenAt', 'id', 'confidence', 'labelErrorScore', 'outlierScore']);
 export const PhotoQuery = Paging.extend({
   classId: Id.optional(),
   unlabeled: z.boolean().optional(),

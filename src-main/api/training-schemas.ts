@@ -1,9 +1,10 @@
 // Schemas of training, runs and review in the StudioApi.
 import { z } from 'zod';
 import { Id, Photo } from './schemas.js';
+import { SettingChange, SettingValue } from './training-settings-diff.js';
+import { BackendName, SettingField, TrainingConfig } from './training-settings.js';
 
-export const BackendName = z.enum(['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']);
-export type BackendName = z.infer<typeof BackendName>;
+export { AugmentationConfig, BackendName, TrainingConfig, TrainingConfigInput } from './training-settings.js';
 
 export const BackendInfo = z.object({
   name: BackendName,
@@ -16,42 +17,9 @@ export const BackendInfo = z.object({
 });
 export type BackendInfo = z.infer<typeof BackendInfo>;
 
-const strength = (max: number, fallback: number) => z.object({ enabled: z.boolean(), strength: z.number().min(0).max(max) }).default({ enabled: false, strength: fallback });
-
-export const AugmentationConfig = z.object({
-  flip: strength(1, 1),
-  /** degrees */
-  rotation: strength(45, 10),
-  /** scale factor above 1 */
-  zoom: strength(0.5, 0.1),
-  /** fraction of the image */
-  translate: strength(0.3, 0.1),
-  brightness: strength(0.5, 0.1),
-  contrast: strength(0.5, 0.1),
-  /** number of precomputed augmented views per photo (features cached per view) */
-  views: z.number().int().min(1).max(16).default(4),
-});
-export type AugmentationConfig = z.infer<typeof AugmentationConfig>;
-
-export const TrainingConfigInput = z.object({
-  epochs: z.number().int().min(1).max(500).optional(),
-  batchSize: z.number().int().min(1).max(1024).optional(),
-  learningRate: z.number().positive().max(1).optional(),
-  valSplit: z.number().min(0.05).max(0.5).optional(),
-  seed: z.number().int().min(0).optional(),
-  augmentation: AugmentationConfig.partial().optional(),
-  fineTuneLayers: z.number().int().min(0).max(160).optional(),
-  fineTuneEpochs: z.number().int().min(0).max(200).optional(),
-  kfold: z.number().int().min(0).max(20).optional(),
-  alpha: z.number().positive().max(1.4).optional(),
-  inputSize: z.number().int().min(96).max(224).multipleOf(32).optional(),
-  hiddenUnits: z.array(z.number().int().min(1).max(4096)).max(4).optional(),
-  dropout: z.number().min(0).max(0.9).optional(),
-  classWeights: z.enum(['none', 'balanced']).optional(),
-  backend: BackendName.optional(),
-  weightsDir: z.string().max(4096).optional(),
-});
-export type TrainingConfigInput = z.infer<typeof TrainingConfigInput>;
+/** The settings table for forms: every field with label, unit, bounds, step, default and help; the defaults. */
+export const TrainingFields = z.object({ fields: z.array(SettingField), defaults: TrainingConfig });
+export type TrainingFields = z.infer<typeof TrainingFields>;
 
 export const RunStatus = z.enum(['queued', 'running', 'done', 'failed', 'cancelled', 'interrupted']);
 
@@ -79,6 +47,9 @@ export const RunSummary = z.object({
   accuracy: z.number().nullable(),
   durationMs: z.number().nullable(),
   error: z.string().nullable(),
+  /** the run whose settings `changes` compares with; null: compared with the defaults */
+  previousRunId: Id.nullable(),
+  changes: z.array(SettingChange),
 });
 export type RunSummary = z.infer<typeof RunSummary>;
 
@@ -94,20 +65,23 @@ export type EpochRecord = z.infer<typeof EpochRecord>;
 
 export const RunDetail = RunSummary.extend({
   config: z.record(z.string(), z.unknown()),
+  /** every setting of the table, formatted for people */
+  settings: z.array(SettingValue),
   counts: z.record(z.string(), z.unknown()),
   epochs: z.array(EpochRecord),
   metrics: RunMetrics.nullable(),
 });
 export type RunDetail = z.infer<typeof RunDetail>;
 
-export const ReviewQueueName = z.enum(['misclassified', 'label-errors', 'uncertain']);
+/** outliers: photos (labeled or not) that look unlike every labeled photo — junk, placeholders, off-topic shots */
+export const ReviewQueueName = z.enum(['misclassified', 'label-errors', 'uncertain', 'outliers']);
 export type ReviewQueueName = z.infer<typeof ReviewQueueName>;
 
 export const ReviewItem = z.object({
   photo: Photo,
   predictedClassId: z.number().int(),
   probabilities: z.record(z.string(), z.number()),
-  /** the queue's ranking score: confidence of the mistake, label-error margin, or entropy */
+  /** the queue's ranking score: confidence of the mistake, label-error margin, entropy, or outlier score */
   score: z.number(),
 });
 export type ReviewItem = z.infer<typeof ReviewItem>;
@@ -133,19 +107,42 @@ export type ReviewAction = z.infer<typeof ReviewAction>;
 export const FolderRequest = z.object({ root: z.string().min(1).max(4096), runId: Id.optional() });
 export type FolderRequest = z.infer<typeof FolderRequest>;
 
-export const FilePrediction = z.object({ path: z.string(), className: z.string(), probabilities: z.record(z.string(), z.number()) });
+/** An outside file that is a photo the run trained on: the same bytes, or a near-duplicate (dHash bits apart). */
+export const LeakMatch = z.object({
+  path: z.string(),
+  photoId: Id,
+  libraryPath: z.string(),
+  match: z.enum(['identical', 'near-duplicate']),
+  distance: z.number().int(),
+});
+export type LeakMatch = z.infer<typeof LeakMatch>;
+
+export const FilePrediction = z.object({
+  path: z.string(),
+  className: z.string(),
+  probabilities: z.record(z.string(), z.number()),
+  /** true when the file matches a photo the run trained on (listed in `seenInTraining`) */
+  seenInTraining: z.boolean(),
+});
 export const FolderPredictions = z.object({
   runId: Id,
   items: z.array(FilePrediction),
   skipped: z.array(z.object({ path: z.string(), reason: z.string() })),
+  /** files matching photos used in training */
+  seenInTraining: z.array(LeakMatch),
 });
 export type FolderPredictions = z.infer<typeof FolderPredictions>;
 
 export const FolderEvaluation = z.object({
   runId: Id,
   photos: z.number().int(),
+  /** on every evaluated file */
   metrics: RunMetrics,
   skipped: z.array(z.object({ path: z.string(), reason: z.string() })),
+  /** evaluated files that match photos used in training */
+  seenInTraining: z.array(LeakMatch),
+  /** the metrics on the files not seen in training; null when there are none */
+  unseen: z.object({ photos: z.number().int(), metrics: RunMetrics }).nullable(),
 });
 export type FolderEvaluation = z.infer<typeof FolderEvaluation>;
 

@@ -6,10 +6,13 @@ import type { OptionSpec, ParsedCommand } from './parse-command.js';
 import { evalCommand, exportCommand, predictCommand } from './predict-commands.js';
 import { SERVE_COMMAND } from './serve-command.js';
 import { reviewCommand, runCommand, runsCommand, trainCommand } from './training-commands.js';
+import { TRAIN_OPTIONS, TRAIN_USAGE, trainHelp } from './training-flags.js';
 
 export interface CliCommand {
   summary: string;
   usage: string;
+  /** more lines for `studio <command> --help` */
+  help?: () => string;
   options: OptionSpec;
   run(ctx: CliContext, cmd: ParsedCommand): Promise<number>;
 }
@@ -32,7 +35,7 @@ export const COMMANDS: Record<string, CliCommand> = {
   redo: { summary: 'redo the last undone label change', usage: 'redo', options: {}, run: undoCommand },
   photos: {
     summary: 'list photos',
-    usage: 'photos [--class NAME | --unlabeled] [--folder DIR] [--duplicates] [--sort name|takenAt|id] [--desc] [--limit N] [--offset N]',
+    usage: 'photos [--class NAME | --unlabeled] [--folder DIR] [--duplicates] [--sort name|takenAt|id|outlierScore] [--desc] [--limit N] [--offset N]',
     options: {
       class: { type: 'string' },
       unlabeled: { type: 'boolean' },
@@ -47,20 +50,16 @@ export const COMMANDS: Record<string, CliCommand> = {
   },
   train: {
     summary: 'train a classifier on the labeled photos (settings default to the last run\'s); a line per epoch on stderr',
-    usage:
-      'train [--epochs N] [--batch-size N] [--lr X] [--val-split X] [--seed N] [--augment flip,rotation:15,…|none] [--augment-views N] [--fine-tune-layers N] [--fine-tune-epochs N] [--kfold K] [--alpha X] [--input-size N] [--weights DIR] [--backend tensorflow-gpu|tensorflow|wasm|cpu]',
-    options: Object.fromEntries(
-      ['epochs', 'batch-size', 'lr', 'val-split', 'seed', 'augment', 'augment-views', 'fine-tune-layers', 'fine-tune-epochs', 'kfold', 'alpha', 'input-size', 'weights', 'backend'].map(
-        (name) => [name, { type: 'string' as const }],
-      ),
-    ),
+    usage: TRAIN_USAGE,
+    help: trainHelp,
+    options: TRAIN_OPTIONS,
     run: trainCommand,
   },
   runs: { summary: 'list training runs', usage: 'runs', options: {}, run: runsCommand },
   run: { summary: 'one run: settings, metrics, confusion matrix, per-epoch curves', usage: 'run <id>', options: {}, run: runCommand },
   review: {
-    summary: 'photos to review from a run: misclassified, likely label errors, uncertain',
-    usage: 'review --queue misclassified|label-errors|uncertain [--run ID] [--limit N]',
+    summary: 'photos to review from a run: misclassified, likely label errors, uncertain, outliers (unlike any class)',
+    usage: 'review --queue misclassified|label-errors|uncertain|outliers [--run ID] [--limit N]',
     options: { queue: { type: 'string' }, run: { type: 'string' }, limit: { type: 'string' } },
     run: reviewCommand,
   },

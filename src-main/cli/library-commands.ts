@@ -82,7 +82,9 @@ export async function photosCommand(ctx: CliContext, cmd: ParsedCommand): Promis
   const className = cmd.option('class');
   const classId = className !== undefined ? (await requireClassNamed(ctx, className)).id : undefined;
   const sort = cmd.option('sort') ?? 'name';
-  if (sort !== 'name' && sort !== 'takenAt' && sort !== 'id') throw new StudioError('INVALID_INPUT', `--sort expects name, takenAt or id; received "${sort}"`);
+  if (sort !== 'name' && sort !== 'takenAt' && sort !== 'id' && sort !== 'outlierScore') {
+    throw new StudioError('INVALID_INPUT', `--sort expects name, takenAt, id or outlierScore; received "${sort}"`);
+  }
   const page = await ctx.call('photos.list', {
     ...(classId !== undefined ? { classId } : {}),
     ...(cmd.flag('unlabeled') ? { unlabeled: true } : {}),

@@ -1,7 +1,7 @@
 // CLI commands that use a finished run: predict (library photos or an outside folder), eval (outside folder), export.
 import path from 'node:path';
 import { StudioError } from '../api/errors.js';
-import type { FolderEvaluation, FolderPredictions } from '../api/training-schemas.js';
+import type { FolderEvaluation, FolderPredictions, LeakMatch } from '../api/training-schemas.js';
 import type { CliContext } from './cli-context.js';
 import type { ParsedCommand } from './parse-command.js';
 import { existingFolder } from './resolve-args.js';
@@ -15,6 +15,14 @@ async function finishedResult<T>(ctx: CliContext, jobId: string): Promise<T> {
 
 function skippedLines(skipped: { path: string; reason: string }[]): string[] {
   return skipped.length ? [`skipped ${skipped.length} file(s):`, ...skipped.map((s) => `  ${s.path}: ${s.reason}`)] : [];
+}
+
+function leakLines(seen: readonly LeakMatch[], total: number): string[] {
+  if (seen.length === 0) return [`none of the ${total} file(s) matches a photo used in training`];
+  return [
+    `${seen.length} of ${total} file(s) match photos used in training:`,
+    ...seen.map((m) => `  ${m.path}: ${m.match === 'identical' ? 'identical to' : `near-duplicate (${m.distance} bits) of`} library photo ${m.photoId} (${m.libraryPath})`),
+  ];
 }
 
 export async function predictCommand(ctx: CliContext, cmd: ParsedCommand): Promise<number> {
@@ -36,7 +44,8 @@ export async function predictCommand(ctx: CliContext, cmd: ParsedCommand): Promi
   const result = await finishedResult<FolderPredictions>(ctx, jobId);
   ctx.print(result, () =>
     [
-      ...result.items.map((i) => `${i.className}\t${(i.probabilities[i.className] ?? 0).toFixed(4)}\t${i.path}`),
+      ...result.items.map((i) => `${i.className}\t${(i.probabilities[i.className] ?? 0).toFixed(4)}\t${i.path}${i.seenInTraining ? '\tseen in training' : ''}`),
+      ...leakLines(result.seenInTraining, result.items.length),
       ...skippedLines(result.skipped),
     ].join('\n'),
   );
@@ -54,6 +63,14 @@ export async function evalCommand(ctx: CliContext, cmd: ParsedCommand): Promise<
       `run ${result.runId} on ${result.photos} photos of ${root}: accuracy ${m.accuracy.toFixed(4)}${m.rocAuc !== null ? `, ROC AUC ${m.rocAuc.toFixed(4)}` : ''}`,
       ...m.perClass.map((c) => `  ${c.name}: precision ${c.precision.toFixed(3)}, recall ${c.recall.toFixed(3)}, F1 ${c.f1.toFixed(3)} (n=${c.support})`),
       `  confusion (rows = true, columns = predicted): ${m.confusion.map((r) => `[${r.join(' ')}]`).join(' ')}`,
+      ...(result.seenInTraining.length > 0
+        ? [
+            result.unseen
+              ? `accuracy on the ${result.unseen.photos} file(s) not seen in training: ${result.unseen.metrics.accuracy.toFixed(4)}`
+              : 'every file was seen in training: this accuracy says nothing about new photos',
+          ]
+        : []),
+      ...leakLines(result.seenInTraining, result.photos),
       ...skippedLines(result.skipped),
     ].join('\n'),
   );

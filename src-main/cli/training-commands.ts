@@ -1,62 +1,12 @@
 // CLI commands for training and its results: train, runs, run, review.
 import { StudioError } from '../api/errors.js';
-import type { AugmentationConfig, RunDetail, TrainingConfigInput } from '../api/training-schemas.js';
-import { BackendName } from '../api/training-schemas.js';
+import { ReviewQueueName, type RunDetail, type RunSummary } from '../api/training-schemas.js';
+import { describeChanges } from '../api/training-settings-diff.js';
 import type { CliContext } from './cli-context.js';
 import type { ParsedCommand } from './parse-command.js';
 import { formatDuration } from './progress-printer.js';
 import { runJob, throwIfNotDone } from './run-job.js';
-
-const AUGMENTATIONS = ['flip', 'rotation', 'zoom', 'translate', 'brightness', 'contrast'] as const;
-type AugmentationName = (typeof AUGMENTATIONS)[number];
-
-/** `--augment flip,rotation:15,zoom` → switches with optional strengths; `--augment none` turns all off. */
-export function parseAugmentList(list: string): Partial<AugmentationConfig> {
-  const result: Partial<Record<AugmentationName, { enabled: boolean; strength: number }>> = {};
-  if (list.trim() === 'none') {
-    for (const name of AUGMENTATIONS) result[name] = { enabled: false, strength: 0 };
-    return result as Partial<AugmentationConfig>;
-  }
-  for (const item of list.split(',').map((s) => s.trim()).filter(Boolean)) {
-    const [name, strength] = item.split(':');
-    if (!AUGMENTATIONS.includes(name as AugmentationName)) {
-      throw new StudioError('INVALID_INPUT', `--augment expects names from ${AUGMENTATIONS.join(', ')} (optionally name:strength); received "${name}"`);
-    }
-    const value = strength === undefined ? undefined : Number(strength);
-    if (value !== undefined && !Number.isFinite(value)) throw new StudioError('INVALID_INPUT', `--augment ${name}: expected a number after ':', received "${strength}"`);
-    result[name as AugmentationName] = { enabled: true, strength: value ?? DEFAULT_STRENGTH[name as AugmentationName] };
-  }
-  return result as Partial<AugmentationConfig>;
-}
-
-const DEFAULT_STRENGTH: Record<AugmentationName, number> = { flip: 1, rotation: 10, zoom: 0.1, translate: 0.1, brightness: 0.1, contrast: 0.1 };
-
-export function trainingInputFromFlags(cmd: ParsedCommand): TrainingConfigInput {
-  const backend = cmd.option('backend');
-  if (backend !== undefined && !BackendName.safeParse(backend).success) {
-    throw new StudioError('INVALID_INPUT', `--backend expects one of ${BackendName.options.join(', ')}; received "${backend}"`);
-  }
-  const augment = cmd.option('augment');
-  const views = cmd.intOption('augment-views');
-  const input: TrainingConfigInput = {
-    epochs: cmd.intOption('epochs'),
-    batchSize: cmd.intOption('batch-size'),
-    learningRate: cmd.numberOption('lr'),
-    valSplit: cmd.numberOption('val-split'),
-    seed: cmd.intOption('seed'),
-    fineTuneLayers: cmd.intOption('fine-tune-layers'),
-    fineTuneEpochs: cmd.intOption('fine-tune-epochs'),
-    kfold: cmd.intOption('kfold'),
-    alpha: cmd.numberOption('alpha'),
-    inputSize: cmd.intOption('input-size'),
-    weightsDir: cmd.option('weights'),
-    backend: backend as TrainingConfigInput['backend'],
-    ...(augment !== undefined || views !== undefined
-      ? { augmentation: { ...(augment !== undefined ? parseAugmentList(augment) : {}), ...(views !== undefined ? { views } : {}) } }
-      : {}),
-  };
-  return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) as TrainingConfigInput;
-}
+import { trainingInputFromFlags } from './training-flags.js';
 
 function formatEpoch(e: RunDetail['epochs'][number], total: number): string {
   const val = e.valAccuracy !== null ? `, val_loss ${e.valLoss?.toFixed(4)}, val_acc ${e.valAccuracy.toFixed(4)}` : '';
@@ -65,7 +15,8 @@ function formatEpoch(e: RunDetail['epochs'][number], total: number): string {
 
 export async function trainCommand(ctx: CliContext, cmd: ParsedCommand): Promise<number> {
   const input = trainingInputFromFlags(cmd);
-  // started first: a clash (CONFLICT) or a bad weights folder is the only line printed
+  const before = (await ctx.call('runs.list', {}))[0]?.id ?? 0;
+  // started first: refused settings, a clash (CONFLICT) or a bad weights folder is the only line printed
   const { jobId } = await ctx.call('training.start', input);
   const backend = await ctx.call('training.backend', {}).catch(() => null);
   if (backend) {
@@ -78,17 +29,22 @@ export async function trainCommand(ctx: CliContext, cmd: ParsedCommand): Promise
   }
   // one line per finished epoch (head, then fine-tuning), read back from the run record the UI's curves use too
   let printed = 0;
+  let settingsShown = false;
   let printing = Promise.resolve();
   const printNewEpochs = async () => {
     const running = (await ctx.call('runs.list', {}))[0];
-    if (!running) return;
+    if (!running || running.id <= before) return;
+    if (!settingsShown) {
+      settingsShown = true;
+      ctx.io.stderr(`${settingsLine(running)}\n`);
+    }
     const detail = await ctx.call('runs.get', { id: running.id });
     const totals = { head: detail.config.epochs as number, 'fine-tune': detail.config.fineTuneEpochs as number };
     for (const e of detail.epochs.slice(printed)) ctx.io.stderr(`${formatEpoch(e, totals[e.phase])}\n`);
     printed = Math.max(printed, detail.epochs.length);
   };
   const state = await runJob(ctx, jobId, (progress) => {
-    if (progress && /train|fine-tune|predict/.test(progress.stage)) printing = printing.then(printNewEpochs);
+    if (progress && /features|train|fine-tune|predict/.test(progress.stage)) printing = printing.then(printNewEpochs);
     return undefined;
   });
   await printing.then(printNewEpochs);
@@ -99,11 +55,18 @@ export async function trainCommand(ctx: CliContext, cmd: ParsedCommand): Promise
   return 0;
 }
 
+/** "settings from run 7; changed: epochs 20 → 40" (or: defaults; unchanged). */
+export function settingsLine(run: RunSummary): string {
+  const from = run.previousRunId === null ? 'settings: defaults' : `settings from run ${run.previousRunId}`;
+  return `${from}; ${run.changes.length ? `changed: ${describeChanges(run.changes)}` : 'unchanged'}`;
+}
+
 function formatRun(run: RunDetail): string {
   const m = run.metrics;
   const lines = [
     `run ${run.id} ${run.status} on ${run.backend ?? '?'} in ${run.durationMs !== null ? formatDuration(run.durationMs / 1000) : '?'}: ${run.photos} photos, classes ${run.classes.join(', ')}`,
   ];
+  lines.push(`  ${settingsLine(run)}`);
   if (run.error) lines.push(`  error: ${run.error}`);
   if (m) {
     lines.push(`  validation accuracy ${m.accuracy.toFixed(4)}${m.rocAuc !== null ? `, ROC AUC ${m.rocAuc.toFixed(4)}` : ''}`);
@@ -120,7 +83,10 @@ export async function runsCommand(ctx: CliContext): Promise<number> {
     runs.length === 0
       ? 'No runs yet: `studio train`'
       : runs
-          .map((r) => `${r.id}\t${r.createdAt}\t${r.status}\t${r.backend ?? '-'}\t${r.photos} photos\tacc ${r.accuracy?.toFixed(4) ?? '-'}\t${r.durationMs !== null ? formatDuration(r.durationMs / 1000) : '-'}`)
+          .map(
+            (r) =>
+              `${r.id}\t${r.createdAt}\t${r.status}\t${r.backend ?? '-'}\t${r.photos} photos\tacc ${r.accuracy?.toFixed(4) ?? '-'}\t${r.durationMs !== null ? formatDuration(r.durationMs / 1000) : '-'}\t${r.changes.length ? `changed: ${describeChanges(r.changes)}` : r.previousRunId === null ? 'defaults' : 'same settings'}`,
+          )
           .join('\n'),
   );
   return 0;
@@ -130,15 +96,15 @@ export async function runCommand(ctx: CliContext, cmd: ParsedCommand): Promise<n
   const id = Number(cmd.positionals[0]);
   if (!Number.isInteger(id) || id <= 0) throw new StudioError('INVALID_INPUT', 'usage: studio run <id>');
   const run = await ctx.call('runs.get', { id });
-  ctx.print(run, () => [formatRun(run), ...run.epochs.map((e) => `  ${formatEpoch(e, run.epochs.filter((x) => x.phase === e.phase).length)}`)].join('\n'));
+  const settings = ['  settings:', ...run.settings.map((v) => `    ${v.label}: ${v.value}`)];
+  ctx.print(run, () => [formatRun(run), ...settings, ...run.epochs.map((e) => `  ${formatEpoch(e, run.epochs.filter((x) => x.phase === e.phase).length)}`)].join('\n'));
   return 0;
 }
 
 export async function reviewCommand(ctx: CliContext, cmd: ParsedCommand): Promise<number> {
-  const queue = cmd.option('queue') ?? 'label-errors';
-  if (queue !== 'misclassified' && queue !== 'label-errors' && queue !== 'uncertain') {
-    throw new StudioError('INVALID_INPUT', `--queue expects misclassified, label-errors or uncertain; received "${queue}"`);
-  }
+  const parsedQueue = ReviewQueueName.safeParse(cmd.option('queue') ?? 'label-errors');
+  if (!parsedQueue.success) throw new StudioError('INVALID_INPUT', `--queue expects ${ReviewQueueName.options.join(', ')}; received "${cmd.option('queue')}"`);
+  const queue = parsedQueue.data;
   const runId = cmd.intOption('run');
   const page = await ctx.call('review.queue', { queue, limit: cmd.intOption('limit') ?? 20, offset: 0, ...(runId ? { runId } : {}) });
   ctx.print(page, () =>

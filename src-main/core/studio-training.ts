@@ -28,6 +28,7 @@ import { exportRun } from './ml/export.js';
 import { predictFiles, type FilePredictions } from './ml/predict-files.js';
 import { toRunMetrics, trainRun, type TrainRunResult } from './ml/train-run.js';
 import { scanFolder } from './photos/scan-folder.js';
+import { findTrainingMatches } from './ml/training-leaks.js';
 import { DEFAULT_TRAINING_CONFIG, resolveTrainingConfig, type TrainingConfig } from './ml/training-config.js';
 import { cachedFeatureDeps } from './ml/training-features.js';
 import { resolveLibraryWeights, WEIGHTS_DIR_SETTING } from './ml/weights-source.js';
@@ -39,6 +40,8 @@ const LAST_CONFIG_SETTING = 'training.lastConfig';
 export interface TrainingService {
   backend(preferred?: BackendName): Promise<BackendInfo>;
   lastConfig(): TrainingConfig;
+  /** The settings a request would train with (request over last-used over defaults); INVALID_INPUT when impossible. */
+  resolveConfig(input: TrainingConfigInput): TrainingConfig;
   /**
    * Takes the library's training lock now (CONFLICT when a training runs, here or in another process) and returns
    * the job: it resolves settings (request over last-used over defaults), remembers them, trains, and releases.
@@ -111,7 +114,23 @@ export function createTrainingService(library: Library): TrainingService {
     return scan;
   }
 
-  const lastConfig = (): TrainingConfig => resolveTrainingConfig(getSetting<TrainingConfigInput>(db, LAST_CONFIG_SETTING) ?? {}, DEFAULT_TRAINING_CONFIG);
+  async function leakCheck(runId: number, files: readonly string[], ctx: JobContext) {
+    ctx.report({ stage: 'leak-check', done: 0, total: files.length });
+    const matches = await findTrainingMatches(db, runId, files, ctx.signal);
+    ctx.report({ stage: 'leak-check', done: files.length, total: files.length });
+    return matches;
+  }
+
+  const lastConfig = (): TrainingConfig => {
+    try {
+      return resolveTrainingConfig(getSetting<TrainingConfigInput>(db, LAST_CONFIG_SETTING) ?? {}, DEFAULT_TRAINING_CONFIG);
+    } catch {
+      // settings saved by an older version that the table now refuses: start again from the defaults
+      return DEFAULT_TRAINING_CONFIG;
+    }
+  };
+  const resolveConfig = (input: TrainingConfigInput): TrainingConfig =>
+    resolveTrainingConfig({ ...input, ...(input.weightsDir ? { weightsDir: path.resolve(input.weightsDir) } : {}) }, lastConfig());
 
   return {
     async backend(preferred) {
@@ -123,12 +142,13 @@ export function createTrainingService(library: Library): TrainingService {
       };
     },
     lastConfig,
+    resolveConfig,
     async startTraining(input) {
       const release = acquireTrainingLock(db);
       const weightsCheck = { requestedAlpha: input.alpha, what: 'The settings ask for' };
       let resolved: TrainingConfig;
       try {
-        resolved = resolveTrainingConfig({ ...input, ...(input.weightsDir ? { weightsDir: path.resolve(input.weightsDir) } : {}) }, lastConfig());
+        resolved = resolveConfig(input);
         // a weights folder that is given (not downloaded) is checked now, so its problem is the answer to the call
         if (resolved.weightsDir || getSetting<string>(db, WEIGHTS_DIR_SETTING)) await backboneFor(resolved, { ...weightsCheck, allowDownload: false });
       } catch (error) {
@@ -186,15 +206,19 @@ export function createTrainingService(library: Library): TrainingService {
     async predictFolder(request, ctx) {
       const runId = runIdOrLatest(request.runId);
       const scan = await scanImages(request.root, ctx);
-      const result = await predictWithRun(runId, scan.files.map((f) => f.path), ctx);
+      const files = scan.files.map((f) => f.path);
+      const result = await predictWithRun(runId, files, ctx);
+      const seen = await leakCheck(runId, files, ctx);
       return {
         runId,
         items: result.predictions.map((p) => ({
           path: p.path,
           className: result.classes[p.classIndex]?.name ?? '?',
           probabilities: Object.fromEntries(result.classes.map((c, i) => [c.name, p.probabilities[i] ?? 0])),
+          seenInTraining: seen.has(p.path),
         })),
         skipped: [...scan.skipped, ...result.skipped],
+        seenInTraining: [...seen.values()],
       };
     },
     async evaluateFolder(request, ctx) {
@@ -211,9 +235,23 @@ export function createTrainingService(library: Library): TrainingService {
       if (files.length === 0) throw new StudioError('INVALID_INPUT', `expected class subfolders (${config.classes.map((c) => c.name).join(', ')}) with images in ${request.root}; received none`);
       const result = await predictWithRun(runId, files, ctx);
       const folderOf = new Map(scan.files.map((f) => [f.path, f.folderClass?.toLowerCase() ?? '']));
-      const labels = Int32Array.from(result.predictions.map((p) => classIndex.get(folderOf.get(p.path) ?? '') ?? -1));
-      const probabilities = Float32Array.from(result.predictions.flatMap((p) => p.probabilities));
-      return { runId, photos: result.predictions.length, metrics: toRunMetrics(labels, probabilities, config, null), skipped: [...skipped, ...result.skipped] };
+      const metricsOf = (predictions: typeof result.predictions) =>
+        toRunMetrics(
+          Int32Array.from(predictions.map((p) => classIndex.get(folderOf.get(p.path) ?? '') ?? -1)),
+          Float32Array.from(predictions.flatMap((p) => p.probabilities)),
+          config,
+          null,
+        );
+      const seen = await leakCheck(runId, result.predictions.map((p) => p.path), ctx);
+      const unseen = result.predictions.filter((p) => !seen.has(p.path));
+      return {
+        runId,
+        photos: result.predictions.length,
+        metrics: metricsOf(result.predictions),
+        skipped: [...skipped, ...result.skipped],
+        seenInTraining: [...seen.values()],
+        unseen: unseen.length > 0 ? { photos: unseen.length, metrics: metricsOf(unseen) } : null,
+      };
     },
     async exportRun({ runId, outDir, format }) {
       const config = getRunConfig(db, runId);

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import type { EventName, EventPayload, StudioApi } from '../api/contract.js';
 import { StudioError } from '../api/errors.js';
 import type { ImportSummary } from '../api/schemas.js';
+import { DEFAULT_TRAINING_CONFIG, TRAINING_FIELDS } from '../api/training-settings.js';
 import { JobManager } from './jobs/job-manager.js';
 import { createClass, deleteClass, listClasses, mergeClasses, renameClass } from './library/classes.js';
 import { redoLabels, setLabels, undoLabels } from './library/labels.js';
@@ -100,7 +101,9 @@ export function openStudio(libraryDir: string): Studio {
       const { backend, weightsDir, ...rest } = training.lastConfig();
       return { ...rest, ...(backend ? { backend } : {}), ...(weightsDir ? { weightsDir } : {}) };
     },
+    'training.fields': async () => ({ fields: [...TRAINING_FIELDS], defaults: DEFAULT_TRAINING_CONFIG }),
     'training.start': async (input) => {
+      training.resolveConfig(input); // impossible settings are refused here, before a job starts
       // the lock is taken before the job exists, so a clash is answered CONFLICT here, not as a failed job
       const train = await training.startTraining(input);
       const jobId = jobs.start('training', async (ctx) => {

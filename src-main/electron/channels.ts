@@ -30,6 +30,7 @@ export const BRIDGE_METHODS = [
   'labels.redo',
   'training.backend',
   'training.lastConfig',
+  'training.fields',
   'training.start',
   'runs.list',
   'runs.get',

@@ -305,6 +305,11 @@ describe('the studio in a browser', () => {
     await expect(curves.locator('canvas').count()).resolves.toBe(2);
     await expect(curves.textContent()).resolves.toContain('validation');
     await shoot('11-train-curves');
+    // what the run changed against the settings before it (the defaults, for the first run)
+    const [run] = await server.call('runs.list', {});
+    expect(run!.changes.find((c) => c.key === 'epochs')?.to).toBe(FAST_TRAINING.epochs);
+    const changed = run!.changes.map((c) => `${c.label.toLowerCase()} ${c.from} → ${c.to}`).join(', ');
+    await expect(page.getByTestId('train-changes').textContent()).resolves.toContain(`Settings: defaults; changed: ${changed}`);
   });
 
   it('lists the run with its accuracy, curves and confusion matrix', async () => {
@@ -317,6 +322,18 @@ describe('the studio in a browser', () => {
     await rows.filter({ hasText: 'done' }).click();
     await page.getByTestId('confusion-matrix').waitFor();
     await shoot('12-runs');
+  });
+
+  it('shows the photos that look unlike any class in their own review queue', async () => {
+    const outliers = await server.call('review.queue', { queue: 'outliers', limit: 1 });
+    await page.locator('[data-view="review"]').click();
+    await page.locator('[data-queue="outliers"]').click();
+    if (outliers.items[0]) {
+      await expect.poll(() => page.getByTestId('review-item').getAttribute('data-photo-id')).toBe(String(outliers.items[0].photo.id));
+    } else {
+      await page.getByTestId('review-empty').waitFor();
+    }
+    await shoot('13-review-outliers');
   });
 
   let fixedId = 0;

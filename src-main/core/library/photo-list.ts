@@ -74,6 +74,8 @@ const ORDER_BY: Record<PhotoQuery['sort'], (dir: string) => string> = {
   confidence: (dir) => `pr.confidence ${dir} NULLS LAST, p.id ${dir}`,
   // most suspicious first by default
   labelErrorScore: (dir) => `pr.label_error_score ${dir === 'ASC' ? 'DESC' : 'ASC'} NULLS LAST, p.id ${dir}`,
+  // most unlike any class first by default
+  outlierScore: (dir) => `pr.outlier_score ${dir === 'ASC' ? 'DESC' : 'ASC'} NULLS LAST, p.id ${dir}`,
 };
 
 function whereClause(query: PhotoQuery): { sql: string; params: Record<string, unknown> } {

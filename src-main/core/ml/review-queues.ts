@@ -5,6 +5,9 @@ import type { ReviewQueueName } from '../../api/training-schemas.js';
 import { LABEL_CONFIRMED_SQL } from '../library/review-marks.js';
 import { getRunConfig, latestDoneRunId, type PredictionSource } from './runs.js';
 
+/** Outlier queue: photos whose k-NN distance is at least this many times their class's median (docs/training.md). */
+export const OUTLIER_QUEUE_MIN_SCORE = 1.3;
+
 export interface ReviewQueueItem {
   photoId: number;
   /** the label the run trained with; null for unlabeled photos */
@@ -13,7 +16,7 @@ export interface ReviewQueueItem {
   /** class id (as a string key) → probability */
   probabilities: Record<string, number>;
   source: PredictionSource;
-  /** misclassified: confidence of the wrong prediction; label-errors: margin; uncertain: entropy in nats */
+  /** misclassified: confidence of the wrong prediction; label-errors: margin; uncertain: entropy in nats; outliers: outlier score */
   score: number;
   /** label-errors: true for confident-learning suspects (listed first), false for other out-of-fold disagreements */
   confident: boolean;
@@ -32,6 +35,7 @@ interface Row {
   probabilities: string;
   source: PredictionSource;
   labelErrorScore: number | null;
+  outlierScore: number | null;
   labelClassId: number | null;
   currentClassId: number | null;
   confirmed: 0 | 1;
@@ -59,7 +63,7 @@ export function getReviewQueue(
   const rows = db
     .prepare(
       `SELECT pr.photo_id AS photoId, pr.class_id AS classId, pr.confidence, pr.probabilities, pr.source,
-              pr.label_error_score AS labelErrorScore, rp.class_id AS labelClassId, l.class_id AS currentClassId,
+              pr.label_error_score AS labelErrorScore, pr.outlier_score AS outlierScore, rp.class_id AS labelClassId, l.class_id AS currentClassId,
               ${LABEL_CONFIRMED_SQL} AS confirmed, p.excluded
        FROM predictions pr
        JOIN photos p ON p.id = pr.photo_id
@@ -87,6 +91,8 @@ export function getReviewQueue(
       scored.push({ row, probabilities, score: row.confidence - given, tier: 1 });
     } else if (request.queue === 'uncertain' && !labeled) {
       scored.push({ row, probabilities, score: entropy(probabilities), tier: 0 });
+    } else if (request.queue === 'outliers' && row.outlierScore !== null && row.outlierScore >= OUTLIER_QUEUE_MIN_SCORE) {
+      scored.push({ row, probabilities, score: row.outlierScore, tier: 0 });
     }
   }
   scored.sort((a, b) => a.tier - b.tier || b.score - a.score || a.row.photoId - b.row.photoId);

@@ -3,7 +3,8 @@ import type { Database } from 'better-sqlite3';
 import { StudioError } from '../../api/errors.js';
 import { fromStoredPath, toStoredPath } from '../library/stored-paths.js';
 import type { EpochRecord, RunDetail, RunMetrics, RunSummary } from '../../api/training-schemas.js';
-import type { TrainingConfig } from './training-config.js';
+import { describeSettings, settingChanges } from '../../api/training-settings-diff.js';
+import { DEFAULT_TRAINING_CONFIG, type TrainingConfig } from './training-config.js';
 
 export type RunStatus = RunSummary['status'];
 export type PredictionSource = 'in-fold' | 'out-of-fold' | 'unlabeled';
@@ -44,6 +45,8 @@ export interface PredictionRow {
   probabilities: number[];
   source: PredictionSource;
   labelErrorScore: number | null;
+  /** how unlike every labeled photo this one looks (outlier-scores.ts); null when not computed */
+  outlierScore?: number | null;
 }
 
 interface RunRow {
@@ -100,11 +103,11 @@ export function saveRunPhotos(db: Database, runId: number, rows: readonly RunPho
 
 export function savePredictions(db: Database, runId: number, rows: readonly PredictionRow[]): void {
   const insert = db.prepare(
-    `INSERT INTO predictions (run_id, photo_id, class_id, confidence, probabilities, source, label_error_score)
-     VALUES (@runId, @photoId, @classId, @confidence, @probabilities, @source, @labelErrorScore)`,
+    `INSERT INTO predictions (run_id, photo_id, class_id, confidence, probabilities, source, label_error_score, outlier_score)
+     VALUES (@runId, @photoId, @classId, @confidence, @probabilities, @source, @labelErrorScore, @outlierScore)`,
   );
   db.transaction(() => {
-    for (const row of rows) insert.run({ runId, ...row, probabilities: JSON.stringify(row.probabilities) });
+    for (const row of rows) insert.run({ runId, ...row, probabilities: JSON.stringify(row.probabilities), outlierScore: row.outlierScore ?? null });
   })();
 }
 
@@ -151,7 +154,8 @@ function getRunRow(db: Database, runId: number): RunRow {
   return row;
 }
 
-function rowToSummary(row: RunRow): RunSummary {
+/** `previous`: the run before this one (its settings are what carried over), else null (compared with the defaults). */
+function rowToSummary(row: RunRow, previous: Pick<RunRow, 'id' | 'config'> | null): RunSummary {
   const config = JSON.parse(row.config) as Partial<RunConfig>;
   const counts = row.counts ? (JSON.parse(row.counts) as RunCounts) : null;
   const metrics = row.metrics ? (JSON.parse(row.metrics) as RunMetrics) : null;
@@ -165,11 +169,14 @@ function rowToSummary(row: RunRow): RunSummary {
     accuracy: metrics?.accuracy ?? null,
     durationMs: row.duration_ms,
     error: row.error,
+    previousRunId: previous?.id ?? null,
+    changes: settingChanges(previous ? (JSON.parse(previous.config) as object) : DEFAULT_TRAINING_CONFIG, config),
   };
 }
 
 export function listRuns(db: Database): RunSummary[] {
-  return (db.prepare('SELECT * FROM runs ORDER BY id DESC').all() as RunRow[]).map(rowToSummary);
+  const rows = db.prepare('SELECT * FROM runs ORDER BY id DESC').all() as RunRow[];
+  return rows.map((row, i) => rowToSummary(row, rows[i + 1] ?? null));
 }
 
 export function listEpochs(db: Database, runId: number): EpochRecord[] {
@@ -184,9 +191,11 @@ export function listEpochs(db: Database, runId: number): EpochRecord[] {
 
 export function getRun(db: Database, runId: number): RunDetail {
   const row = getRunRow(db, runId);
+  const previous = db.prepare('SELECT id, config FROM runs WHERE id < ? ORDER BY id DESC LIMIT 1').get(runId) as Pick<RunRow, 'id' | 'config'> | undefined;
   return {
-    ...rowToSummary(row),
+    ...rowToSummary(row, previous ?? null),
     config: JSON.parse(row.config) as Record<string, unknown>,
+    settings: describeSettings(JSON.parse(row.config) as object),
     counts: row.counts ? (JSON.parse(row.counts) as Record<string, unknown>) : {},
     epochs: listEpochs(db, runId),
     metrics: row.metrics ? (JSON.parse(row.metrics) as RunMetrics) : null,
@@ -217,7 +226,7 @@ export function listPredictions(db: Database, runId: number): StoredPrediction[]
   const rows = db
     .prepare(
       `SELECT p.photo_id AS photoId, p.class_id AS classId, p.confidence, p.probabilities, p.source,
-              p.label_error_score AS labelErrorScore, rp.class_id AS labelClassId
+              p.label_error_score AS labelErrorScore, p.outlier_score AS outlierScore, rp.class_id AS labelClassId
        FROM predictions p LEFT JOIN run_photos rp ON rp.run_id = p.run_id AND rp.photo_id = p.photo_id
        WHERE p.run_id = ? ORDER BY p.photo_id`,
     )

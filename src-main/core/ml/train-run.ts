@@ -12,6 +12,7 @@ import { buildHead, predictHead, trainHead, type EpochMetrics, type FeatureSet, 
 import { crossValidate, progressSlice, selectLabeled } from './kfold.js';
 import { labelErrorScores } from './label-errors.js';
 import { computeMetrics, predictClasses } from './metrics.js';
+import { runOutlierScores } from './outlier-scores.js';
 import { saveRunModel } from './run-model.js';
 import {
   createRun,
@@ -262,6 +263,8 @@ export async function executeTrainingRun(library: Library, runId: number, config
       const unlabeledProbabilities = fineTuned ? fineTuned.slice(labeled.length * numClasses) : predictHead(finalModel, unlabeledFeatures);
       rows.push(...predictionRows(snapshot.unlabeled.map((p) => p.id), unlabeledProbabilities, config, () => 'unlabeled'));
     }
+    const outliers = runOutlierScores(labeledFeatures, labels, unlabeledFeatures, numClasses);
+    rows.forEach((row, i) => (row.outlierScore = outliers[i] ?? null));
     throwIfCancelled(ctx.signal);
     savePredictions(db, runId, rows);
     ctx.report({ stage: 'predict', done: 1, total: 1 });
