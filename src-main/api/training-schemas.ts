@@ -40,7 +40,11 @@ export const TrainingConfigInput = z.object({
   fineTuneEpochs: z.number().int().min(0).max(200).optional(),
   kfold: z.number().int().min(0).max(20).optional(),
   alpha: z.number().positive().max(1.4).optional(),
-  inputSize: z.number().int().min(96).max(224).multipleOf(32).optional(),
+  inputSize: z.number().int().min(96).max(320).multipleOf(32).optional(),
+  /** 'center-crop': short side to size / 0.875, centre square; 'fill': whole frame stretched (the article) */
+  resize: z.enum(['center-crop', 'fill']).optional(),
+  /** train on mirror images too and average each prediction with its mirror image's */
+  mirror: z.boolean().optional(),
   hiddenUnits: z.array(z.number().int().min(1).max(4096)).max(4).optional(),
   dropout: z.number().min(0).max(0.9).optional(),
   classWeights: z.enum(['none', 'balanced']).optional(),
@@ -62,6 +66,11 @@ export const RunMetrics = z.object({
   classIds: z.array(z.number().int()),
   rocAuc: z.number().nullable(),
   kfold: z.object({ k: z.number().int(), accuracies: z.array(z.number()), mean: z.number(), std: z.number() }).nullable(),
+  /**
+   * What `accuracy` counts: n predictions made without seeing the photo's label ('out-of-fold' after k-fold, the
+   * held-out 'validation-split', or an outside 'folder'), with its 95% Wilson score interval. Absent on older runs.
+   */
+  evaluation: z.object({ on: z.enum(['out-of-fold', 'validation-split', 'folder']), n: z.number().int(), low: z.number(), high: z.number() }).optional(),
 });
 export type RunMetrics = z.infer<typeof RunMetrics>;
 
@@ -105,6 +114,8 @@ export const ReviewItem = z.object({
   probabilities: z.record(z.string(), z.number()),
   /** the queue's ranking score: confidence of the mistake, label-error margin, or entropy */
   score: z.number(),
+  /** 'out-of-fold': from a model that never saw this photo's label; 'unlabeled': the final model on an unlabeled photo */
+  source: z.enum(['out-of-fold', 'in-fold', 'unlabeled']),
 });
 export type ReviewItem = z.infer<typeof ReviewItem>;
 

@@ -62,13 +62,15 @@ export function createTrainingService(library: Library): TrainingService {
     return {
       alpha: config.alpha,
       inputSize: config.inputSize,
+      // runs made before the setting existed were stretched ('fill')
+      resize: config.resize ?? 'fill',
       weightsDir: weights.dir,
       ...(weights.expectedSha256 ? { expectedSha256: weights.expectedSha256 } : {}),
     };
   }
 
   async function embedderFor(backbone: BackboneConfig, backend: MlBackend): Promise<Embedder> {
-    const key = `${backend.name}|${backbone.alpha}|${backbone.inputSize}|${backbone.weightsDir}`;
+    const key = `${backend.name}|${backbone.alpha}|${backbone.inputSize}|${backbone.resize}|${backbone.weightsDir}`;
     if (embedder?.key !== key) {
       await embedder?.value.close();
       embedder = null;
@@ -179,7 +181,7 @@ export function createTrainingService(library: Library): TrainingService {
       const folderOf = new Map(scan.files.map((f) => [f.path, f.folderClass?.toLowerCase() ?? '']));
       const labels = Int32Array.from(result.predictions.map((p) => classIndex.get(folderOf.get(p.path) ?? '') ?? -1));
       const probabilities = Float32Array.from(result.predictions.flatMap((p) => p.probabilities));
-      return { runId, photos: result.predictions.length, metrics: toRunMetrics(labels, probabilities, config, null), skipped: [...skipped, ...result.skipped] };
+      return { runId, photos: result.predictions.length, metrics: toRunMetrics(labels, probabilities, config, null, 'folder'), skipped: [...skipped, ...result.skipped] };
     },
     async exportRun({ runId, outDir }) {
       const backbone = await backboneFor(getRunConfig(db, runId));
