@@ -33,6 +33,8 @@ const VARIANTS: Array<{ name: string; inputSize: number; resize: ResizeMode }> =
   { name: 'crop-288', inputSize: 288, resize: 'center-crop' },
 ];
 
+/** L2 strengths tried by the inner CV (loss = mean cross-entropy + l2 · Σw²) */
+const L2_GRID = [0, 1e-4, 1e-3, 1e-2];
 const base: HeadRecipe = {
   options: { ...headDefaults() },
   flipRows: false,
@@ -47,7 +49,9 @@ const HEADS: Array<{ name: string; recipe: HeadRecipe }> = [
   { name: 'app head (Adam 20 ep, dropout 0.2)', recipe: base },
   { name: '+ flipped rows', recipe: { ...base, flipRows: true } },
   { name: '+ flipped rows + flip TTA', recipe: { ...base, flipRows: true, flipTta: true } },
-  { name: '+ flipped rows + flip TTA + L2 (inner 3-fold CV)', recipe: { ...base, flipRows: true, flipTta: true, l2Grid: [0, 1e-4, 1e-3, 1e-2] } },
+  { name: '+ flipped rows + flip TTA + L2 (inner 3-fold CV)', recipe: { ...base, flipRows: true, flipTta: true, l2Grid: L2_GRID } },
+  { name: 'app head + L2 (inner 3-fold CV)', recipe: { ...base, l2Grid: L2_GRID } },
+  { name: 'app head, 40 epochs', recipe: { ...base, options: { ...base.options, epochs: 40 } } },
 ];
 
 const only = process.argv.slice(2);

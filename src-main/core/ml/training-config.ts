@@ -41,7 +41,7 @@ export const DEFAULT_TRAINING_CONFIG: TrainingConfig = TrainingConfig.parse({
   fineTuneEpochs: 0,
   kfold: 5,
   alpha: 1,
-  inputSize: 224,
+  inputSize: 288,
   resize: 'center-crop',
   mirror: true,
   hiddenUnits: [],
