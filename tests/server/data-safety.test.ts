@@ -148,7 +148,7 @@ describe('studio serve', () => {
       });
       return ((await response.json()) as { value: unknown }).value;
     };
-    await call('training.start', { weightsDir: path.join(SHARED_DIR, 'models', 'mobilenet_v2_0.35_imagenet_notop'), epochs: 200, inputSize: 96 });
+    await call('training.start', { weightsDir: path.join(SHARED_DIR, 'models', 'mobilenet_v2_0.35_imagenet_notop'), alpha: 0.35, epochs: 200, inputSize: 96 });
     let running = false;
     for (let i = 0; i < 600 && !running; i++) {
       const runs = (await call('runs.list', {})) as Array<{ status: string }>;

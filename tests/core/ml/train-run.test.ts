@@ -7,6 +7,7 @@ import { openLibrary } from '../../../src-main/core/library/library.js';
 import { predictHead } from '../../../src-main/core/ml/head.js';
 import { loadRunHead } from '../../../src-main/core/ml/run-model.js';
 import { createRun, getRun, listPredictions, listRuns, markInterruptedRuns, startRun } from '../../../src-main/core/ml/runs.js';
+import { getPhoto } from '../../../src-main/core/library/photo-list.js';
 import { DEFAULT_TRAINING_CONFIG, resolveTrainingConfig } from '../../../src-main/core/ml/training-config.js';
 import { createTrainingRun, executeTrainingRun, trainRun } from '../../../src-main/core/ml/train-run.js';
 import { getRunConfig } from '../../../src-main/core/ml/runs.js';
@@ -83,6 +84,9 @@ describe('trainRun', () => {
     expect(folds).toEqual([{ fold: 0, n: 10 }, { fold: 1, n: 10 }, { fold: 2, n: 10 }]);
     expect(getRun(t.library.db, result.runId).metrics!.confusion.flat().reduce((a, b) => a + b, 0)).toBe(30);
     expect(result.metrics.evaluation).toMatchObject({ on: 'out-of-fold', n: 30 });
+    // a photo's prediction in listings says it is out-of-fold, never 'train'
+    const labeledId = predictions.find((p) => p.source === 'out-of-fold')!.photoId;
+    expect(getPhoto(t.library.db, labeledId, result.runId).prediction).toMatchObject({ split: 'out-of-fold' });
     t.library.close();
   });
 
