@@ -23,7 +23,7 @@ const SHARED_DIR = path.resolve(fileURLToPath(new URL('../', import.meta.url)), 
 const WEIGHTS_DIR = path.join(SHARED_DIR, 'models/mobilenet_v2_1.0_imagenet_notop');
 const WEIGHTS_035_DIR = path.join(SHARED_DIR, 'models/mobilenet_v2_0.35_imagenet_notop');
 /** Epochs actually run with re-embedding; the 20-epoch figure is extrapolated from them. */
-const REEMBED_EPOCHS = 3;
+const REEMBED_EPOCHS = 1;
 
 const seconds = (since: number) => (performance.now() - since) / 1000;
 

@@ -97,7 +97,7 @@ describe('training on the alpaca set with ten flipped labels', () => {
     expect(mean(top10), `top 10 per flipped set: ${top10.join(', ')}`).toBeGreaterThanOrEqual(7);
   });
 
-  it('exports one model that plain @tensorflow/tfjs loads and that reproduces the run on 20 photos within 1e-4', async () => {
+  it('exports one model that plain @tensorflow/tfjs loads and that reproduces the run on 20 photos within 1e-4', { timeout: 600_000 }, async () => {
     // the single split without mirror TTA: the stored probabilities are the saved head's on the plain photo
     const { runId } = await train({ seed: 2, kfold: 0, mirror: false });
     const outDir = path.join(makeTempDir('studio-export-'), 'alpaca-model');
