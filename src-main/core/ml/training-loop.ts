@@ -30,6 +30,19 @@ export interface BatchResult {
   probabilities: Float32Array;
 }
 
+/** Probabilities are clipped to [ε, 1 − ε] in the loss, as Keras does. */
+export const PROBABILITY_EPSILON = 1e-7;
+
+/** Two-class probabilities as rows: a sigmoid output p becomes [1 − p, p]. */
+export function sigmoidToRows(values: ArrayLike<number>): Float32Array {
+  const rows = new Float32Array(values.length * 2);
+  for (let i = 0; i < values.length; i++) {
+    rows[i * 2] = 1 - (values[i] as number);
+    rows[i * 2 + 1] = values[i] as number;
+  }
+  return rows;
+}
+
 /** scikit-learn's 'balanced': n / (numClasses × n_c); a class absent from the training rows gets weight 1. */
 export function balancedClassWeights(labels: Int32Array, numClasses: number): Float32Array {
   const counts = new Array<number>(numClasses).fill(0);
