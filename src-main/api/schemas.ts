@@ -55,7 +55,7 @@ export const Photo = z.object({
   /** excluded from training (from review) */
   excluded: z.boolean(),
   /** the latest (or requested) run's prediction for this photo, when there is one */
-  prediction: z.object({ runId: z.number().int(), classId: z.number().int(), confidence: z.number(), split: z.enum(['train', 'val', 'none']) }).nullable(),
+  prediction: z.object({ runId: z.number().int(), classId: z.number().int(), confidence: z.number(), split: z.enum(['train', 'val', 'out-of-fold', 'none']) }).nullable(),
 });
 export type Photo = z.infer<typeof Photo>;
 

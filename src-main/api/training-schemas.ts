@@ -34,6 +34,11 @@ export const RunMetrics = z.object({
   classIds: z.array(z.number().int()),
   rocAuc: z.number().nullable(),
   kfold: z.object({ k: z.number().int(), accuracies: z.array(z.number()), mean: z.number(), std: z.number() }).nullable(),
+  /**
+   * What `accuracy` counts: n predictions made without seeing the photo's label ('out-of-fold' after k-fold, the
+   * held-out 'validation-split', or an outside 'folder'), with its 95% Wilson score interval. Absent on older runs.
+   */
+  evaluation: z.object({ on: z.enum(['out-of-fold', 'validation-split', 'folder']), n: z.number().int(), low: z.number(), high: z.number() }).optional(),
 });
 export type RunMetrics = z.infer<typeof RunMetrics>;
 
@@ -83,6 +88,8 @@ export const ReviewItem = z.object({
   probabilities: z.record(z.string(), z.number()),
   /** the queue's ranking score: confidence of the mistake, label-error margin, entropy, or outlier score */
   score: z.number(),
+  /** 'out-of-fold': from a model that never saw this photo's label; 'unlabeled': the final model on an unlabeled photo */
+  source: z.enum(['out-of-fold', 'in-fold', 'unlabeled']),
 });
 export type ReviewItem = z.infer<typeof ReviewItem>;
 

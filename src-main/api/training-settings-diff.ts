@@ -12,6 +12,7 @@ export function formatSetting(f: SettingField, value: unknown): string {
     const { enabled, strength } = value as { enabled: boolean; strength: number };
     return enabled ? `${strength}${f.unit === '°' ? '°' : ` ${f.unit}`}` : 'off';
   }
+  if (f.kind === 'switch') return value ? 'on' : 'off';
   if (f.kind === 'list') return (value as number[]).length ? (value as number[]).join(',') : 'none';
   return String(value);
 }

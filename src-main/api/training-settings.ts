@@ -7,6 +7,8 @@ export const BackendName = z.enum(['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'
 export type BackendName = z.infer<typeof BackendName>;
 
 export const CLASS_WEIGHTS = ['none', 'balanced'] as const;
+/** 'center-crop': short side to size / 0.875, centre square; 'fill': the whole frame stretched (the article) */
+export const RESIZE_MODES = ['center-crop', 'fill'] as const;
 export const AUGMENTATION_NAMES = ['flip', 'rotation', 'zoom', 'translate', 'brightness', 'contrast'] as const;
 export type AugmentationName = (typeof AUGMENTATION_NAMES)[number];
 
@@ -15,7 +17,7 @@ export const SettingGroup = z.enum(['training', 'validation', 'backbone', 'fine-
 /** One row of the table. `key` is the path in the config ('augmentation.views'); numbers carry bounds and step. */
 export const SettingField = z.object({
   key: z.string(),
-  kind: z.enum(['number', 'choice', 'text', 'list', 'augmentation']),
+  kind: z.enum(['number', 'choice', 'switch', 'text', 'list', 'augmentation']),
   group: SettingGroup,
   label: z.string(),
   unit: z.string(),
@@ -61,13 +63,15 @@ export const TRAINING_FIELDS: readonly SettingField[] = [
   decimal({ key: 'learningRate', group: 'training', label: 'Learning rate', min: 0.000001, max: 1, step: 0.0001, flag: 'lr', default: 1e-3, help: 'Adam step size of the head (fine-tuning uses a tenth of it)' }),
   integer({ key: 'seed', group: 'training', label: 'Seed', min: 0, max: 0xffffffff, flag: 'seed', default: 1, help: 'fixes the split, the folds, the initial weights and the dropout masks' }),
   integer({
-    key: 'kfold', group: 'validation', label: 'k-fold', unit: 'folds', min: 0, max: 20, flag: 'kfold', default: 0,
+    key: 'kfold', group: 'validation', label: 'k-fold', unit: 'folds', min: 0, max: 20, flag: 'kfold', default: 5,
     refuse: { value: 1, why: 'k-fold 1 is not a split: use 0 for one train/validation split, or 2 to 20 folds' },
     help: '0 = one train/validation split; K ≥ 2 = K heads, an out-of-fold prediction for every labeled photo',
   }),
   decimal({ key: 'valSplit', group: 'validation', label: 'Validation split', unit: 'of each class', min: 0.05, max: 0.5, step: 0.05, flag: 'val-split', default: 0.2, help: 'fraction of each class held out for validation (with k-fold 0)' }),
-  decimal({ key: 'alpha', group: 'backbone', label: 'Backbone width (alpha)', unit: '×', min: 0.35, max: 1.4, step: 0.05, flag: 'alpha', default: 0.35, help: 'MobileNetV2 width multiplier; must match the weights' }),
-  integer({ key: 'inputSize', group: 'backbone', label: 'Input size', unit: 'px', min: 96, max: 224, step: 32, snap: true, flag: 'input-size', default: 224, help: 'side of the square image the backbone sees' }),
+  decimal({ key: 'alpha', group: 'backbone', label: 'Backbone width (alpha)', unit: '×', min: 0.35, max: 1.4, step: 0.05, flag: 'alpha', default: 1, help: 'MobileNetV2 width multiplier; read from the weights, a value given here is checked against them' }),
+  integer({ key: 'inputSize', group: 'backbone', label: 'Input size', unit: 'px', min: 96, max: 320, step: 32, snap: true, flag: 'input-size', default: 288, help: 'side of the square image the backbone sees (above 224 px the originals are read)' }),
+  field({ key: 'resize', kind: 'choice', group: 'backbone', label: 'Resize', flag: 'resize', choices: [...RESIZE_MODES], default: 'center-crop', help: 'center-crop: short side to size / 0.875, the centre square; fill: the whole frame stretched (the article)' }),
+  field({ key: 'mirror', kind: 'switch', group: 'backbone', label: 'Mirror', flag: 'mirror', default: true, help: 'train on mirror images too and average each prediction with its mirror image\'s' }),
   field({ key: 'weightsDir', kind: 'text', group: 'backbone', label: 'Backbone weights folder', flag: 'weights', default: null, help: 'a folder with the MobileNetV2 model.json and weight files; empty = the library\'s cache or the official download' }),
   field({ key: 'backend', kind: 'choice', group: 'backbone', label: 'Backend', flag: 'backend', choices: [null, ...BackendName.options], default: null, help: 'where tensors are computed; empty = the best available' }),
   integer({ key: 'fineTuneLayers', group: 'fine-tune', label: 'Fine-tune layers', unit: 'layers', min: 0, max: 160, flag: 'fine-tune-layers', default: 0, help: 'last backbone layers trained after the head; 0 keeps the backbone frozen' }),
@@ -116,6 +120,8 @@ const shape = {
   kfold: numberSchema('kfold'),
   alpha: numberSchema('alpha'),
   inputSize: numberSchema('inputSize'),
+  resize: z.enum(RESIZE_MODES),
+  mirror: z.boolean(),
   hiddenUnits: z.array(z.number().int().min(hidden.min as number).max(hidden.max as number)).max(4),
   dropout: numberSchema('dropout'),
   classWeights: z.enum(CLASS_WEIGHTS),

@@ -61,6 +61,14 @@ export function settingsLine(run: RunSummary): string {
   return `${from}; ${run.changes.length ? `changed: ${describeChanges(run.changes)}` : 'unchanged'}`;
 }
 
+/** "cross-validated accuracy 0.9725 (n = 327, 95% CI 0.949–0.985)"; older runs without an evaluation: as before. */
+function accuracyLine(m: NonNullable<RunDetail['metrics']>): string {
+  const e = m.evaluation;
+  if (!e) return `validation accuracy ${m.accuracy.toFixed(4)}`;
+  const what = { 'out-of-fold': 'cross-validated accuracy (out-of-fold)', 'validation-split': 'validation-split accuracy', folder: 'accuracy' }[e.on];
+  return `${what} ${m.accuracy.toFixed(4)} (n = ${e.n}, 95% CI ${e.low.toFixed(3)}–${e.high.toFixed(3)}, Wilson)`;
+}
+
 function formatRun(run: RunDetail): string {
   const m = run.metrics;
   const lines = [
@@ -69,7 +77,7 @@ function formatRun(run: RunDetail): string {
   lines.push(`  ${settingsLine(run)}`);
   if (run.error) lines.push(`  error: ${run.error}`);
   if (m) {
-    lines.push(`  validation accuracy ${m.accuracy.toFixed(4)}${m.rocAuc !== null ? `, ROC AUC ${m.rocAuc.toFixed(4)}` : ''}`);
+    lines.push(`  ${accuracyLine(m)}${m.rocAuc !== null ? `, ROC AUC ${m.rocAuc.toFixed(4)}` : ''}`);
     if (m.kfold) lines.push(`  ${m.kfold.k}-fold accuracy ${m.kfold.mean.toFixed(4)} ± ${m.kfold.std.toFixed(4)} (${m.kfold.accuracies.map((a) => a.toFixed(3)).join(', ')})`);
     for (const c of m.perClass) lines.push(`  ${c.name}: precision ${c.precision.toFixed(3)}, recall ${c.recall.toFixed(3)}, F1 ${c.f1.toFixed(3)} (n=${c.support})`);
     lines.push(`  confusion (rows = true, columns = predicted): ${m.confusion.map((r) => `[${r.join(' ')}]`).join(' ')}`);
@@ -112,7 +120,7 @@ export async function reviewCommand(ctx: CliContext, cmd: ParsedCommand): Promis
       `${queue} (run ${page.runId}): ${page.total} photo(s)`,
       ...page.items.map((i) => {
         const probs = Object.entries(i.probabilities).map(([name, p]) => `${name} ${p.toFixed(3)}`).join(', ');
-        return `${i.photo.id}\tlabel ${i.photo.className ?? '-'}\tscore ${i.score.toFixed(3)}\t${probs}\t${i.photo.path}`;
+        return `${i.photo.id}\tlabel ${i.photo.className ?? '-'}\tscore ${i.score.toFixed(3)}\t${i.source}\t${probs}\t${i.photo.path}`;
       }),
     ].join('\n'),
   );

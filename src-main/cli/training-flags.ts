@@ -11,7 +11,7 @@ const flagFields = TRAINING_FIELDS.filter((f) => f.kind !== 'augmentation');
 export const TRAIN_OPTIONS: OptionSpec = Object.fromEntries([...new Set(TRAINING_FIELDS.map((f) => f.flag))].map((flag) => [flag, { type: 'string' as const }]));
 
 const placeholder = (f: SettingField) =>
-  f.kind === 'number' ? (f.integer ? 'N' : 'X') : f.kind === 'list' ? 'N,N…|none' : f.kind === 'choice' ? (f.choices ?? []).filter((c) => c !== null).join('|') : 'DIR';
+  f.kind === 'number' ? (f.integer ? 'N' : 'X') : f.kind === 'list' ? 'N,N…|none' : f.kind === 'choice' ? (f.choices ?? []).filter((c) => c !== null).join('|') : f.kind === 'switch' ? 'on|off' : 'DIR';
 
 export const TRAIN_USAGE = `train ${flagFields.map((f) => `[--${f.flag} ${placeholder(f)}]`).join(' ')} [--augment ${AUGMENTATION_NAMES.join(',')}[:STRENGTH]…|none]`;
 
@@ -80,6 +80,10 @@ export function trainingInputFromFlags(cmd: ParsedCommand): TrainingConfigInput 
     let value: unknown = raw;
     if (f.kind === 'number') value = numberFlag(f, raw);
     else if (f.kind === 'list') value = listFlag(f, raw);
+    else if (f.kind === 'switch') {
+      if (raw !== 'on' && raw !== 'off') throw new StudioError('INVALID_INPUT', `--${f.flag} expects on or off; received "${raw}"`);
+      value = raw === 'on';
+    }
     else if (f.kind === 'choice' && !(f.choices ?? []).includes(raw)) {
       throw new StudioError('INVALID_INPUT', `--${f.flag} expects one of ${(f.choices ?? []).filter((c) => c !== null).join(', ')}; received "${raw}"`);
     }

@@ -81,6 +81,8 @@ export function createTrainingService(library: Library): TrainingService {
     return {
       alpha,
       inputSize: config.inputSize,
+      // runs made before the setting existed were stretched ('fill')
+      resize: config.resize ?? 'fill',
       weightsDir: weights.dir,
       ...(weights.expectedSha256 ? { expectedSha256: weights.expectedSha256 } : {}),
       onnxCacheDir: path.join(library.paths.models, 'onnx-backbones'),
@@ -89,7 +91,7 @@ export function createTrainingService(library: Library): TrainingService {
 
   /** Runs `use` with the warm embedder for this backbone; it stays open until `use` settles, whatever other jobs do. */
   function withEmbedder<T>(backbone: BackboneConfig, backend: MlBackend, use: (embed: Embedder) => Promise<T>): Promise<T> {
-    const key = `${backend.name}|${backbone.alpha}|${backbone.inputSize}|${backbone.weightsDir}`;
+    const key = `${backend.name}|${backbone.alpha}|${backbone.inputSize}|${backbone.resize}|${backbone.weightsDir}`;
     return embedders.borrow(key, () => createLazyEmbedder(async () => backend, backbone), use);
   }
 
@@ -241,6 +243,7 @@ export function createTrainingService(library: Library): TrainingService {
           Float32Array.from(predictions.flatMap((p) => p.probabilities)),
           config,
           null,
+          'folder',
         );
       const seen = await leakCheck(runId, result.predictions.map((p) => p.path), ctx);
       const unseen = result.predictions.filter((p) => !seen.has(p.path));

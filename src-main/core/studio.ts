@@ -131,6 +131,7 @@ export function openStudio(libraryDir: string): Studio {
           predictedClassId: item.predictedClassId,
           probabilities: Object.fromEntries(Object.entries(item.probabilities).map(([id, p]) => [names.get(id) ?? id, p])),
           score: item.score,
+          source: item.source,
         })),
       };
     },

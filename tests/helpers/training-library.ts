@@ -67,11 +67,12 @@ export async function makeTrainingLibrary(options: {
     preprocessing: { synthetic: true },
     async getFeatures(photos, views, ctx) {
       calls++;
-      const viewCount = views === 'plain' ? 1 : features.views.length;
+      // 'mirror' stands for the flipped photo: the second synthetic view
+      const chosen = views === 'plain' ? features.views.slice(0, 1) : views === 'mirror' ? features.views.slice(1, 2) : features.views;
       const set: FeatureSet = {
         dim: FEATURE_DIM,
         count: photos.length,
-        views: features.views.slice(0, viewCount).map((view) => {
+        views: chosen.map((view) => {
           const out = new Float32Array(photos.length * FEATURE_DIM);
           photos.forEach((p, i) => {
             const row = rowOf.get(p.id)!;

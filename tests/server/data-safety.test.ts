@@ -166,7 +166,7 @@ describe('studio serve', () => {
       return ((await response.json()) as { value: unknown }).value;
     };
     const events = await openSse(new URL('/api/events', url).href, { 'X-Studio-Token': token });
-    await call('training.start', { weightsDir: path.join(SHARED_DIR, 'models', 'mobilenet_v2_0.35_imagenet_notop'), epochs: 200, inputSize: 96 });
+    await call('training.start', { weightsDir: path.join(SHARED_DIR, 'models', 'mobilenet_v2_0.35_imagenet_notop'), alpha: 0.35, epochs: 200, inputSize: 96 });
     // Gated on the event, not on time: the head has begun its 200 epochs (the run row says running); kill at once.
     await events.waitFor((e) => e.event === 'job.progress' && (JSON.parse(e.data) as { stage: string }).stage === 'train', 120_000);
     child.kill('SIGKILL');

@@ -28,7 +28,7 @@ export interface PhotoRow {
   pred_run_id: number | null;
   pred_class_id: number | null;
   pred_confidence: number | null;
-  run_split: 'train' | 'val' | null;
+  run_split: 'train' | 'val' | 'out-of-fold' | null;
 }
 
 export function rowToPhoto(row: PhotoRow): Photo {
@@ -63,7 +63,8 @@ const FROM_PHOTOS = `FROM photos p LEFT JOIN labels l ON l.photo_id = p.id
   LEFT JOIN predictions pr ON pr.photo_id = p.id AND pr.run_id = @runId
   LEFT JOIN run_photos rp ON rp.photo_id = p.id AND rp.run_id = @runId`;
 const SELECT_PHOTO = `SELECT p.*, l.class_id AS class_id, c.name AS class_name,
-  pr.run_id AS pred_run_id, pr.class_id AS pred_class_id, pr.confidence AS pred_confidence, rp.split AS run_split
+  pr.run_id AS pred_run_id, pr.class_id AS pred_class_id, pr.confidence AS pred_confidence,
+  CASE WHEN rp.fold IS NOT NULL THEN 'out-of-fold' ELSE rp.split END AS run_split
   ${FROM_PHOTOS} LEFT JOIN classes c ON c.id = l.class_id`;
 
 // Sort keys end in p.id so paging is stable; each has a matching index (see migration 0001).

@@ -11,6 +11,8 @@ export interface FloatRgbImage {
 }
 
 export const ORIGINAL_VIEW = 'original';
+/** The photo flipped left–right: extra training rows and test-time augmentation when a run's `mirror` is on. */
+export const MIRROR_VIEW = 'flip';
 const CHANNELS = 3;
 const MAX_PIXEL = 255;
 

@@ -2,6 +2,7 @@
 // cache, and the fused inference graph derived from it.
 import type { LayersModel } from '@tensorflow/tfjs';
 import type { Tf } from './backend.js';
+import type { ResizeMode } from './preprocess.js';
 import { foldBackbone, type FusedBackbone } from './fold-batchnorm.js';
 import { createMobileNetV2, planMobileNetV2, type MobileNetV2Plan } from './mobilenet-v2.js';
 import { assignWeightsByName, readWeightsFolder } from './weights.js';
@@ -12,6 +13,8 @@ const ID_CHECKSUM_CHARS = 8;
 export interface BackboneConfig {
   alpha: number;
   inputSize: number;
+  /** how photos become model input (preprocess.ts); default DEFAULT_RESIZE_MODE */
+  resize?: ResizeMode;
   weightsDir: string;
   expectedSha256?: string;
   /** where the ONNX Runtime engine caches the backbone's .onnx graph (a library folder); none: built in memory */

@@ -75,7 +75,7 @@ export async function embedImages(
 /** An Embedder running in this thread (tests, small jobs, or the tensorflow backends that thread internally). */
 export async function createLocalEmbedder(tf: Tf, config: BackboneConfig, options: { batchSize?: number } = {}): Promise<Embedder> {
   const { id, fused } = await loadFusedBackbone(tf, config);
-  const spec = preprocessingSpec(config.inputSize);
+  const spec = preprocessingSpec(config.inputSize, config.resize);
   return {
     backboneId: id,
     inputSize: config.inputSize,

@@ -35,7 +35,7 @@ function toErrorCode(code: string): ErrorCode {
 export async function createEmbeddingPool(options: EmbeddingPoolOptions): Promise<Embedder> {
   const count = Math.max(1, options.workers ?? os.availableParallelism());
   const batchSize = options.batchSize ?? DEFAULT_EMBED_BATCH;
-  const spec = preprocessingSpec(options.config.inputSize);
+  const spec = preprocessingSpec(options.config.inputSize, options.config.resize);
   const workerData: EmbeddingWorkerData = { config: options.config, backend: options.backend ?? 'wasm', batchSize };
   let workers: PoolWorker[] = [];
   let identity: { backboneId: string; dims: number } | null = null;

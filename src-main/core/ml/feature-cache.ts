@@ -8,7 +8,7 @@ import type { Library } from '../library/library.js';
 import { modelInputPath } from '../photos/derived-files.js';
 import { canonicalView, ORIGINAL_VIEW } from './augment-views.js';
 import type { EmbedItem, Embedder } from './embed.js';
-import type { ImageSource } from './preprocess.js';
+import { imageSourceFor, preprocessingKey, type ImageSource, type PreprocessingSpec } from './preprocess.js';
 
 /** Pairs embedded and committed together: progress and cancellation happen between chunks. */
 export const FEATURE_CHUNK = 64;
@@ -41,6 +41,11 @@ export interface FeatureMatrix {
   /** pairs (content hash, view) embedded now / found in the cache */
   computed: number;
   reused: number;
+}
+
+/** The backbone id with the preprocessing (version and geometry) the features were made with: a change re-embeds. */
+export function featureKeyOf(embedder: Pick<Embedder, 'backboneId' | 'inputSize' | 'spec'>): FeatureKey {
+  return { backboneId: `${embedder.backboneId}@${preprocessingKey(embedder.spec)}`, inputSize: embedder.inputSize };
 }
 
 /** Stored little-endian as the platform's Float32Array (every supported platform is little-endian). */
@@ -93,9 +98,11 @@ export function countFeatures(db: Database, key: FeatureKey): number {
   return row.n;
 }
 
-function resolveSource(library: Pick<Library, 'db' | 'paths'>, photo: FeaturePhotoRef): ImageSource {
+function resolveSource(library: Pick<Library, 'db' | 'paths'>, photo: FeaturePhotoRef, spec: PreprocessingSpec): ImageSource {
   const cached = modelInputPath(library.paths, photo.contentHash);
-  if (fs.existsSync(cached)) return { kind: 'model-input', path: cached };
+  if (fs.existsSync(cached) && imageSourceFor(library.paths, { contentHash: photo.contentHash, path: '' }, spec).kind === 'model-input') {
+    return { kind: 'model-input', path: cached };
+  }
   const original =
     photo.path ?? (library.db.prepare('SELECT path FROM photos WHERE id = ?').get(photo.id) as { path: string } | undefined)?.path;
   if (!original) {
@@ -114,7 +121,7 @@ export async function ensureFeatures(
   ctx: JobContext,
 ): Promise<FeatureMatrix> {
   const { embedder } = request;
-  const key: FeatureKey = { backboneId: embedder.backboneId, inputSize: embedder.inputSize };
+  const key = featureKeyOf(embedder);
   const views = (request.views ?? [ORIGINAL_VIEW]).map(canonicalView);
   const dims = embedder.dims;
   const read = featureReader(library.db, key);
@@ -131,7 +138,7 @@ export async function ensureFeatures(
       if (vector && vector.length === dims) found.set(k, vector);
       else {
         pending.add(k);
-        missing.push({ contentHash: photo.contentHash, view, item: { source: resolveSource(library, photo), view } });
+        missing.push({ contentHash: photo.contentHash, view, item: { source: resolveSource(library, photo, embedder.spec), view } });
       }
     }
   }

@@ -7,11 +7,12 @@ import { loadBackbone, type BackboneConfig } from './backbone.js';
 import { composeClassifier } from './export.js';
 import { installFastConvBackpropFilter } from './fast-conv-backprop.js';
 import { splitBackbone } from './fine-tune-graph.js';
-import { balancedClassWeights, buildHead, sigmoidToRows, weightedCrossEntropy, yieldToEventLoop, type EpochMetrics, type HeadSpec, type HeadTrainingOptions } from './head.js';
+import { buildHead, sigmoidToRows, weightedCrossEntropy, type HeadSpec, type HeadTrainingOptions } from './head.js';
+import { runTrainingLoop, yieldToEventLoop, type EpochMetrics } from './training-loop.js';
 import { accuracy, logLoss, predictClasses } from './metrics.js';
 import { folderSaveHandler } from './model-folder.js';
 import { preprocessPhoto, preprocessingSpec, toBatchTensor, type ImageSource } from './preprocess.js';
-import { createRandom, deriveSeed, shuffleInPlace } from './seeded-random.js';
+import { createRandom, deriveSeed } from './seeded-random.js';
 
 /** Photos pushed through the frozen prefix at once. */
 const PREFIX_BATCH = 16;
@@ -55,8 +56,8 @@ export function serializeWeights(model: tf.LayersModel): SerializedTensor[] {
 }
 
 /** Runs the frozen prefix once per photo: rows × (values of each crossing tensor). */
-async function prefixActivations(prefix: tf.LayersModel, sources: readonly ImageSource[], inputSize: number, cutSizes: number[]): Promise<Float32Array[]> {
-  const spec = preprocessingSpec(inputSize);
+async function prefixActivations(prefix: tf.LayersModel, sources: readonly ImageSource[], backbone: BackboneConfig, cutSizes: number[]): Promise<Float32Array[]> {
+  const spec = preprocessingSpec(backbone.inputSize, backbone.resize);
   const cuts = cutSizes.map((n) => new Float32Array(sources.length * n));
   for (let start = 0; start < sources.length; start += PREFIX_BATCH) {
     const inputs = await Promise.all(sources.slice(start, start + PREFIX_BATCH).map((s) => preprocessPhoto(s, spec)));
@@ -96,7 +97,7 @@ export async function fineTune(request: FineTuneRequest, hooks: FineTuneHooks = 
   let classifier: tf.LayersModel | null = null;
   const optimizer = tf.train.adam(options.learningRate);
   try {
-    const cuts = await prefixActivations(split.prefix, request.sources, request.backbone.inputSize, cutSizes);
+    const cuts = await prefixActivations(split.prefix, request.sources, request.backbone, cutSizes);
     await hooks.beforeTraining?.();
     if (tf.getBackend() === 'cpu') installFastConvBackpropFilter();
     const denseLayers = head.layers.filter((l) => l.getClassName() === 'Dense');
@@ -120,32 +121,22 @@ export async function fineTune(request: FineTuneRequest, hooks: FineTuneHooks = 
 
     const trainLabels = Int32Array.from(request.trainRows, (r) => request.labels[r]!);
     const valLabels = Int32Array.from(request.valRows, (r) => request.labels[r]!);
-    const classWeights = options.classWeight === 'balanced' ? balancedClassWeights(trainLabels, numClasses) : new Float32Array(numClasses).fill(1);
     const random = createRandom(deriveSeed(options.seed, 40));
     const keep = 1 - options.dropout;
     const dim = headRequest.spec.inputDim;
-    const epochs: EpochMetrics[] = [];
-    for (let epoch = 1; epoch <= options.epochs; epoch++) {
-      const order = shuffleInPlace(Array.from(request.trainRows.keys()), random);
-      let lossSum = 0;
-      const predicted = new Int32Array(order.length);
-      const seen = new Int32Array(order.length);
-      for (let start = 0; start < order.length; start += options.batchSize) {
-        if (hooks.isCancelled?.()) throw new StudioError('CANCELLED', 'Cancelled');
-        const batch = order.slice(start, start + options.batchSize);
-        const size = batch.length;
-        const y = new Float32Array(size * (binary ? 1 : numClasses));
-        const w = new Float32Array(size);
+    const epochs = await runTrainingLoop({
+      labels: trainLabels,
+      numClasses,
+      epochs: options.epochs,
+      batchSize: options.batchSize,
+      classWeight: options.classWeight,
+      random,
+      isCancelled: () => hooks.isCancelled?.() ?? false,
+      step: ({ rows, y, w }) => {
+        const size = rows.length;
         const maskValues = new Float32Array(size * dim);
-        batch.forEach((i, j) => {
-          const label = trainLabels[i]!;
-          if (binary) y[j] = label;
-          else y[j * numClasses + label] = 1;
-          w[j] = classWeights[label]!;
-          seen[start + j] = label;
-        });
         for (let k = 0; k < maskValues.length; k++) maskValues[k] = random() < keep ? 1 / keep : 0;
-        const inputs = gather(cuts, split.cutShapes, Int32Array.from(batch, (i) => request.trainRows[i]!));
+        const inputs = gather(cuts, split.cutShapes, Int32Array.from(rows, (i) => request.trainRows[i]!));
         const mask = tf.tensor2d(maskValues, [size, dim]);
         let probabilities: Float32Array | null = null;
         const loss = optimizer.minimize(
@@ -157,25 +148,20 @@ export async function fineTune(request: FineTuneRequest, hooks: FineTuneHooks = 
           true,
           variables,
         );
-        lossSum += loss!.dataSync()[0]! * size;
+        const value = loss!.dataSync()[0]!;
         loss!.dispose();
         mask.dispose();
         inputs.forEach((t) => t.dispose());
-        const values = probabilities as Float32Array | null;
-        if (values) predicted.set(predictClasses(binary ? sigmoidToRows(values) : values, numClasses), start);
-        await yieldToEventLoop();
-      }
-      let valLoss: number | null = null;
-      let valAccuracy: number | null = null;
-      if (request.valRows.length > 0) {
+        const values = (probabilities as Float32Array | null) ?? new Float32Array(size * (binary ? 1 : numClasses));
+        return { loss: value, probabilities: binary ? sigmoidToRows(values) : values };
+      },
+      validate: () => {
+        if (request.valRows.length === 0) return null;
         const p = predictRows(request.valRows);
-        valLoss = logLoss(valLabels, p, numClasses);
-        valAccuracy = accuracy(valLabels, predictClasses(p, numClasses));
-      }
-      const metrics = { epoch, loss: lossSum / order.length, accuracy: accuracy(seen, predicted), valLoss, valAccuracy };
-      epochs.push(metrics);
-      hooks.onEpoch?.(metrics);
-    }
+        return { valLoss: logLoss(valLabels, p, numClasses), valAccuracy: accuracy(valLabels, predictClasses(p, numClasses)) };
+      },
+      onEpoch: (metrics) => hooks.onEpoch?.(metrics),
+    });
     const probabilities = predictRows(Int32Array.from(request.sources.keys()));
     classifier = composeClassifier(backbone.model, head, numClasses);
     await classifier.save(folderSaveHandler(request.classifierDir));

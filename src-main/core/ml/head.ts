@@ -3,7 +3,11 @@ import * as tf from '@tensorflow/tfjs';
 import { StudioError } from '../../api/errors.js';
 import type { JobContext } from '../jobs/job-context.js';
 import { accuracy, logLoss, predictClasses } from './metrics.js';
-import { createRandom, deriveSeed, type Random } from './seeded-random.js';
+import { createRandom, deriveSeed } from './seeded-random.js';
+import { linearStep, type LinearState } from './linear-adam.js';
+import { PROBABILITY_EPSILON, runTrainingLoop, sigmoidToRows, type BatchResult, type EpochMetrics } from './training-loop.js';
+
+export { balancedClassWeights, sigmoidToRows, yieldToEventLoop, type EpochMetrics } from './training-loop.js';
 
 export interface HeadSpec {
   inputDim: number;
@@ -33,18 +37,11 @@ export interface HeadTrainingOptions {
   classWeight: 'none' | 'balanced';
   dropout: number;
   seed: number;
+  /** L2 penalty on the dense kernels, added to the mean loss as l2 · Σw² (0 or absent = none) */
+  l2?: number;
 }
 
-export interface EpochMetrics {
-  /** 1-based */
-  epoch: number;
-  loss: number;
-  accuracy: number;
-  valLoss: number | null;
-  valAccuracy: number | null;
-}
 
-const PROBABILITY_EPSILON = 1e-7;
 
 /**
  * Dropout → [Dense+ReLU]* → Dense(1, sigmoid) for two classes or Dense(N, softmax), as the Keras transfer-learning
@@ -76,13 +73,6 @@ export function buildHead(spec: HeadSpec): tf.Sequential {
     }),
   );
   return model;
-}
-
-/** scikit-learn's 'balanced': n / (numClasses × n_c); a class absent from the training rows gets weight 1. */
-export function balancedClassWeights(labels: Int32Array, numClasses: number): Float32Array {
-  const counts = new Array<number>(numClasses).fill(0);
-  for (const l of labels) counts[l] = (counts[l] ?? 0) + 1;
-  return Float32Array.from(counts, (n) => (n === 0 ? 1 : labels.length / (numClasses * n)));
 }
 
 function numClassesOf(model: tf.LayersModel): number {
@@ -122,40 +112,36 @@ export function weightedCrossEntropy(probabilities: tf.Tensor2D, y: Float32Array
   return tf.mean(tf.mul(perRow, tf.tensor1d(w))) as tf.Scalar;
 }
 
-export function sigmoidToRows(values: ArrayLike<number>): Float32Array {
-  const rows = new Float32Array(values.length * 2);
-  for (let i = 0; i < values.length; i++) {
-    rows[i * 2] = 1 - (values[i] as number);
-    rows[i * 2 + 1] = values[i] as number;
-  }
-  return rows;
+/** l2 · Σ w² over the dense kernels (biases are not penalised, as in scikit-learn's LogisticRegression). */
+export function l2Penalty(model: tf.LayersModel, l2: number): tf.Scalar {
+  const kernels = model.layers.filter((l) => l.getClassName() === 'Dense').map((l) => l.getWeights()[0] as tf.Tensor);
+  return tf.mul(l2, tf.addN(kernels.map((k) => tf.sum(tf.square(k))))) as tf.Scalar;
 }
 
-/** One epoch's input rows: a seeded choice of view per photo, then a seeded order. */
-export function sampleEpoch(data: LabeledFeatures, random: Random): { order: Int32Array; viewOf: Int32Array } {
-  const { count, views } = data.features;
-  const viewOf = new Int32Array(count);
-  if (views.length > 1) for (let i = 0; i < count; i++) viewOf[i] = Math.floor(random() * views.length);
-  const order = Int32Array.from({ length: count }, (_, i) => i);
-  for (let i = count - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    const tmp = order[i] as number;
-    order[i] = order[j] as number;
-    order[j] = tmp;
-  }
-  return { order, viewOf };
-}
 
-export function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
+/** A tfjs step through the whole head (hidden layers), Adam from tfjs. */
+function tfjsStep(model: tf.LayersModel, optimizer: tf.Optimizer, x: Float32Array, size: number, dim: number, y: Float32Array, w: Float32Array, l2: number): BatchResult {
+  let batchProbabilities: tf.Tensor | null = null;
+  const loss = optimizer.minimize(() => {
+    const probabilities = model.apply(tf.tensor2d(x, [size, dim]), { training: false }) as tf.Tensor2D;
+    batchProbabilities = tf.keep(probabilities.clone());
+    const loss = weightedCrossEntropy(probabilities, y, w);
+    return l2 ? tf.add(loss, l2Penalty(model, l2)) : loss;
+  }, true);
+  const value = (loss as tf.Scalar).dataSync()[0]!;
+  loss?.dispose();
+  const probs = batchProbabilities as tf.Tensor | null;
+  const values = probs ? (probs.dataSync() as Float32Array) : new Float32Array(size);
+  probs?.dispose();
+  return { loss: value, probabilities: values.length === size ? sigmoidToRows(values) : values };
 }
 
 /**
- * Trains the head with Adam in a hand-written loop rather than `model.fit`: fit shuffles and draws dropout masks
- * with Math.random (and a seeded Dropout layer reuses one mask for every batch), so a seeded run could not be
+ * Trains the head with Adam on the shared training loop rather than `model.fit`: fit shuffles and draws dropout
+ * masks with Math.random (and a seeded Dropout layer reuses one mask for every batch), so a seeded run could not be
  * repeated. Here the input dropout mask, the view choice and the batch order all come from the run's seed; the
- * Dropout layer stays in the topology (Keras parity) and is inert at inference. Cancellation is checked between
- * batches; an epoch is reported only once complete, so a cancel never leaves a half epoch behind.
+ * Dropout layer stays in the topology (Keras parity) and is inert at inference. A head without hidden layers is
+ * trained in plain JS (linearStep) and its weights written back into the model after each epoch.
  */
 export async function trainHead(args: {
   model: tf.LayersModel;
@@ -169,75 +155,63 @@ export async function trainHead(args: {
   const { model, train, validation, options, ctx } = args;
   const stage = args.stage ?? 'train';
   const numClasses = numClassesOf(model);
-  const binary = numClasses === 2;
-  const { dim, count } = train.features;
-  if (count === 0) throw new StudioError('INVALID_INPUT', 'expected labeled training photos, received none');
+  const { dim, count, views } = train.features;
   if (train.labels.length !== count) {
     throw new StudioError('INVALID_INPUT', `expected ${count} labels, received ${train.labels.length}`);
   }
-  const classWeights =
-    options.classWeight === 'balanced' ? balancedClassWeights(train.labels, numClasses) : new Float32Array(numClasses).fill(1);
   const random = createRandom(deriveSeed(options.seed, 20));
   const keep = 1 - options.dropout;
-  const optimizer = tf.train.adam(options.learningRate);
-  const history: EpochMetrics[] = [];
+  const l2 = options.l2 ?? 0;
+  const dense = model.layers.filter((l) => l.getClassName() === 'Dense');
+  const linear = dense.length === 1;
+  const weights = linear ? (dense[0]!.getWeights().map((t) => t.dataSync().slice()) as Float32Array[]) : [];
+  const state: LinearState | null = linear
+    ? { kernel: weights[0]!, bias: weights[1]!, m: new Float32Array(weights[0]!.length + weights[1]!.length), v: new Float32Array(weights[0]!.length + weights[1]!.length), step: 0 }
+    : null;
+  const writeBack = () => {
+    if (!state) return;
+    const tensors = [tf.tensor2d(state.kernel, [dim, state.bias.length]), tf.tensor1d(state.bias)];
+    dense[0]!.setWeights(tensors);
+    tf.dispose(tensors);
+  };
+  const optimizer = linear ? null : tf.train.adam(options.learningRate);
+  const viewOf = new Int32Array(count);
   ctx.report({ stage, done: 0, total: options.epochs });
   try {
-    for (let epoch = 1; epoch <= options.epochs; epoch++) {
-      const { order, viewOf } = sampleEpoch(train, random);
-      const predicted = new Int32Array(count);
-      const epochLabels = new Int32Array(count);
-      let lossSum = 0;
-      for (let start = 0; start < count; start += options.batchSize) {
-        if (ctx.signal.aborted) throw new StudioError('CANCELLED', 'Cancelled');
-        const size = Math.min(options.batchSize, count - start);
+    return await runTrainingLoop({
+      labels: train.labels,
+      numClasses,
+      epochs: options.epochs,
+      batchSize: options.batchSize,
+      classWeight: options.classWeight,
+      random,
+      isCancelled: () => ctx.signal.aborted,
+      beginEpoch: () => {
+        if (views.length > 1) for (let i = 0; i < count; i++) viewOf[i] = Math.floor(random() * views.length);
+      },
+      step: ({ rows, y, w }) => {
+        const size = rows.length;
         const x = new Float32Array(size * dim);
-        const y = new Float32Array(size * (binary ? 1 : numClasses));
-        const w = new Float32Array(size);
         for (let i = 0; i < size; i++) {
-          const row = order[start + i] as number;
-          const view = train.features.views[viewOf[row] as number] as Float32Array;
-          const label = train.labels[row] as number;
-          for (let d = 0; d < dim; d++) {
-            // Inverted dropout on the input features, mask from the seeded stream.
-            x[i * dim + d] = random() < keep ? (view[row * dim + d] as number) / keep : 0;
-          }
-          if (binary) y[i] = label;
-          else y[i * numClasses + label] = 1;
-          w[i] = classWeights[label] as number;
-          epochLabels[start + i] = label;
+          const row = rows[i] as number;
+          const view = views[viewOf[row] as number] as Float32Array;
+          // Inverted dropout on the input features, mask from the seeded stream.
+          for (let d = 0; d < dim; d++) x[i * dim + d] = random() < keep ? (view[row * dim + d] as number) / keep : 0;
         }
-        let batchProbabilities: tf.Tensor | null = null;
-        const loss = optimizer.minimize(() => {
-          const probabilities = model.apply(tf.tensor2d(x, [size, dim]), { training: false }) as tf.Tensor2D;
-          batchProbabilities = tf.keep(probabilities.clone());
-          return weightedCrossEntropy(probabilities, y, w);
-        }, true);
-        lossSum += (loss as tf.Scalar).dataSync()[0]! * size;
-        loss?.dispose();
-        const probs = batchProbabilities as tf.Tensor | null;
-        if (probs) {
-          const values = probs.dataSync();
-          probs.dispose();
-          predicted.set(predictClasses(binary ? sigmoidToRows(values) : values, numClasses), start);
-        }
-        await yieldToEventLoop();
-      }
-      if (ctx.signal.aborted) throw new StudioError('CANCELLED', 'Cancelled');
-      let valLoss: number | null = null;
-      let valAccuracy: number | null = null;
-      if (validation && validation.features.count > 0) {
+        return state ? linearStep(state, x, size, dim, y, w, options.learningRate, l2) : tfjsStep(model, optimizer!, x, size, dim, y, w, l2);
+      },
+      validate: () => {
+        writeBack();
+        if (!validation || validation.features.count === 0) return null;
         const probabilities = predictHead(model, validation.features);
-        valLoss = logLoss(validation.labels, probabilities, numClasses);
-        valAccuracy = accuracy(validation.labels, predictClasses(probabilities, numClasses));
-      }
-      const metrics: EpochMetrics = { epoch, loss: lossSum / count, accuracy: accuracy(epochLabels, predicted), valLoss, valAccuracy };
-      history.push(metrics);
-      await args.onEpoch?.(metrics);
-      ctx.report({ stage, done: epoch, total: options.epochs });
-    }
+        return { valLoss: logLoss(validation.labels, probabilities, numClasses), valAccuracy: accuracy(validation.labels, predictClasses(probabilities, numClasses)) };
+      },
+      onEpoch: async (metrics) => {
+        await args.onEpoch?.(metrics);
+        ctx.report({ stage, done: metrics.epoch, total: options.epochs });
+      },
+    });
   } finally {
-    optimizer.dispose();
+    optimizer?.dispose();
   }
-  return history;
 }

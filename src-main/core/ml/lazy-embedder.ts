@@ -18,7 +18,7 @@ export async function createLazyEmbedder(getBackend: () => Promise<MlBackend>, c
     backboneId: backboneId(config.alpha, folder.sha256),
     inputSize: config.inputSize,
     dims: planMobileNetV2(config).lastFilters,
-    spec: preprocessingSpec(config.inputSize),
+    spec: preprocessingSpec(config.inputSize, config.resize),
     async embed(items, options) {
       if (items.length === 0) return new Float32Array(0);
       return (await start()).embed(items, options);

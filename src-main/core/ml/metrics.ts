@@ -148,6 +148,22 @@ export function computeMetrics(
   };
 }
 
+/** z of the two-sided 95% normal interval. */
+const Z_95 = 1.959963984540054;
+
+/**
+ * Wilson score interval of a proportion (successes of n), 95%. Unlike the normal (Wald) interval it stays inside
+ * [0, 1] and keeps its coverage near 0 and 1, where classifier accuracies live; it is closed-form and deterministic.
+ */
+export function wilsonInterval(successes: number, n: number, z = Z_95): { low: number; high: number } {
+  if (n === 0) return { low: 0, high: 1 };
+  const p = successes / n;
+  const z2 = z * z;
+  const centre = (p + z2 / (2 * n)) / (1 + z2 / n);
+  const half = (z / (1 + z2 / n)) * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
+  return { low: Math.max(0, centre - half), high: Math.min(1, centre + half) };
+}
+
 /** Mean and (population) standard deviation, e.g. of accuracy across folds. */
 export function meanStd(values: readonly number[]): { mean: number; std: number } {
   if (values.length === 0) return { mean: 0, std: 0 };

@@ -5,7 +5,7 @@ import { StudioError } from '../../api/errors.js';
 import type { Tf } from './backend.js';
 
 export const MIN_INPUT_SIZE_PX = 96;
-export const MAX_INPUT_SIZE_PX = 224;
+export const MAX_INPUT_SIZE_PX = 320;
 export const INPUT_SIZE_STEP_PX = 32;
 /** Widths for which Keras and Teachable Machine publish ImageNet weights. */
 export const IMAGENET_ALPHAS = [0.35, 0.5, 0.75, 1.0, 1.3, 1.4] as const;

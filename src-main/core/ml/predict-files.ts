@@ -7,8 +7,8 @@ import type { JobContext } from '../jobs/job-context.js';
 import { throwIfCancelled } from '../jobs/job-context.js';
 import type { Library } from '../library/library.js';
 import type { Embedder, EmbedItem } from './embed.js';
-import { ORIGINAL_VIEW } from './augment-views.js';
-import { predictHead } from './head.js';
+import { MIRROR_VIEW, ORIGINAL_VIEW } from './augment-views.js';
+import { predictRecipe } from './head-recipe.js';
 import { predictClasses } from './metrics.js';
 import { fileModelHandler } from './file-io-handler.js';
 import { preprocessPhoto, toBatchTensor, type PreprocessingSpec } from './preprocess.js';
@@ -31,16 +31,19 @@ export interface FilePredictions {
   skipped: { path: string; reason: string }[];
 }
 
+/** Features per file: `views.length` rows of `dims` each (view-major within the file). */
 async function embedIsolatingFailures(
   embedder: Embedder,
   paths: readonly string[],
+  views: readonly string[],
   signal: AbortSignal,
   skipped: FilePredictions['skipped'],
 ): Promise<{ paths: string[]; features: Float32Array[] }> {
-  const items = (list: readonly string[]): EmbedItem[] => list.map((p) => ({ source: { kind: 'original', path: p }, view: ORIGINAL_VIEW }));
+  const items = (list: readonly string[]): EmbedItem[] => list.flatMap((p) => views.map((view) => ({ source: { kind: 'original' as const, path: p }, view })));
+  const perFile = views.length * embedder.dims;
   try {
     const matrix = await embedder.embed(items(paths), { signal });
-    return { paths: [...paths], features: paths.map((_, i) => matrix.subarray(i * embedder.dims, (i + 1) * embedder.dims)) };
+    return { paths: [...paths], features: paths.map((_, i) => matrix.subarray(i * perFile, (i + 1) * perFile)) };
   } catch (error) {
     throwIfCancelled(signal);
     if (paths.length === 1) {
@@ -50,7 +53,7 @@ async function embedIsolatingFailures(
     // one bad file fails its whole batch: retry one by one to name it and keep the others
     const ok: { paths: string[]; features: Float32Array[] } = { paths: [], features: [] };
     for (const p of paths) {
-      const one = await embedIsolatingFailures(embedder, [p], signal, skipped);
+      const one = await embedIsolatingFailures(embedder, [p], views, signal, skipped);
       ok.paths.push(...one.paths);
       ok.features.push(...one.features);
     }
@@ -84,13 +87,15 @@ export async function predictFiles(
     return result;
   }
   const { head } = await loadRunHead(modelDir);
+  // a run trained with mirror TTA predicts with the mean over the photo and its mirror image, as in training
+  const views = meta.mirrorTta ? [ORIGINAL_VIEW, MIRROR_VIEW] : [ORIGINAL_VIEW];
   try {
     ctx.report({ stage: 'predict', done: 0, total: files.length });
     for (let start = 0; start < files.length; start += PREDICT_CHUNK) {
       throwIfCancelled(ctx.signal);
       const chunk = files.slice(start, start + PREDICT_CHUNK);
-      const embedded = await embedIsolatingFailures(embedder, chunk, ctx.signal, result.skipped);
-      if (embedded.paths.length > 0) appendPredictions(result, head as tf.LayersModel, embedded, embedder.dims, config);
+      const embedded = await embedIsolatingFailures(embedder, chunk, views, ctx.signal, result.skipped);
+      if (embedded.paths.length > 0) appendPredictions(result, head as tf.LayersModel, embedded, views.length, embedder.dims, config);
       ctx.report({ stage: 'predict', done: start + chunk.length, total: files.length });
     }
   } finally {
@@ -134,13 +139,19 @@ function appendPredictions(
   result: FilePredictions,
   head: tf.LayersModel,
   embedded: { paths: string[]; features: Float32Array[] },
+  viewCount: number,
   dims: number,
   config: RunConfig,
 ): void {
-  const rows = new Float32Array(embedded.paths.length * dims);
-  embedded.features.forEach((f, i) => rows.set(f, i * dims));
+  const count = embedded.paths.length;
+  const view = (v: number) => {
+    const rows = new Float32Array(count * dims);
+    embedded.features.forEach((f, i) => rows.set(f.subarray(v * dims, (v + 1) * dims), i * dims));
+    return rows;
+  };
   const numClasses = config.classes.length;
-  const probabilities = predictHead(head, { dim: dims, count: embedded.paths.length, views: [rows] });
+  const features = { dim: dims, count, views: [view(0)] };
+  const probabilities = predictRecipe(head, features, viewCount > 1 ? view(1) : null, { flipTta: viewCount > 1 });
   const predicted = predictClasses(probabilities, numClasses, numClasses === 2 ? config.threshold : undefined);
   embedded.paths.forEach((p, i) => {
     result.predictions.push({

@@ -1,12 +1,15 @@
 // The one chain from a photo to model input, for training, inference and export:
-// original → upright sRGB 224×224 'fill' (the import cache, lossless) → optional augmentation view → bilinear
-// resize to the model size → x/127.5 − 1. Predicting on an outside file and training from the cache share it.
+// original → upright sRGB square at the model size ('center-crop': short side to size / 0.875, centre square;
+// 'fill': stretched, read from the import's 224 px cache when the model size is ≤ 224) → optional augmentation
+// view → bilinear resize to the model size → x/127.5 − 1. Predicting on an outside file and training share it.
+import fs from 'node:fs';
 import sharp from 'sharp';
 import type { Tensor4D } from '@tensorflow/tfjs';
 import { StudioError } from '../../api/errors.js';
-import type { RgbImage } from '../photos/decode-image.js';
+import type { LibraryPaths } from '../library/library.js';
+import { openUpright, type RgbImage } from '../photos/decode-image.js';
 import { WORKING_SHORT_SIDE_PX, decodeWorkingImage, encodeModelInput } from '../photos/derive-images.js';
-import { MODEL_INPUT_SIZE_PX } from '../photos/derived-files.js';
+import { MODEL_INPUT_SIZE_PX, modelInputPath } from '../photos/derived-files.js';
 import { applyView, ORIGINAL_VIEW, type FloatRgbImage } from './augment-views.js';
 import type { Tf } from './backend.js';
 import { checkMobileNetV2Options } from './mobilenet-v2.js';
@@ -15,12 +18,30 @@ const CHANNELS = 3;
 const SCALE_DIVIDE = 127.5;
 const SCALE_SUBTRACT = 1;
 
+/**
+ * 'center-crop': short side scaled to size / CENTER_CROP_FRACTION, the centre square kept (the ImageNet evaluation
+ * recipe); 'fill': the whole frame stretched to a square (Keras image_dataset_from_directory, the article's recipe).
+ */
+export const RESIZE_MODES = ['center-crop', 'fill'] as const;
+export type ResizeMode = (typeof RESIZE_MODES)[number];
+/** Chosen from the measurements in docs/training.md. */
+export const DEFAULT_RESIZE_MODE: ResizeMode = 'center-crop';
+/** 224 of 256, as in the ImageNet evaluation protocol. */
+export const CENTER_CROP_FRACTION = 0.875;
+/** Bumped whenever the pixels a spec produces change; part of the feature-cache key. */
+export const PREPROCESSING_VERSION = 2;
+
 /** Stored with every run and model, so a model is always fed the way it was trained. */
 export interface PreprocessingSpec {
-  version: 1;
+  version: typeof PREPROCESSING_VERSION;
   /** sharp: EXIF orientation applied, converted to sRGB, first frame, alpha dropped */
   decode: 'upright-srgb';
-  /** the cached intermediate: short side reduced to `workingShortSidePx`, then stretched to a square (lossless PNG) */
+  /** how the frame becomes a square */
+  geometry: { mode: 'fill' } | { mode: 'center-crop'; cropFraction: number };
+  /**
+   * The import's cached intermediate (short side reduced to `workingShortSidePx`, then stretched to a square,
+   * lossless PNG). It serves only 'fill' at sizes up to its own; anything else is read from the original.
+   */
   cache: { sizePx: number; fit: 'fill'; workingShortSidePx: number; kernel: 'linear' };
   /** from the cached square to the model size; half-pixel centres, no antialiasing (tf.image.resize 'bilinear') */
   resize: { sizePx: number; method: 'bilinear' };
@@ -29,11 +50,12 @@ export interface PreprocessingSpec {
   layout: 'NHWC-RGB';
 }
 
-export function preprocessingSpec(inputSize: number): PreprocessingSpec {
+export function preprocessingSpec(inputSize: number, resize: ResizeMode = DEFAULT_RESIZE_MODE): PreprocessingSpec {
   checkMobileNetV2Options({ alpha: 1, inputSize });
   return {
-    version: 1,
+    version: PREPROCESSING_VERSION,
     decode: 'upright-srgb',
+    geometry: resize === 'fill' ? { mode: 'fill' } : { mode: 'center-crop', cropFraction: CENTER_CROP_FRACTION },
     cache: { sizePx: MODEL_INPUT_SIZE_PX, fit: 'fill', workingShortSidePx: WORKING_SHORT_SIDE_PX, kernel: 'linear' },
     resize: { sizePx: inputSize, method: 'bilinear' },
     scale: { divide: SCALE_DIVIDE, subtract: SCALE_SUBTRACT },
@@ -49,8 +71,52 @@ async function decodeRaw(input: string | Buffer): Promise<RgbImage> {
   return { data, width: info.width, height: info.height };
 }
 
-/** The cached square (224×224 RGB bytes), made exactly as import makes it when reading an original. */
-export async function readModelInput(source: ImageSource): Promise<RgbImage> {
+/** A short name of the spec for keys (feature cache, embedder reuse): 'v2-center-crop'. */
+export function preprocessingKey(spec: PreprocessingSpec): string {
+  return `v${spec.version}-${spec.geometry.mode}`;
+}
+
+/** True when the import's model-input cache holds the pixels this spec needs. */
+export function servedByModelInputCache(spec: PreprocessingSpec): boolean {
+  return spec.geometry.mode === 'fill' && spec.resize.sizePx <= spec.cache.sizePx;
+}
+
+/** The model-input cache file when it exists and serves `spec`, else the original. */
+export function imageSourceFor(paths: Pick<LibraryPaths, 'modelInputs'>, photo: { contentHash: string; path: string }, spec: PreprocessingSpec): ImageSource {
+  const cached = modelInputPath(paths, photo.contentHash);
+  return servedByModelInputCache(spec) && fs.existsSync(cached) ? { kind: 'model-input', path: cached } : { kind: 'original', path: photo.path };
+}
+
+/** An original decoded straight to the model size: stretched, or short side scaled and the centre square cut. */
+async function decodeOriginalSquare(file: string, spec: PreprocessingSpec): Promise<RgbImage> {
+  const size = spec.resize.sizePx;
+  const pipeline = openUpright(file).removeAlpha();
+  if (spec.geometry.mode === 'fill') {
+    const { data, info } = await pipeline.resize(size, size, { fit: 'fill', kernel: 'linear' }).raw().toBuffer({ resolveWithObject: true });
+    return { data, width: info.width, height: info.height };
+  }
+  const shortSide = Math.round(size / spec.geometry.cropFraction);
+  const scaled = await pipeline.resize(shortSide, shortSide, { fit: 'outside', kernel: 'linear' }).raw().toBuffer({ resolveWithObject: true });
+  const left = Math.floor((scaled.info.width - size) / 2);
+  const top = Math.floor((scaled.info.height - size) / 2);
+  const { data, info } = await sharp(scaled.data, { raw: { width: scaled.info.width, height: scaled.info.height, channels: 3 } })
+    .extract({ left, top, width: size, height: size })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return { data, width: info.width, height: info.height };
+}
+
+/**
+ * The square the spec starts from: the import's cached 224 px square for 'fill' up to 224 px (made exactly as
+ * import makes it when reading an original), else the original decoded straight to the model size.
+ */
+export async function readModelInput(source: ImageSource, spec: PreprocessingSpec = preprocessingSpec(MODEL_INPUT_SIZE_PX, 'fill')): Promise<RgbImage> {
+  if (!servedByModelInputCache(spec)) {
+    if (source.kind === 'model-input') {
+      throw new StudioError('INTERNAL', `Model input ${source.path}: the ${MODEL_INPUT_SIZE_PX} px 'fill' cache cannot serve ${preprocessingKey(spec)} at ${spec.resize.sizePx} px`);
+    }
+    return decodeOriginalSquare(source.path, spec);
+  }
   // The cache is PNG, so encoding an original the same way and decoding it gives byte-identical pixels.
   const image =
     source.kind === 'model-input' ? await decodeRaw(source.path) : await decodeRaw(await encodeModelInput(await decodeWorkingImage(source.path)));
@@ -117,7 +183,7 @@ export async function preprocessPhoto(
   spec: PreprocessingSpec,
   view: string = ORIGINAL_VIEW,
 ): Promise<Float32Array> {
-  return modelInputToArray(await readModelInput(source), spec, view);
+  return modelInputToArray(await readModelInput(source, spec), spec, view);
 }
 
 /** Stacks preprocessed arrays into one [n, size, size, 3] tensor (the caller disposes it). */

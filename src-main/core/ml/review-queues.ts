@@ -82,7 +82,7 @@ export function getReviewQueue(
     if (!labeled && row.currentClassId !== null) continue;
     if (row.excluded || (labeled && row.confirmed)) continue;
     const probabilities = JSON.parse(row.probabilities) as number[];
-    if (request.queue === 'misclassified' && labeled && row.classId !== row.labelClassId) {
+    if (request.queue === 'misclassified' && labeled && row.source === 'out-of-fold' && row.classId !== row.labelClassId) {
       scored.push({ row, probabilities, score: row.confidence, tier: 0 });
     } else if (request.queue === 'label-errors' && labeled && row.labelErrorScore !== null) {
       scored.push({ row, probabilities, score: row.labelErrorScore, tier: 0 });

@@ -31,6 +31,8 @@ export interface StudioModelJson {
    * layers; the head alone is then only the pre-fine-tuning head and must not be used on cached features.
    */
   fineTunedClassifier?: string | null;
+  /** the head's probabilities are averaged with those of the photo's mirror image (flip test-time augmentation) */
+  mirrorTta?: boolean;
 }
 
 export async function writeStudioModelJson(dir: string, meta: StudioModelJson): Promise<void> {

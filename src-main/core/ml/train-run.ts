@@ -8,10 +8,10 @@ import type { RunMetrics } from '../../api/training-schemas.js';
 import type { JobContext } from '../jobs/job-context.js';
 import { throwIfCancelled } from '../jobs/job-context.js';
 import type { Library } from '../library/library.js';
-import { buildHead, predictHead, trainHead, type EpochMetrics, type FeatureSet, type HeadSpec, type HeadTrainingOptions, type LabeledFeatures } from './head.js';
-import { crossValidate, progressSlice, selectLabeled } from './kfold.js';
+import type { EpochMetrics, FeatureSet, HeadSpec, HeadTrainingOptions } from './head.js';
+import { crossValidateHead, fitHead, predictRecipe, progressSlice, selectRecipeRows, type HeadRecipe, type RecipeData } from './head-recipe.js';
 import { labelErrorScores } from './label-errors.js';
-import { computeMetrics, predictClasses } from './metrics.js';
+import { computeMetrics, predictClasses, wilsonInterval } from './metrics.js';
 import { runOutlierScores } from './outlier-scores.js';
 import { saveRunModel } from './run-model.js';
 import {
@@ -32,8 +32,11 @@ import { snapshotDataset, type FeaturePhoto } from './dataset-snapshot.js';
 
 export const BINARY_THRESHOLD = 0.5;
 
-/** 'plain': one view per photo; 'augmented': view 0 is the plain photo, then the configured augmented views. */
-export type FeatureViews = 'plain' | 'augmented';
+/**
+ * 'plain': one view per photo; 'augmented': view 0 is the plain photo, then the configured augmented views;
+ * 'mirror': the photo flipped left–right (one view).
+ */
+export type FeatureViews = 'plain' | 'augmented' | 'mirror';
 
 /** Learning rate of the fine-tuning stage relative to the head's (Keras transfer-learning recipe). */
 export const FINE_TUNE_LEARNING_RATE_FACTOR = 0.1;
@@ -81,6 +84,11 @@ function headOptions(config: TrainingConfig): HeadTrainingOptions {
   };
 }
 
+/** How the run's heads are fitted and applied (head-recipe.ts), from its settings. */
+export function headRecipe(config: TrainingConfig): HeadRecipe {
+  return { options: headOptions(config), flipRows: config.mirror, flipTta: config.mirror, l2Grid: null };
+}
+
 /** Creates the queued run row (so a caller can show it at once) with the dataset's class list frozen in. */
 export function createTrainingRun(library: Library, config: TrainingConfig, deps: Pick<TrainRunDeps, 'backboneId' | 'preprocessing'>): number {
   const { classes } = snapshotDataset(library.db);
@@ -93,10 +101,13 @@ export function toRunMetrics(
   probabilities: Float32Array,
   config: RunConfig,
   kfold: RunMetrics['kfold'],
+  on: NonNullable<RunMetrics['evaluation']>['on'],
 ): RunMetrics {
   const numClasses = config.classes.length;
   const m = computeMetrics(labels, probabilities, numClasses, numClasses === 2 ? { threshold: config.threshold } : {});
+  const correct = Math.round(m.accuracy * labels.length);
   return {
+    evaluation: { on, n: labels.length, ...wilsonInterval(correct, labels.length) },
     accuracy: m.accuracy,
     loss: m.logLoss,
     perClass: m.perClass.map((c, i) => ({ classId: config.classes[i]!.id, name: config.classes[i]!.name, ...c })),
@@ -182,13 +193,17 @@ export async function executeTrainingRun(library: Library, runId: number, config
       })),
     });
 
+    const recipe = headRecipe(config);
+    const mirrored = recipe.flipRows || recipe.flipTta;
+    const mirrorOf = async (photos: readonly FeaturePhoto[]) => (mirrored ? ((await deps.getFeatures(photos, 'mirror', ctx)).views[0] as Float32Array) : null);
     const labeledFeatures = await deps.getFeatures(labeled, usesAugmentation(config) ? 'augmented' : 'plain', ctx);
+    const data: RecipeData = { features: labeledFeatures, labels, flipped: await mirrorOf(labeled) };
     throwIfCancelled(ctx.signal);
     const unlabeledFeatures = snapshot.unlabeled.length > 0 ? await deps.getFeatures(snapshot.unlabeled, 'plain', ctx) : null;
+    const unlabeledMirror = unlabeledFeatures ? await mirrorOf(snapshot.unlabeled) : null;
     throwIfCancelled(ctx.signal);
-    const data: LabeledFeatures = { features: labeledFeatures, labels };
     const head = { inputDim: labeledFeatures.dim, numClasses, hiddenUnits: config.hiddenUnits, dropout: config.dropout };
-    const options = headOptions(config);
+    const options = recipe.options;
     const totalEpochs = options.epochs * (kfold + 1);
 
     let labeledProbabilities: Float32Array;
@@ -199,26 +214,24 @@ export async function executeTrainingRun(library: Library, runId: number, config
 
     if (folds) {
       const foldOf = Int32Array.from(labeled, (p) => folds.get(p.id) as number);
-      const cv = await crossValidate({ data, folds: foldOf, k: kfold, head, options, ctx, progress: { offset: 0, total: totalEpochs } });
+      const cv = await crossValidateHead({ data, folds: foldOf, k: kfold, head, recipe, ctx, progress: { offset: 0, total: totalEpochs } });
       labeledProbabilities = cv.outOfFold;
       metricsLabels = labels;
       metricsProbabilities = cv.outOfFold;
       kfoldMetrics = { k: kfold, accuracies: cv.accuracies, mean: cv.mean, std: cv.std };
     }
     // The final head: on the training split (validated on the held-out split), or on every labeled photo after k-fold.
-    const finalModel = buildHead({ ...head, seed: config.seed });
-    models.push(finalModel);
     const trainRows = labeled.flatMap((p, i) => (inValidation.has(p.id) ? [] : [i]));
     const valRows = labeled.flatMap((p, i) => (inValidation.has(p.id) ? [i] : []));
-    const validation = valRows.length > 0 ? selectLabeled(data, valRows) : null;
-    await trainHead({
-      model: finalModel,
-      train: selectLabeled(data, trainRows),
-      validation,
-      options,
+    const { model: finalModel } = await fitHead({
+      data: selectRecipeRows(data, trainRows),
+      validation: valRows.length > 0 ? selectRecipeRows(data, valRows) : null,
+      head,
+      recipe,
       ctx: progressSlice(ctx, kfold * options.epochs, totalEpochs),
       onEpoch: (e) => recordEpoch(db, runId, { phase: 'head', ...e }),
     });
+    models.push(finalModel);
     const modelDir = path.join(library.paths.models, `run-${runId}`);
     let fineTuned: Float32Array | null = null;
     if (fineTuning && deps.fineTune) {
@@ -245,12 +258,12 @@ export async function executeTrainingRun(library: Library, runId: number, config
     ctx.report({ stage: 'predict', done: 0, total: 1 });
     const plain: FeatureSet = { ...labeledFeatures, views: [labeledFeatures.views[0] as Float32Array] };
     if (!folds) {
-      labeledProbabilities = fineTuned ? fineTuned.slice(0, labeled.length * numClasses) : predictHead(finalModel, plain);
+      labeledProbabilities = fineTuned ? fineTuned.slice(0, labeled.length * numClasses) : predictRecipe(finalModel, plain, data.flipped, recipe);
       metricsLabels = Int32Array.from(valRows, (i) => labels[i] as number);
       metricsProbabilities = new Float32Array(valRows.length * numClasses);
       valRows.forEach((row, j) => metricsProbabilities.set(labeledProbabilities.subarray(row * numClasses, (row + 1) * numClasses), j * numClasses));
     }
-    const metrics = toRunMetrics(metricsLabels!, metricsProbabilities!, config, kfoldMetrics);
+    const metrics = toRunMetrics(metricsLabels!, metricsProbabilities!, config, kfoldMetrics, folds ? 'out-of-fold' : 'validation-split');
     const suspects = outOfFoldLabelErrors(labels, labeledProbabilities!, isOutOfFold, numClasses);
     const rows = predictionRows(
       labeled.map((p) => p.id),
@@ -260,7 +273,7 @@ export async function executeTrainingRun(library: Library, runId: number, config
       (i) => suspects.get(i) ?? null,
     );
     if (unlabeledFeatures) {
-      const unlabeledProbabilities = fineTuned ? fineTuned.slice(labeled.length * numClasses) : predictHead(finalModel, unlabeledFeatures);
+      const unlabeledProbabilities = fineTuned ? fineTuned.slice(labeled.length * numClasses) : predictRecipe(finalModel, unlabeledFeatures, unlabeledMirror, recipe);
       rows.push(...predictionRows(snapshot.unlabeled.map((p) => p.id), unlabeledProbabilities, config, () => 'unlabeled'));
     }
     const outliers = runOutlierScores(labeledFeatures, labels, unlabeledFeatures, numClasses);
@@ -282,6 +295,7 @@ export async function executeTrainingRun(library: Library, runId: number, config
       output: numClasses === 2 ? 'sigmoid' : 'softmax',
       threshold: config.threshold,
       fineTunedClassifier: fineTuned ? CLASSIFIER_DIR : null,
+      mirrorTta: recipe.flipTta && !fineTuned,
     });
     finishRun(db, runId, { status: 'done', metrics, modelDir });
     return { runId, metrics, modelDir };

@@ -1,15 +1,13 @@
 // Connects training to the feature cache: which views a config asks for, and getFeatures for trainRun.
-import fs from 'node:fs';
 import type { JobContext } from '../jobs/job-context.js';
 import type { Library } from '../library/library.js';
-import { makeViewSet, ORIGINAL_VIEW } from './augment-views.js';
+import { makeViewSet, MIRROR_VIEW, ORIGINAL_VIEW } from './augment-views.js';
 import type { BackboneConfig } from './backbone.js';
 import type { BackendName } from './backend.js';
 import type { Embedder } from './embed.js';
 import { fineTuneInWorker, fineTuneTrainingBackend } from './fine-tune-client.js';
 import { serializeWeights } from './fine-tune.js';
-import type { ImageSource } from './preprocess.js';
-import { modelInputPath } from '../photos/derived-files.js';
+import { imageSourceFor } from './preprocess.js';
 import { ensureFeatures, type FeatureMatrix } from './feature-cache.js';
 import type { FeatureSet } from './head.js';
 import type { FeatureViews, TrainRunDeps } from './train-run.js';
@@ -49,11 +47,6 @@ export function matrixToFeatureSet(matrix: FeatureMatrix, photoCount: number): F
   return { dim: dims, count: photoCount, views };
 }
 
-/** The import's model-input cache when present (what the features came from), else the original. */
-function imageSource(library: Pick<Library, 'paths'>, photo: { contentHash: string; path: string }): ImageSource {
-  const cached = modelInputPath(library.paths, photo.contentHash);
-  return fs.existsSync(cached) ? { kind: 'model-input', path: cached } : { kind: 'original', path: photo.path };
-}
 
 /**
  * trainRun's dependencies backed by the feature cache and an embedder (local or the worker pool). With `backbone`
@@ -79,7 +72,7 @@ export function cachedFeatureDeps(
                 backbone,
                 lastN: config.fineTuneLayers,
                 head: { spec: job.headSpec, weights: serializeWeights(job.head) },
-                sources: job.photos.map((p) => imageSource(library, p)),
+                sources: job.photos.map((p) => imageSourceFor(library.paths, p, embedder.spec)),
                 labels: job.labels,
                 trainRows: job.trainRows,
                 valRows: job.valRows,
@@ -95,7 +88,7 @@ export function cachedFeatureDeps(
     backboneId: embedder.backboneId,
     preprocessing: embedder.spec,
     async getFeatures(photos, views: FeatureViews, ctx: JobContext) {
-      const wanted = views === 'plain' ? [ORIGINAL_VIEW] : augmented;
+      const wanted = views === 'plain' ? [ORIGINAL_VIEW] : views === 'mirror' ? [MIRROR_VIEW] : augmented;
       const matrix = await ensureFeatures(library, { photos, embedder, views: wanted }, ctx);
       return matrixToFeatureSet(matrix, photos.length);
     },

@@ -4,7 +4,7 @@ import { createJobContext } from '../../../src-main/core/jobs/job-context.js';
 import { openLibrary, type Library } from '../../../src-main/core/library/library.js';
 import { selectBackend } from '../../../src-main/core/ml/backend.js';
 import { createLocalEmbedder, type EmbedItem, type Embedder } from '../../../src-main/core/ml/embed.js';
-import { countFeatures, ensureFeatures, FEATURE_CHUNK, featureReader } from '../../../src-main/core/ml/feature-cache.js';
+import { countFeatures, ensureFeatures, FEATURE_CHUNK, featureKeyOf, featureReader } from '../../../src-main/core/ml/feature-cache.js';
 import { deriveImages } from '../../../src-main/core/photos/derive-images.js';
 import { makeTempDir } from '../../helpers/temp-dir.js';
 import { alpacaPhotos, WEIGHTS_DIR } from './embedding-fixtures.js';
@@ -19,7 +19,7 @@ let photos: { id: number; contentHash: string }[];
 beforeAll(async () => {
   library = openLibrary(makeTempDir());
   const { tf } = await selectBackend('wasm');
-  inner = await createLocalEmbedder(tf, { alpha: 0.35, inputSize: 96, weightsDir: WEIGHTS_DIR });
+  inner = await createLocalEmbedder(tf, { alpha: 0.35, inputSize: 96, resize: 'fill', weightsDir: WEIGHTS_DIR });
   counting = {
     ...inner,
     embed: (items, options) => {
@@ -82,7 +82,26 @@ describe('ensureFeatures', () => {
     let diff = 0;
     for (let i = 0; i < 1280; i++) diff = Math.max(diff, Math.abs(fresh[i]! - row(second, 3)[i]!));
     expect(diff).toBeLessThan(1e-5);
-    expect(countFeatures(library.db, { backboneId: inner.backboneId, inputSize: 96 })).toBe(18);
+    expect(countFeatures(library.db, featureKeyOf(inner))).toBe(18);
+  });
+
+  it('embeds again from the originals when the preprocessing changes, keeping the other features', async () => {
+    const { tf } = await selectBackend('wasm');
+    const cropping = await createLocalEmbedder(tf, { alpha: 0.35, inputSize: 96, resize: 'center-crop', weightsDir: WEIGHTS_DIR });
+    const seen: string[] = [];
+    try {
+      const spy = { ...cropping, embed: (items: Parameters<typeof cropping.embed>[0], options?: Parameters<typeof cropping.embed>[1]) => (seen.push(...items.map((i) => i.source.kind)), cropping.embed(items, options)) };
+      const before = countFeatures(library.db, featureKeyOf(inner));
+      const result = await ensureFeatures(library, { photos: photos.slice(0, 2), embedder: spy }, ctx());
+      expect([result.computed, result.reused]).toEqual([2, 0]);
+      // the import's stretched 224 px cache cannot give a centre crop: both come from the originals
+      expect(seen).toEqual(['original', 'original']);
+      expect(featureKeyOf(spy).backboneId).toBe(`${inner.backboneId}@v2-center-crop`);
+      expect(countFeatures(library.db, featureKeyOf(spy))).toBe(2);
+      expect(countFeatures(library.db, featureKeyOf(inner))).toBe(before);
+    } finally {
+      await cropping.close();
+    }
   });
 
   it('embeds a content hash shared by two photos once', async () => {
@@ -96,7 +115,7 @@ describe('ensureFeatures', () => {
   it('stops when cancelled after the first chunk, keeping that chunk and computing only the rest on the next run', async () => {
     // One chunk and two more pairs: distinct content hashes over the same six files.
     const refs = Array.from({ length: FEATURE_CHUNK + 2 }, (_, i) => ({ id: photos[i % photos.length]!.id, contentHash: `cancel-${i}` }));
-    const key = { backboneId: inner.backboneId, inputSize: 96 };
+    const key = featureKeyOf(inner);
     const before = countFeatures(library.db, key);
     const controller = new AbortController();
     let chunks = 0;

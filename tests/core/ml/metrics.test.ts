@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeMetrics, logLoss, meanStd, predictClasses, rocAuc } from '../../../src-main/core/ml/metrics.js';
+import { computeMetrics, logLoss, meanStd, predictClasses, rocAuc, wilsonInterval } from '../../../src-main/core/ml/metrics.js';
 
 describe('computeMetrics', () => {
   it('matches a hand-computed three-class example', () => {
@@ -59,5 +59,19 @@ describe('logLoss', () => {
 describe('meanStd', () => {
   it('gives the population standard deviation', () => {
     expect(meanStd([0.9, 1.0, 0.8])).toEqual({ mean: expect.closeTo(0.9, 12), std: expect.closeTo(Math.sqrt(0.02 / 3), 12) });
+  });
+});
+
+describe('wilsonInterval', () => {
+  it('matches the textbook 95% Wilson score interval and stays inside [0, 1] at the extremes', () => {
+    // Wilson (1927) / Newcombe (1998) table: 8 of 10 → 0.490–0.943; 0 of 10 → 0–0.278; 10 of 10 → 0.722–1
+    const eight = wilsonInterval(8, 10);
+    expect(eight.low).toBeCloseTo(0.4902, 3);
+    expect(eight.high).toBeCloseTo(0.9433, 3);
+    expect(wilsonInterval(0, 10)).toEqual({ low: expect.closeTo(0, 9), high: expect.closeTo(0.2775, 3) });
+    expect(wilsonInterval(10, 10)).toEqual({ low: expect.closeTo(0.7225, 3), high: expect.closeTo(1, 9) });
+    // narrower with more photos at the same accuracy
+    const big = wilsonInterval(800, 1000);
+    expect(big.high - big.low).toBeLessThan(eight.high - eight.low);
   });
 });

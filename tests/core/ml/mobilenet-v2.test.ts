@@ -59,8 +59,8 @@ describe('createMobileNetV2', () => {
   });
 
   it('checks its arguments first, saying what it expected and received', () => {
-    for (const inputSize of [64, 100, 256, 160.5]) {
-      expect(() => planMobileNetV2({ alpha: 0.35, inputSize })).toThrow(/expected a multiple of 32 from 96 to 224 px, received/);
+    for (const inputSize of [64, 100, 352, 160.5]) {
+      expect(() => planMobileNetV2({ alpha: 0.35, inputSize })).toThrow(/expected a multiple of 32 from 96 to 320 px, received/);
     }
     expect(() => planMobileNetV2({ alpha: 0, inputSize: 160 })).toThrow(/alpha: expected a number in \(0, 2\], received 0/);
   });

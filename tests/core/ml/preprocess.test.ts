@@ -27,7 +27,7 @@ function maxAbsDiff(a: Float32Array, b: Float32Array): number {
 
 describe('preprocessPhoto', () => {
   it('describes the chain it runs: the cached square on disk, the model size and the scale', async () => {
-    const spec = preprocessingSpec(160);
+    const spec = preprocessingSpec(160, 'fill');
     const paths = libraryPaths(makeTempDir());
     await deriveImages(PHOTOS[3]!, 'spec', paths);
     const cached = await sharp(modelInputPath(paths, 'spec')).metadata();
@@ -35,7 +35,7 @@ describe('preprocessPhoto', () => {
     const source = { kind: 'model-input', path: modelInputPath(paths, 'spec') } as const;
     const input = await preprocessPhoto(source, spec);
     expect(input.length).toBe(spec.resize.sizePx * spec.resize.sizePx * 3);
-    const full = await preprocessPhoto(source, preprocessingSpec(spec.cache.sizePx));
+    const full = await preprocessPhoto(source, preprocessingSpec(spec.cache.sizePx, 'fill'));
     const raw = await readModelInput(source);
     for (const i of [0, 1, 2, 1000, raw.data.length - 1]) expect(full[i]).toBeCloseTo(raw.data[i]! / spec.scale.divide - spec.scale.subtract, 6);
     expect(() => preprocessingSpec(150)).toThrow(/received 150/);
@@ -43,7 +43,7 @@ describe('preprocessPhoto', () => {
 
   it('gives at the cache size exactly what the bilinear resize of a view gives, without resizing', async () => {
     const image = await readModelInput({ kind: 'original', path: PHOTOS[3]! });
-    const spec = preprocessingSpec(224);
+    const spec = preprocessingSpec(224, 'fill');
     const direct = modelInputToArray(image, spec);
     // 'flip|flip' is the original through the general path (view, then bilinear resize at scale 1)
     const general = modelInputToArray(image, spec, 'flip|flip');
@@ -53,13 +53,51 @@ describe('preprocessPhoto', () => {
     expect(direct.reduce((a, b) => Math.max(a, b), 0)).toBeLessThanOrEqual(1);
   });
 
+  it('records the whole chain in its spec', () => {
+    expect(preprocessingSpec(160, 'fill')).toEqual({
+      version: 2,
+      decode: 'upright-srgb',
+      geometry: { mode: 'fill' },
+      cache: { sizePx: 224, fit: 'fill', workingShortSidePx: 256, kernel: 'linear' },
+      resize: { sizePx: 160, method: 'bilinear' },
+      scale: { divide: 127.5, subtract: 1 },
+      layout: 'NHWC-RGB',
+    });
+    expect(preprocessingSpec(288).geometry).toEqual({ mode: 'center-crop', cropFraction: 0.875 });
+    expect(() => preprocessingSpec(150)).toThrow(/received 150/);
+  });
+
+  it('keeps only the centre of a wide photo with center-crop, and the whole frame with fill', async () => {
+    // 600×200: red | green | blue bands of 200 px each
+    const width = 600;
+    const pixels = Buffer.alloc(width * 200 * 3);
+    for (let y = 0; y < 200; y++) for (let x = 0; x < width; x++) pixels[(y * width + x) * 3 + Math.floor(x / 200)] = 255;
+    const file = path.join(makeTempDir(), 'bands.png');
+    await sharp(pixels, { raw: { width, height: 200, channels: 3 } }).png().toFile(file);
+    const channelMeans = (input: Float32Array) => [0, 1, 2].map((c) => input.filter((_, i) => i % 3 === c).reduce((a, v) => a + v, 0) / (input.length / 3));
+    for (const size of [224, 288]) {
+      const crop = channelMeans(await preprocessPhoto({ kind: 'original', path: file }, preprocessingSpec(size, 'center-crop')));
+      expect(crop[1], `green @${size}`).toBeGreaterThan(0.99);
+      expect(crop[0]).toBeLessThan(-0.99);
+      expect(crop[2]).toBeLessThan(-0.99);
+      const fill = channelMeans(await preprocessPhoto({ kind: 'original', path: file }, preprocessingSpec(size, 'fill')));
+      for (const mean of fill) expect(mean).toBeCloseTo(-1 / 3, 1); // a third of each channel is 255
+    }
+  });
+
+  it('refuses to serve center-crop from the 224 px stretched import cache', async () => {
+    const paths = libraryPaths(makeTempDir());
+    await deriveImages(PHOTOS[0]!, 'refuse0', paths);
+    await expect(preprocessPhoto({ kind: 'model-input', path: modelInputPath(paths, 'refuse0') }, preprocessingSpec(224, 'center-crop'))).rejects.toThrow(/cannot serve v2-center-crop/);
+  });
+
   it('gives the same input from an outside original as from the import cache', async () => {
     const paths = libraryPaths(makeTempDir());
     for (const [i, file] of PHOTOS.entries()) {
       const hash = `parity${i}`;
       await deriveImages(file, hash, paths);
       for (const size of [224, 160, 96]) {
-        const spec = preprocessingSpec(size);
+        const spec = preprocessingSpec(size, 'fill');
         for (const view of ['original', 'flip|rot+10']) {
           const fromOriginal = await preprocessPhoto({ kind: 'original', path: file }, spec, view);
           const fromCache = await preprocessPhoto({ kind: 'model-input', path: modelInputPath(paths, hash) }, spec, view);
@@ -71,7 +109,7 @@ describe('preprocessPhoto', () => {
   });
 
   it('scales the cached pixels to [-1, 1] and feeds the photo upright', async () => {
-    const spec = preprocessingSpec(224);
+    const spec = preprocessingSpec(224, 'fill');
     const source = { kind: 'original', path: PHOTOS[0]! } as const;
     const raw = await readModelInput(source);
     const input = await preprocessPhoto(source, spec);

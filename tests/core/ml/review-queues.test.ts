@@ -34,7 +34,7 @@ describe('getReviewQueue', () => {
       flip: (byClass) => [...byClass[0]!.slice(0, 3), ...byClass[1]!.slice(0, 3)],
     });
     const flipped = [...t.photosByClass[0]!.slice(0, 3), ...t.photosByClass[1]!.slice(0, 3)];
-    const config = resolveTrainingConfig({ epochs: 6, batchSize: 16, learningRate: 1e-2, kfold: 4 });
+    const config = resolveTrainingConfig({ epochs: 6, batchSize: 16, learningRate: 1e-2, kfold: 4, mirror: false });
     const { runId } = await trainRun(t.library, config, createJobContext({}), t.deps);
     const queue = getReviewQueue(t.library.db, { queue: 'label-errors', limit: 10, offset: 0 });
     expect(queue.runId).toBe(runId);
@@ -54,7 +54,7 @@ describe('getReviewQueue', () => {
     expect(disagreements.every((i) => i.source === 'out-of-fold' && i.predictedClassId !== i.labelClassId)).toBe(true);
 
     const misclassified = getReviewQueue(t.library.db, { runId, queue: 'misclassified', limit: 100, offset: 0 });
-    expect(misclassified.items.every((i) => i.predictedClassId !== i.labelClassId)).toBe(true);
+    expect(misclassified.items.every((i) => i.predictedClassId !== i.labelClassId && i.source === 'out-of-fold')).toBe(true);
     expect(misclassified.items.map((i) => i.score)).toEqual([...misclassified.items.map((i) => i.score)].sort((a, b) => b - a));
 
     // reviewed photos leave the queues: a fixed label, a confirmed label, an exclusion

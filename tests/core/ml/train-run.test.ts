@@ -7,12 +7,14 @@ import { openLibrary } from '../../../src-main/core/library/library.js';
 import { predictHead } from '../../../src-main/core/ml/head.js';
 import { loadRunHead } from '../../../src-main/core/ml/run-model.js';
 import { createRun, getRun, listPredictions, listRuns, markInterruptedRuns, startRun } from '../../../src-main/core/ml/runs.js';
+import { getPhoto } from '../../../src-main/core/library/photo-list.js';
 import { DEFAULT_TRAINING_CONFIG, resolveTrainingConfig } from '../../../src-main/core/ml/training-config.js';
 import { createTrainingRun, executeTrainingRun, trainRun } from '../../../src-main/core/ml/train-run.js';
 import { getRunConfig } from '../../../src-main/core/ml/runs.js';
 import { makeTrainingLibrary } from '../../helpers/training-library.js';
 
-const FAST = resolveTrainingConfig({ epochs: 4, batchSize: 16, learningRate: 1e-2 });
+/** the single split (the article's protocol); k-fold is the default */
+const FAST = resolveTrainingConfig({ epochs: 4, batchSize: 16, learningRate: 1e-2, kfold: 0, mirror: false });
 
 describe('trainRun', () => {
   it('records a run from queued to done with epochs, the split, predictions for every photo and a saved model', async () => {
@@ -28,6 +30,10 @@ describe('trainRun', () => {
     expect(run.metrics!.accuracy).toBeGreaterThanOrEqual(0.9);
     expect(run.metrics!.classIds).toEqual(t.classIds);
     expect(run.metrics!.confusion.flat().reduce((a, b) => a + b, 0)).toBe(12); // 20% of 2 × 30
+    const { evaluation } = run.metrics!;
+    expect(evaluation).toMatchObject({ on: 'validation-split', n: 12 });
+    expect(evaluation!.low).toBeLessThanOrEqual(run.metrics!.accuracy);
+    expect(evaluation!.high).toBeGreaterThanOrEqual(run.metrics!.accuracy);
     expect(run.counts).toMatchObject({ labeled: 60, unlabeled: 8 });
     expect(run.durationMs).toBeGreaterThanOrEqual(0);
     expect(run.config).toMatchObject({ seed: FAST.seed, epochs: 4, backboneId: 'synthetic', threshold: 0.5 });
@@ -77,6 +83,36 @@ describe('trainRun', () => {
     const folds = t.library.db.prepare('SELECT fold, COUNT(*) AS n FROM run_photos WHERE run_id = ? GROUP BY fold').all(result.runId);
     expect(folds).toEqual([{ fold: 0, n: 10 }, { fold: 1, n: 10 }, { fold: 2, n: 10 }]);
     expect(getRun(t.library.db, result.runId).metrics!.confusion.flat().reduce((a, b) => a + b, 0)).toBe(30);
+    expect(result.metrics.evaluation).toMatchObject({ on: 'out-of-fold', n: 30 });
+    // a photo's prediction in listings says it is out-of-fold, never 'train'
+    const labeledId = predictions.find((p) => p.source === 'out-of-fold')!.photoId;
+    expect(getPhoto(t.library.db, labeledId, result.runId).prediction).toMatchObject({ split: 'out-of-fold' });
+    t.library.close();
+  });
+
+  it('computes out-of-fold probabilities for every labeled photo with 5 folds when no setting says otherwise', async () => {
+    const t = await makeTrainingLibrary({ classes: ['a', 'b'], perClass: 20, unlabeled: 4 });
+    const config = resolveTrainingConfig({ epochs: 3 });
+    expect([config.kfold, config.alpha, config.mirror]).toEqual([5, 1, true]);
+    const result = await trainRun(t.library, config, createJobContext({}), t.deps);
+    const predictions = listPredictions(t.library.db, result.runId);
+    expect(predictions.filter((p) => p.source === 'out-of-fold')).toHaveLength(40);
+    expect(predictions.filter((p) => p.source === 'in-fold')).toHaveLength(0);
+    expect(result.metrics.kfold!.accuracies).toHaveLength(5);
+    const { evaluation } = result.metrics;
+    expect(evaluation).toMatchObject({ on: 'out-of-fold', n: 40 });
+    expect(evaluation!.low).toBeLessThan(result.metrics.accuracy);
+    expect(evaluation!.high).toBeLessThanOrEqual(1);
+    // unlabeled photos: the mean of the final head on the photo and on its mirror image (flip test-time augmentation)
+    const { head, meta } = await loadRunHead(result.modelDir);
+    expect(meta.mirrorTta).toBe(true);
+    const photos = t.unlabeled.map((id) => ({ id, contentHash: '', path: '' }));
+    const plain = predictHead(head, await t.deps.getFeatures(photos, 'plain', createJobContext({})));
+    const mirrored = predictHead(head, await t.deps.getFeatures(photos, 'mirror', createJobContext({})));
+    const stored = predictions.filter((p) => p.source === 'unlabeled').flatMap((p) => p.probabilities);
+    stored.forEach((p, i) => expect(p).toBeCloseTo((plain[i]! + mirrored[i]!) / 2, 6));
+    expect(stored.some((p, i) => Math.abs(p - plain[i]!) > 1e-4)).toBe(true);
+    head.dispose();
     t.library.close();
   });
 
