@@ -63,7 +63,7 @@ describe('the training settings table', () => {
   });
 
   it('describes what changed between two configs in the table\'s words', () => {
-    const before = resolveTrainingConfig({ epochs: 20 });
+    const before = resolveTrainingConfig({ epochs: 20, kfold: 0 });
     const after = resolveTrainingConfig({ epochs: 40, kfold: 5, augmentation: { flip: { enabled: true, strength: 1 } } }, before);
     const changes = settingChanges(before, after);
     expect(changes.map((c) => c.key)).toEqual(['epochs', 'kfold', 'augmentation.flip']);

@@ -12,12 +12,15 @@ import { insertSyntheticPhotos } from '../helpers/insert-photos.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 
 const STUDIO_BIN = fileURLToPath(new URL('../../bin/studio.js', import.meta.url));
-/** root ignores file modes, so as root the CLI runs as `nobody`, for whom the modes hold */
-const AS_UNPRIVILEGED = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
 
-function studio(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+/**
+ * Runs the CLI with the library folder bind-mounted read-only in a user+mount namespace (`unshare -Urm`, no
+ * privileges needed): root ignores file modes, a read-only mount holds for everyone, wherever the repo is cloned.
+ */
+function studio(libraryDir: string, ...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const script = 'mount --bind -o ro "$0" "$0" && shift && exec "$@"';
   return new Promise((resolve) => {
-    execFile(process.execPath, [STUDIO_BIN, ...argv], { ...AS_UNPRIVILEGED, encoding: 'utf8' }, (error, stdout, stderr) => {
+    execFile('unshare', ['-Urm', 'sh', '-c', script, libraryDir, 'ignored', process.execPath, STUDIO_BIN, ...argv], { encoding: 'utf8' }, (error, stdout, stderr) => {
       resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
     });
   });
@@ -43,16 +46,16 @@ describe('a read-only library', () => {
     library.close();
     setModes(dir, 0o555, 0o444);
     try {
-      const stats = await studio('stats', '--library', dir, '--json');
+      const stats = await studio(dir, 'stats', '--library', dir, '--json');
       expect(stats.stderr).toBe('');
       expect(stats.code).toBe(0);
       expect(JSON.parse(stats.stdout)).toMatchObject({ photos: 3 });
-      const classes = await studio('classes', '--library', dir);
+      const classes = await studio(dir, 'classes', '--library', dir);
       expect(classes).toMatchObject({ code: 0, stderr: '' });
       expect(classes.stdout).toMatch(/\tcat\t3/);
 
       for (const write of [['classes', 'create', 'dog'], ['label', '1', '--none']]) {
-        const refused = await studio(...write, '--library', dir);
+        const refused = await studio(dir, ...write, '--library', dir);
         expect(refused.code, write.join(' ')).toBe(6);
         expect(refused.stderr.trim().split('\n'), write.join(' ')).toHaveLength(1);
         expect(refused.stderr).toContain(dir);

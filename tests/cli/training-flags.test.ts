@@ -24,13 +24,13 @@ describe('studio train flags', () => {
     expect(code).toBe(0);
     for (const f of TRAINING_FIELDS.filter((x) => x.kind !== 'augmentation')) expect(stdout).toContain(`--${f.flag} `);
     expect(stdout).toMatch(/--epochs N +Epochs \(1–500 epochs\), default 20: /);
-    expect(stdout).toMatch(/--input-size N +Input size \(96–224 px\), default 224/);
+    expect(stdout).toMatch(/--input-size N +Input size \(96–320 px\), default 288/);
   });
 
   it.each([
     [['--kfold', '1'], /--kfold 1: k-fold 1 is not a split/],
     [['--epochs', '900'], /--epochs expects a whole number from 1 to 500; received "900"/],
-    [['--input-size', '100'], /--input-size expects a whole number from 96 to 224 in steps of 32/],
+    [['--input-size', '100'], /--input-size expects a whole number from 96 to 320 in steps of 32/],
     [['--class-weights', 'heavy'], /--class-weights expects one of none, balanced/],
     [['--fine-tune-layers', '5'], /fine-tune layers is 5 but fine-tune epochs is 0/],
   ])('refuses train %j with one line and exit 2', async (flags, message) => {

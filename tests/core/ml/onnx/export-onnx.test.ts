@@ -41,7 +41,7 @@ beforeAll(async () => {
   }
   library = openLibrary(path.join(tmp, 'library'));
   await importFolder(library, { root: photos, labelsFromFolders: true }, createJobContext({}));
-  embedder = await createEmbedder(backend, { alpha: 0.35, inputSize: SIZE, weightsDir: WEIGHTS_DIR });
+  embedder = await createEmbedder(backend, { alpha: 0.35, inputSize: SIZE, weightsDir: WEIGHTS_DIR, resize: 'fill' });
 });
 
 afterAll(async () => {
@@ -53,7 +53,7 @@ afterAll(async () => {
 async function compareWithRun(runId: number, outDir: string): Promise<{ rows: number[][]; maxDiff: number }> {
   const predictions = listPredictions(library.db, runId);
   const hashOf = library.db.prepare('SELECT content_hash FROM photos WHERE id = ?').pluck();
-  const spec = preprocessingSpec(SIZE);
+  const spec = preprocessingSpec(SIZE, 'fill');
   const inputs = await Promise.all(
     predictions.map((p) => preprocessPhoto({ kind: 'model-input', path: modelInputPath(library.paths, hashOf.get(p.photoId) as string) }, spec)),
   );
@@ -75,8 +75,10 @@ async function compareWithRun(runId: number, outDir: string): Promise<{ rows: nu
 }
 
 describe('exporting a run as ONNX', () => {
+  // The run's stored probabilities are the final model's only with one split (k-fold stores out-of-fold ones) and
+  // without the mirror average (an exported model predicts one view), hence kfold 0 and mirror off here.
   it('writes one model.onnx that ONNX Runtime in another process runs to the run\'s probabilities within 1e-4', async () => {
-    const config = resolveTrainingConfig({ inputSize: SIZE, alpha: 0.35, epochs: 5, seed: 3 });
+    const config = resolveTrainingConfig({ inputSize: SIZE, alpha: 0.35, resize: 'fill', mirror: false, kfold: 0, epochs: 5, seed: 3 });
     const { runId } = await trainRun(library, config, createJobContext({}), cachedFeatureDeps(library, embedder, config, backend.name));
     const outDir = path.join(makeTempDir('studio-onnx-out-'), 'alpaca-onnx');
     const result = await exportRun(library, runId, outDir, { weightsDir: WEIGHTS_DIR, format: 'onnx' });
@@ -94,8 +96,8 @@ describe('exporting a run as ONNX', () => {
   });
 
   it('exports a fine-tuned run from its fine-tuned classifier, reproducing its probabilities within 1e-4', async () => {
-    const config = resolveTrainingConfig({ inputSize: SIZE, alpha: 0.35, epochs: 2, fineTuneLayers: 4, fineTuneEpochs: 1, seed: 5 });
-    const backbone = { alpha: 0.35, inputSize: SIZE, weightsDir: WEIGHTS_DIR };
+    const config = resolveTrainingConfig({ inputSize: SIZE, alpha: 0.35, resize: 'fill', mirror: false, kfold: 0, epochs: 2, fineTuneLayers: 4, fineTuneEpochs: 1, seed: 5 });
+    const backbone = { alpha: 0.35, inputSize: SIZE, weightsDir: WEIGHTS_DIR, resize: 'fill' as const };
     const { runId } = await trainRun(library, config, createJobContext({}), cachedFeatureDeps(library, embedder, config, backend.name, backbone));
     const outDir = path.join(makeTempDir('studio-onnx-out-'), 'fine-tuned-onnx');
     await exportRun(library, runId, outDir, { weightsDir: WEIGHTS_DIR, format: 'onnx' });
