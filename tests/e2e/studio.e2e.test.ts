@@ -19,8 +19,14 @@ const BAD_INPUTS_SKIPPED: Array<[string, string]> = [
   ['truncated_60KB_of_555KB.jpg', 'truncated JPEG'],
   ['zero_bytes.jpg', 'empty file'],
 ];
-/** Small and fast enough for 2 shared cores; the point is the flow, not the accuracy. */
-const FAST_TRAINING = { epochs: '30', inputSize: '96', weightsDir: path.join(SHARED_DIR, 'models', 'mobilenet_v2_0.35_imagenet_notop') };
+/**
+ * Small and fast enough for 2 shared cores; the point is the flow, not the accuracy. The default 5 folds stay (every
+ * labeled photo gets an out-of-fold prediction); the live check uses one split, whose epochs are drawn from the
+ * first (k-fold runs record only the final head's epochs, after the folds).
+ */
+const FAST_TRAINING = { epochs: '30', inputSize: '96', kfold: '5', weightsDir: path.join(SHARED_DIR, 'models', 'mobilenet_v2_0.35_imagenet_notop') };
+/** The retrain that the Runs view must follow: one train/validation split, short. */
+const SINGLE_SPLIT_TRAINING = { epochs: '10', kfold: '0' };
 const TRAINING_TIMEOUT_MS = 150_000;
 /** The most epochs a run may have: the live check cancels it long before the end. */
 const LONG_TRAINING_EPOCHS = '500';
@@ -77,6 +83,22 @@ async function scrollGridTo(photoId: number, filter: { classId: number }): Promi
   })()`)) as { columns: number; rowHeight: number };
   await page.evaluate(`document.querySelector('[data-testid="photo-grid"]').scrollTop = ${Math.floor(index / geometry.columns) * geometry.rowHeight}`);
   await page.locator(`[data-photo-id="${photoId}"]`).waitFor();
+}
+
+/** The Train view's settings panel: opens it, fills the given fields (by settings key), closes it. */
+async function setTrainingFields(fields: Record<string, string>): Promise<void> {
+  await page.getByRole('button', { name: 'Settings…' }).click();
+  for (const [key, value] of Object.entries(fields)) {
+    const field = page.locator(`[data-field="${key}"]`);
+    if ((await field.evaluate((el) => el.tagName)) === 'SELECT') await field.selectOption(value);
+    else await field.fill(value);
+  }
+  await page.getByRole('button', { name: 'Hide settings' }).click();
+}
+
+async function retrainToTheEnd(): Promise<void> {
+  await page.getByTestId('retrain').click();
+  await expect.poll(() => page.getByTestId('train-outcome').textContent({ timeout: 1_000 }).catch(() => ''), { timeout: TRAINING_TIMEOUT_MS }).toContain('Training finished');
 }
 
 async function labelOf(photoId: number): Promise<number | null> {
@@ -267,14 +289,10 @@ describe('the studio in a browser', () => {
 
   it('draws learning curves live while a training runs, and stops it with Cancel', async () => {
     await page.locator('[data-view="train"]').click();
-    await page.getByRole('button', { name: 'Settings…' }).click();
-    await page.locator('[data-field="epochs"]').fill(LONG_TRAINING_EPOCHS);
-    await page.locator('[data-field="inputSize"]').selectOption(FAST_TRAINING.inputSize);
-    await page.locator('[data-field="weightsDir"]').fill(FAST_TRAINING.weightsDir);
+    await setTrainingFields({ epochs: LONG_TRAINING_EPOCHS, inputSize: FAST_TRAINING.inputSize, weightsDir: FAST_TRAINING.weightsDir, kfold: '0' });
     await page.getByTestId('retrain').click();
     await page.locator('[role="progressbar"]').waitFor({ timeout: 30_000 });
     await shoot('10-train-progress');
-    await page.getByRole('button', { name: 'Hide settings' }).click();
     // Gated on what the page shows, then stopped by us: the run cannot finish before the check.
     const curves = page.getByTestId('learning-curves');
     await expect.poll(() => epochsShown(), { timeout: TRAINING_TIMEOUT_MS }).toBeGreaterThanOrEqual(LIVE_EPOCHS);
@@ -292,24 +310,41 @@ describe('the studio in a browser', () => {
     expect(kept).toBeLessThan(Number(LONG_TRAINING_EPOCHS));
     await expect.poll(() => epochsShown()).toBe(kept);
     await expect(curves.locator('canvas').count()).resolves.toBe(2);
+    // one split: the held-out photos give a validation series
+    await expect(curves.textContent()).resolves.toContain('validation');
   });
 
-  it('retrains with one button to the end, drawing every epoch', async () => {
-    await page.getByRole('button', { name: 'Settings…' }).click();
-    await page.locator('[data-field="epochs"]').fill(FAST_TRAINING.epochs);
-    await page.getByRole('button', { name: 'Hide settings' }).click();
-    await page.getByTestId('retrain').click();
-    await expect.poll(() => page.getByTestId('train-outcome').textContent({ timeout: 1_000 }).catch(() => ''), { timeout: TRAINING_TIMEOUT_MS }).toContain('Training finished');
+  it('retrains with one button to the end (5 folds), drawing every epoch of the final head and no validation line', async () => {
+    await setTrainingFields({ epochs: FAST_TRAINING.epochs, kfold: FAST_TRAINING.kfold });
+    await retrainToTheEnd();
     await expect.poll(() => epochsShown()).toBe(Number(FAST_TRAINING.epochs));
     const curves = page.getByTestId('learning-curves');
     await expect(curves.locator('canvas').count()).resolves.toBe(2);
-    await expect(curves.textContent()).resolves.toContain('validation');
+    // the final head trains on every labeled photo: there is no validation series to list
+    await expect(curves.textContent()).resolves.toContain('train');
+    await expect(curves.textContent()).resolves.not.toContain('validation');
     await shoot('11-train-curves');
     // what the run changed against the settings before it (the defaults, for the first run)
     const [run] = await server.call('runs.list', {});
     expect(run!.changes.find((c) => c.key === 'epochs')?.to).toBe(FAST_TRAINING.epochs);
     const changed = run!.changes.map((c) => `${c.label.toLowerCase()} ${c.from} → ${c.to}`).join(', ');
-    await expect(page.getByTestId('train-changes').textContent()).resolves.toContain(`Settings: defaults; changed: ${changed}`);
+    await expect(page.getByTestId('train-changes').textContent()).resolves.toContain(`${run!.previousRunId === null ? 'Settings: defaults' : `Settings from run #${run!.previousRunId}`}; changed: ${changed}`);
+  });
+
+  it('shows the cross-validated accuracy with its n and 95% interval, and the precision and recall of each class', async () => {
+    const [summary] = await server.call('runs.list', {});
+    const { metrics } = await server.call('runs.get', { id: summary!.id });
+    const evaluation = metrics!.evaluation!;
+    expect(evaluation.on).toBe('out-of-fold');
+    // every labeled photo is counted out-of-fold
+    expect(evaluation.n).toBe(summary!.photos);
+    const headline = `cross-validated accuracy ${metrics!.accuracy.toFixed(3)} (n = ${evaluation.n}, 95% CI ${evaluation.low.toFixed(3)}–${evaluation.high.toFixed(3)})`;
+    await expect(page.getByTestId('train-metric').textContent()).resolves.toBe(headline);
+    const perClass = page.getByTestId('train-view').locator('table.metrics tbody tr');
+    await expect(perClass.count()).resolves.toBe(metrics!.perClass.length);
+    const alpaca = metrics!.perClass.find((c) => c.name === 'alpaca')!;
+    await expect(perClass.filter({ hasText: /^alpaca/ }).textContent()).resolves.toContain(`${(alpaca.recall * 100).toFixed(1)}%`);
+    await shoot('11b-train-metric');
   });
 
   it('lists the run with its accuracy, curves and confusion matrix', async () => {
@@ -318,22 +353,59 @@ describe('the studio in a browser', () => {
     expect(runs.map((run) => run.status).sort()).toEqual(['cancelled', 'done']);
     const rows = page.getByTestId('runs-table').locator('tbody tr');
     await expect.poll(() => rows.count()).toBe(2);
-    // The finished run's row (the cancelled one has no metrics to show).
-    await rows.filter({ hasText: 'done' }).click();
+    // the newest run (the finished one) is selected without a click, with its key settings and metric kind
+    const done = rows.filter({ hasText: 'done' });
+    await expect.poll(() => done.getAttribute('class')).toContain('selected');
+    await expect.poll(() => done.getByTestId('run-key-settings').textContent()).toBe(`${FAST_TRAINING.epochs} epochs · 5-fold · ${FAST_TRAINING.inputSize} px · α 0.35 · no fine-tune`);
+    await expect(done.getByTestId('run-metric-kind').textContent()).resolves.toBe('cross-validated');
+    await expect(rows.filter({ hasText: 'cancelled' }).getByTestId('run-key-settings').textContent()).resolves.toContain('single split');
+    await expect(page.getByTestId('run-headline').textContent()).resolves.toMatch(/^cross-validated accuracy \d\.\d{3} \(n = \d+, 95% CI /);
     await page.getByTestId('confusion-matrix').waitFor();
     await shoot('12-runs');
+  });
+
+  it('moves to the run just trained, and says when Compare sets a single split against cross-validation', async () => {
+    // look at an older run first: a retrain must still bring the view to the new one
+    const rows = page.getByTestId('runs-table').locator('tbody tr');
+    await rows.filter({ hasText: 'cancelled' }).click();
+    await expect.poll(() => rows.filter({ hasText: 'cancelled' }).getAttribute('class')).toContain('selected');
+    const crossValidatedId = (await server.call('runs.list', {})).find((r) => r.status === 'done')!.id;
+    await page.locator('[data-view="train"]').click();
+    await setTrainingFields(SINGLE_SPLIT_TRAINING);
+    await retrainToTheEnd();
+    const newest = (await server.call('runs.list', {})).sort((a, b) => b.id - a.id)[0]!;
+    expect(newest.status).toBe('done');
+    await expect(page.getByTestId('train-metric').textContent()).resolves.toMatch(/^validation-split accuracy \d\.\d{3} \(n = \d+, 95% CI /);
+    await page.locator('[data-view="runs"]').click();
+    const newestRow = rows.filter({ has: page.locator('td:first-child', { hasText: new RegExp(`^${newest.id}$`) }) });
+    await expect.poll(() => newestRow.getAttribute('class')).toContain('selected');
+    await expect(newestRow.getByTestId('run-metric-kind').textContent()).resolves.toBe('single split');
+    await expect(page.getByTestId('compare-unlike').count()).resolves.toBe(0);
+    await page.getByLabel(`Compare with run ${crossValidatedId}`).check();
+    await expect.poll(() => page.getByTestId('compare-unlike').textContent({ timeout: 1_000 }).catch(() => '')).toContain(`#${newest.id} is single split`);
+    await expect(page.getByTestId('compare-unlike').textContent()).resolves.toContain(`#${crossValidatedId} is cross-validated`);
+    await shoot('12b-runs-compare-unlike');
+    await page.getByLabel(`Compare with run ${crossValidatedId}`).uncheck();
   });
 
   it('shows the photos that look unlike any class in their own review queue', async () => {
     const outliers = await server.call('review.queue', { queue: 'outliers', limit: 1 });
     await page.locator('[data-view="review"]').click();
     await page.locator('[data-queue="outliers"]').click();
-    if (outliers.items[0]) {
-      await expect.poll(() => page.getByTestId('review-item').getAttribute('data-photo-id')).toBe(String(outliers.items[0].photo.id));
-    } else {
-      await page.getByTestId('review-empty').waitFor();
-    }
+    // the bad inputs and unlabeled hike photos include frames unlike either class
+    expect(outliers.items[0], 'an outlier after training').toBeDefined();
+    await expect.poll(() => page.getByTestId('review-item').getAttribute('data-photo-id')).toBe(String(outliers.items[0]!.photo.id));
     await shoot('13-review-outliers');
+  });
+
+  it('sorts the grid by "Unlike any class", the photo least like any class first', async () => {
+    const [top] = (await server.call('photos.list', { sort: 'outlierScore', limit: 1 })).items;
+    await page.locator('[data-view="library"]').click();
+    await page.getByTestId('class-bar').getByRole('button', { name: /All photos/ }).click();
+    await page.getByTestId('sort').selectOption({ label: 'Unlike any class' });
+    await expect.poll(() => page.locator('[data-index="0"]').getAttribute('data-photo-id')).toBe(String(top!.id));
+    await shoot('13b-library-unlike-any-class');
+    await page.getByTestId('sort').selectOption('name');
   });
 
   let fixedId = 0;

@@ -1,8 +1,12 @@
-// Training runs: the list, the run being looked at, a second run to compare with, and cached details.
+// Training runs: the list, the run being looked at (the newest until the user picks another, and again each time
+// a newer run appears), a second run to compare with, and cached details (every listed run's, for its settings).
 import { SvelteMap } from 'svelte/reactivity';
 import type { RunDetail, RunSummary } from '../../../src-main/api/training-schemas.js';
 import type { StudioClient } from '../api/studio-client.js';
 import { handleError } from '../utils/handle-error.js';
+
+/** Runs whose details (settings, metric kind) the table shows; older ones load when selected. */
+const DETAILED_RUNS = 50;
 
 export class RunsState {
   list = $state.raw<RunSummary[]>([]);
@@ -12,6 +16,8 @@ export class RunsState {
 
   readonly selected = $derived(this.selectedId === null ? null : (this.details.get(this.selectedId) ?? null));
   readonly compared = $derived(this.compareId === null ? null : (this.details.get(this.compareId) ?? null));
+  /** The newest run's detail (the Train view's run when none is training). */
+  readonly newest = $derived(this.list[0] ? (this.details.get(this.list[0].id) ?? null) : null);
   readonly latestFinished = $derived(this.list.find((run) => run.status === 'done') ?? null);
 
   readonly #client: StudioClient;
@@ -23,8 +29,15 @@ export class RunsState {
   async refresh(): Promise<void> {
     try {
       const runs = await this.#client.call('runs.list', {});
+      const newestBefore = this.list[0]?.id ?? null;
       this.list = [...runs].sort((a, b) => b.id - a.id);
-      if (this.selectedId === null && this.list[0]) await this.select(this.list[0].id);
+      const newest = this.list[0];
+      // Follow the newest run: at load, and when a run appears (one just started or trained).
+      if (newest && (this.selectedId === null || newest.id !== newestBefore)) this.selectedId = newest.id;
+      if (this.compareId === this.selectedId) this.compareId = null;
+      // Details of runs not yet loaded, or whose status moved on since (running → done).
+      const stale = this.list.slice(0, DETAILED_RUNS).filter((r) => this.details.get(r.id)?.status !== r.status || r.status === 'running');
+      await Promise.all(stale.map((r) => this.load(r.id)));
     } catch (error) {
       handleError(error, 'Could not list training runs', { notify: false });
     }

@@ -42,7 +42,10 @@ export class TrainingState {
 
   async loadConfig(): Promise<void> {
     try {
-      this.config = await this.#client.call('training.lastConfig', {});
+      // Alpha is read from the weights; sent back, the last run's value would be a check that fails as soon as
+      // another weights folder is chosen. Left out, the field shows the default and the core reads the weights.
+      const { alpha: _readFromWeights, ...config } = await this.#client.call('training.lastConfig', {});
+      this.config = config;
       this.configLoaded = true;
     } catch (error) {
       handleError(error, 'Could not read the last training settings', { notify: false });

@@ -1,0 +1,52 @@
+// How a run reads to people: its headline metric with n and interval, the kind of that metric, its key settings
+// and what changed since the run before it. Shared by the Train and Runs views.
+import type { RunDetail, RunMetrics, RunSummary } from '../../../src-main/api/training-schemas.js';
+
+export type MetricKind = 'cross-validated' | 'validation-split' | 'folder';
+
+/** What the run's accuracy counts; runs from before `evaluation` existed fall back on their k-fold record. */
+export function metricKind(metrics: RunMetrics | null | undefined): MetricKind | null {
+  if (!metrics) return null;
+  const on = metrics.evaluation?.on;
+  if (on === 'out-of-fold') return 'cross-validated';
+  if (on) return on;
+  return metrics.kfold ? 'cross-validated' : 'validation-split';
+}
+
+/** Short label for tables: "cross-validated", "single split" or "folder". */
+export function metricKindShort(kind: MetricKind | null): string {
+  return kind === null ? '–' : kind === 'validation-split' ? 'single split' : kind;
+}
+
+/** "cross-validated accuracy 0.975 (n = 327, 95% CI 0.952–0.988)"; without `evaluation` no n or interval. */
+export function headlineMetric(metrics: RunMetrics | null | undefined): string {
+  if (!metrics) return '';
+  const kind = metricKind(metrics);
+  const e = metrics.evaluation;
+  const interval = e ? ` (n = ${e.n}, 95% CI ${e.low.toFixed(3)}–${e.high.toFixed(3)})` : '';
+  return `${kind} accuracy ${metrics.accuracy.toFixed(3)}${interval}`;
+}
+
+/** "epochs 20 → 40, k-fold 5 folds → 0 folds", "defaults" for a first run, "same settings" otherwise. */
+export function changeText(run: Pick<RunSummary, 'previousRunId' | 'changes'>): string {
+  if (run.changes.length) return run.changes.map((c) => `${c.label.toLowerCase()} ${c.from} → ${c.to}`).join(', ');
+  return run.previousRunId === null ? 'defaults' : 'same settings';
+}
+
+/** The settings that most change a run's numbers, compact: "20 epochs · 5-fold · 288 px · α 1 · no fine-tune". */
+export function keySettings(run: Pick<RunDetail, 'config'>): string {
+  const c = run.config;
+  const num = (key: string): number | null => (typeof c[key] === 'number' ? (c[key] as number) : null);
+  const kfold = num('kfold');
+  const layers = num('fineTuneLayers') ?? 0;
+  const fineEpochs = num('fineTuneEpochs') ?? 0;
+  return [
+    num('epochs') === null ? null : `${num('epochs')} epochs`,
+    kfold === null ? null : kfold >= 2 ? `${kfold}-fold` : 'single split',
+    num('inputSize') === null ? null : `${num('inputSize')} px`,
+    num('alpha') === null ? null : `α ${num('alpha')}`,
+    layers > 0 && fineEpochs > 0 ? `fine-tune ${layers} layers × ${fineEpochs} epochs` : 'no fine-tune',
+  ]
+    .filter(Boolean)
+    .join(' · ');
+}

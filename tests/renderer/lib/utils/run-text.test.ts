@@ -1,0 +1,55 @@
+// How a run reads to people: the headline metric with its kind, n and interval; key settings; changes.
+import { describe, expect, it } from 'vitest';
+import type { RunMetrics } from '../../../../src-main/api/training-schemas.js';
+import { changeText, headlineMetric, keySettings, metricKind, metricKindShort } from '../../../../src-renderer/lib/utils/run-text.js';
+
+function metrics(patch: Partial<RunMetrics>): RunMetrics {
+  return { accuracy: 0.975, loss: 0.1, perClass: [], confusion: [], classIds: [], rocAuc: null, kfold: null, ...patch };
+}
+
+describe('headlineMetric', () => {
+  it('names an out-of-fold accuracy cross-validated, with n and the 95% interval to three decimals', () => {
+    const m = metrics({ evaluation: { on: 'out-of-fold', n: 327, low: 0.95213, high: 0.98799 } });
+    expect(headlineMetric(m)).toBe('cross-validated accuracy 0.975 (n = 327, 95% CI 0.952–0.988)');
+  });
+
+  it('names a held-out split validation-split accuracy', () => {
+    const m = metrics({ accuracy: 0.8333, evaluation: { on: 'validation-split', n: 66, low: 0.726, high: 0.904 } });
+    expect(headlineMetric(m)).toBe('validation-split accuracy 0.833 (n = 66, 95% CI 0.726–0.904)');
+  });
+
+  it('falls back on the k-fold record for runs stored before the evaluation field, without n or interval', () => {
+    expect(headlineMetric(metrics({ kfold: { k: 5, accuracies: [], mean: 0.9, std: 0.01 } }))).toBe('cross-validated accuracy 0.975');
+    expect(headlineMetric(metrics({}))).toBe('validation-split accuracy 0.975');
+    expect(headlineMetric(null)).toBe('');
+  });
+});
+
+describe('metricKindShort', () => {
+  it('calls a validation split a single split, for the runs table', () => {
+    expect(metricKindShort(metricKind(metrics({ evaluation: { on: 'validation-split', n: 1, low: 0, high: 1 } })))).toBe('single split');
+    expect(metricKindShort(metricKind(metrics({ evaluation: { on: 'out-of-fold', n: 1, low: 0, high: 1 } })))).toBe('cross-validated');
+    expect(metricKindShort(metricKind(null))).toBe('–');
+  });
+});
+
+describe('keySettings', () => {
+  it('lists epochs, folds, input size, alpha and fine-tuning compactly', () => {
+    expect(keySettings({ config: { epochs: 20, kfold: 5, inputSize: 288, alpha: 1, fineTuneLayers: 0, fineTuneEpochs: 0 } })).toBe('20 epochs · 5-fold · 288 px · α 1 · no fine-tune');
+    expect(keySettings({ config: { epochs: 10, kfold: 0, inputSize: 224, alpha: 0.35, fineTuneLayers: 5, fineTuneEpochs: 3 } })).toBe(
+      '10 epochs · single split · 224 px · α 0.35 · fine-tune 5 layers × 3 epochs',
+    );
+  });
+
+  it('leaves out what an older run did not store', () => {
+    expect(keySettings({ config: { epochs: 20 } })).toBe('20 epochs · no fine-tune');
+  });
+});
+
+describe('changeText', () => {
+  it('lists the changes, or says defaults for a first run and same settings otherwise', () => {
+    expect(changeText({ previousRunId: 7, changes: [{ key: 'epochs', label: 'Epochs', from: '20', to: '40' }] })).toBe('epochs 20 → 40');
+    expect(changeText({ previousRunId: null, changes: [] })).toBe('defaults');
+    expect(changeText({ previousRunId: 7, changes: [] })).toBe('same settings');
+  });
+});
