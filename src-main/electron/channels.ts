@@ -42,6 +42,9 @@ export const BRIDGE_METHODS = [
   'runs.export',
   'predict.folder',
   'predict.evaluate',
+  'curate.copy',
+  'curate.dataset',
+  'curate.table',
 ] as const satisfies readonly MethodName[];
 
 type MissingMethod = Exclude<MethodName, (typeof BRIDGE_METHODS)[number]>;
