@@ -81,6 +81,12 @@ export const CONTRACT_SCRIPT: readonly ScriptStep[] = [
   { method: 'runs.list', request: {}, expect: 'ok', value: [] },
   { method: 'runs.get', request: { id: 1 }, expect: 'NOT_FOUND' },
   { method: 'photos.import', request: { root: '' }, expect: 'INVALID_INPUT' },
+  { method: 'curate.copy', request: { outDir: 'relative/out' }, expect: 'INVALID_INPUT' },
+  { method: 'curate.copy', request: { outDir: '/nowhere/curate-out', by: 'prediction', dryRun: true }, expect: 'NOT_FOUND' },
+  { method: 'curate.copy', request: { outDir: '/nowhere/curate-out', mode: 'move' }, expect: 'INVALID_INPUT' },
+  { method: 'curate.dataset', request: { outDir: '/nowhere/curate-out', validationFraction: 1 }, expect: 'INVALID_INPUT' },
+  { method: 'curate.table', request: { outFile: 'photos.csv' }, expect: 'INVALID_INPUT' },
+  { method: 'curate.table', request: { outFile: '/nowhere/photos.xml', format: 'xml' }, expect: 'INVALID_INPUT' },
   { method: 'no.suchMethod', request: {}, expect: 'NOT_FOUND' },
   { method: 'classes.list', request: null, expect: 'INVALID_INPUT' },
 ];
