@@ -211,13 +211,32 @@ describe('studio curate dataset', () => {
   });
 });
 
+describe('studio curate dataset after a k-fold run', () => {
+  it('makes a new seeded stratified split, as --new-split does, since every photo was validation once', SLOW, async () => {
+    const train = await lib('train', '--kfold', '3', '--epochs', '2');
+    expect(train.code, train.stderr).toBe(0);
+    const out = path.join(tmp, 'kfold-dataset');
+    const fromRun = (await lib('curate', 'dataset', '--out', out, '--dry-run', '--json')).report();
+    const fresh = (await lib('curate', 'dataset', '--out', out, '--dry-run', '--new-split', '--json')).report();
+    expect(fromRun.runId).toBeNull();
+    expect(fromRun.planned).toEqual(fresh.planned);
+    expect(fromRun.counts).toEqual({
+      'train/alpaca': PER_CLASS + 1 - Math.round((PER_CLASS + 1) * 0.2),
+      'validation/alpaca': Math.round((PER_CLASS + 1) * 0.2),
+      'train/not_alpaca': PER_CLASS - Math.round(PER_CLASS * 0.2),
+      'validation/not_alpaca': Math.round(PER_CLASS * 0.2),
+    });
+  });
+});
+
 describe('studio curate table', () => {
   it('writes every photo with label, prediction and probabilities as CSV and as JSON', SLOW, async () => {
     const csvFile = path.join(tmp, 'tables', 'photos.csv');
-    const dry = await lib('curate', 'table', '--out', csvFile, '--dry-run', '--json');
+    const dry = await lib('curate', 'table', '--out', csvFile, '--run', '1', '--dry-run', '--json');
     expect(dry.report().counts).toEqual({ rows: 2 * PER_CLASS + 2 });
     expect(fs.existsSync(csvFile)).toBe(false);
-    expect((await lib('curate', 'table', '--out', csvFile)).code).toBe(0);
+    // run 1: the run `predictions` was read from (a k-fold run came after it)
+    expect((await lib('curate', 'table', '--out', csvFile, '--run', '1')).code).toBe(0);
     const [header, ...lines] = fs.readFileSync(csvFile, 'utf8').trimEnd().split('\r\n');
     expect(header).toBe('id,path,sha256,label,predicted,confidence,split,p_alpaca,p_not_alpaca');
     expect(lines).toHaveLength(2 * PER_CLASS + 2);
