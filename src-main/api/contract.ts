@@ -55,6 +55,8 @@ export const studioMethods = {
   'curate.dataset': method(c.CurateDatasetRequest, s.JobStarted),
   /** a CSV or JSON file of photos with labels, predictions and probabilities (result: CurateReport) */
   'curate.table': method(c.CurateTableRequest, s.JobStarted),
+  /** XMP sidecars beside the originals with the class as a keyword, merged into existing ones (result: CurateReport) */
+  'curate.xmp': method(c.CurateXmpRequest, s.JobStarted),
 
   'jobs.list': method(z.object({}), z.array(s.JobState)),
   'jobs.get': method(z.object({ jobId: s.JobId }), s.JobState),

@@ -48,6 +48,18 @@ export const CurateTableRequest = z.object({
 });
 export type CurateTableRequest = z.output<typeof CurateTableRequest>;
 
+/** XMP sidecars beside the originals (opt-in): the class as a keyword, merged into an existing sidecar. */
+export const CurateXmpRequest = z.object({
+  selection: CurateSelection.default({}),
+  by: z.enum(['label', 'prediction']).default('label'),
+  runId: Id.optional(),
+  minConfidence: z.number().min(0).max(1).default(0.8),
+  /** `name.xmp` as Lightroom names sidecars, `name.ext.xmp` as darktable and digiKam do */
+  naming: z.enum(['name.xmp', 'name.ext.xmp']).default('name.xmp'),
+  dryRun: z.boolean().default(false),
+});
+export type CurateXmpRequest = z.output<typeof CurateXmpRequest>;
+
 export const PlannedFile = z.object({
   photoId: Id,
   source: z.string(),
@@ -59,9 +71,9 @@ export type PlannedFile = z.infer<typeof PlannedFile>;
 
 /** What an action did (or, in a dry run, would do). */
 export const CurateReport = z.object({
-  action: z.enum(['copy', 'dataset', 'table']),
+  action: z.enum(['copy', 'dataset', 'table', 'xmp']),
   dryRun: z.boolean(),
-  /** the folder or file written */
+  /** the folder or file written (for sidecars: the naming) */
   out: z.string(),
   runId: z.number().int().nullable(),
   /** photos per target folder (per class; `train/<class>` for datasets; `rows` for tables) */

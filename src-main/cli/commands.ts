@@ -83,7 +83,7 @@ export const COMMANDS: Record<string, CliCommand> = {
     run: exportCommand,
   },
   curate: {
-    summary: 'sorted copies by label or prediction, a Keras-layout dataset with a manifest, or a CSV/JSON photo table',
+    summary: 'sorted copies by label or prediction, a Keras-layout dataset with a manifest, a CSV/JSON photo table, XMP sidecars',
     usage: CURATE_USAGE,
     help: curateHelp,
     options: CURATE_OPTIONS,

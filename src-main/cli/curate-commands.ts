@@ -1,4 +1,5 @@
-// `studio curate copy|dataset|table`: sorted copies, a Keras-layout dataset, a photo table; each with --dry-run.
+// `studio curate copy|dataset|table|xmp`: sorted copies, a Keras-layout dataset, a photo table, XMP sidecars; each
+// with --dry-run.
 import path from 'node:path';
 import { StudioError } from '../api/errors.js';
 import type { CurateReport, CurateSelection } from '../api/curate-schemas.js';
@@ -8,7 +9,7 @@ import { requireClassNamed } from './resolve-args.js';
 import { runJob, throwIfNotDone } from './run-job.js';
 
 export const CURATE_USAGE =
-  'curate copy|dataset|table --out PATH [--dry-run] [--class NAME | --unlabeled] [--folder DIR] [--run ID] [options]';
+  '(curate copy|dataset|table --out PATH | curate xmp [--naming name.xmp|name.ext.xmp]) [--dry-run] [--class NAME | --unlabeled] [--folder DIR] [--run ID] [options]';
 
 export const CURATE_OPTIONS: OptionSpec = {
   out: { type: 'string' },
@@ -24,6 +25,7 @@ export const CURATE_OPTIONS: OptionSpec = {
   'validation-fraction': { type: 'string' },
   seed: { type: 'string' },
   format: { type: 'string' },
+  naming: { type: 'string' },
 };
 
 export function curateHelp(): string {
@@ -37,6 +39,10 @@ export function curateHelp(): string {
     '           (path,label,split,sha256); OUT must be new or empty',
     '  table    a CSV (--format csv, the default) or JSON file of photos: label, prediction, confidence, split and',
     '           per-class probabilities of a run (default the latest); the file must not exist',
+    '  xmp      XMP sidecars beside the originals (the photos themselves are not touched): the class (--by label or',
+    '           --by prediction above --min-confidence) as keyword and as `Hike Photo Studio|<class>`, merged into an',
+    '           existing sidecar (its other fields kept); --naming name.xmp (Lightroom, default) or name.ext.xmp',
+    '           (darktable, digiKam)',
     'options:',
     '  --mode copy|hardlink|symlink  how copy and dataset place files (default copy)',
     '  --class NAME | --unlabeled, --folder DIR   which photos (default all)',
@@ -65,7 +71,9 @@ function reportLines(report: CurateReport): string[] {
   const verb = report.dryRun ? 'would write' : 'wrote';
   const counts = Object.entries(report.counts).map(([group, n]) => `  ${group}: ${n}`);
   const planned = report.dryRun ? report.planned.map((p) => `  ${p.source} → ${p.target}`) : [];
-  const written = report.action === 'table' ? `${report.out}: ${verb} ${report.counts.rows ?? 0} row(s)` : `${report.out}: ${verb} ${report.dryRun ? report.planned.length : report.written} file(s)`;
+  const written = report.action === 'xmp'
+    ? `${verb} ${report.dryRun ? report.planned.length : report.written} sidecar(s) (${report.out})`
+    : report.action === 'table' ? `${report.out}: ${verb} ${report.counts.rows ?? 0} row(s)` : `${report.out}: ${verb} ${report.dryRun ? report.planned.length : report.written} file(s)`;
   return [
     written + (report.runId !== null ? ` (run ${report.runId})` : ''),
     ...counts,
@@ -78,10 +86,9 @@ function reportLines(report: CurateReport): string[] {
 
 export async function curateCommand(ctx: CliContext, cmd: ParsedCommand): Promise<number> {
   const action = cmd.positionals[0];
-  const out = cmd.option('out');
-  if ((action !== 'copy' && action !== 'dataset' && action !== 'table') || !out || cmd.positionals.length > 1) {
-    throw new StudioError('INVALID_INPUT', `usage: studio ${CURATE_USAGE}`);
-  }
+  const out = cmd.option('out') ?? '';
+  const known = action === 'copy' || action === 'dataset' || action === 'table' || action === 'xmp';
+  if (!known || (action !== 'xmp' && !out) || cmd.positionals.length > 1) throw new StudioError('INVALID_INPUT', `usage: studio ${CURATE_USAGE}`);
   const common = { selection: await selectionOf(ctx, cmd), dryRun: cmd.flag('dry-run'), ...(cmd.intOption('run') ? { runId: cmd.intOption('run') } : {}) };
   const mode = oneOf(cmd, 'mode', ['copy', 'hardlink', 'symlink'] as const);
   let jobId: string;
@@ -100,6 +107,11 @@ export async function curateCommand(ctx: CliContext, cmd: ParsedCommand): Promis
       ...(validationFraction !== undefined ? { validationFraction } : {}),
       ...(seed !== undefined ? { seed } : {}),
     }));
+  } else if (action === 'xmp') {
+    const by = oneOf(cmd, 'by', ['label', 'prediction'] as const);
+    const naming = oneOf(cmd, 'naming', ['name.xmp', 'name.ext.xmp'] as const);
+    const minConfidence = cmd.numberOption('min-confidence');
+    ({ jobId } = await ctx.call('curate.xmp', { ...common, ...(by ? { by } : {}), ...(naming ? { naming } : {}), ...(minConfidence !== undefined ? { minConfidence } : {}) }));
   } else {
     const format = oneOf(cmd, 'format', ['csv', 'json'] as const);
     ({ jobId } = await ctx.call('curate.table', { outFile: path.resolve(out), ...common, ...(format ? { format } : {}) }));

@@ -45,6 +45,7 @@ export const BRIDGE_METHODS = [
   'curate.copy',
   'curate.dataset',
   'curate.table',
+  'curate.xmp',
 ] as const satisfies readonly MethodName[];
 
 type MissingMethod = Exclude<MethodName, (typeof BRIDGE_METHODS)[number]>;

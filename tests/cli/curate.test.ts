@@ -1,9 +1,11 @@
 // `studio curate copy|dataset|table` on an imported alpaca subset trained with the real 0.35 backbone: dry runs write
 // nothing, real runs produce the asserted trees (counts per class, unique names, links that resolve), the dataset's
-// manifest matches its files and the run's split, and the originals keep their bytes and mtimes.
+// manifest matches its files and the run's split, XMP sidecars merge into existing ones (read back with exiftool),
+// and the originals keep their bytes and mtimes.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { ExifTool } from 'exiftool-vendored';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src-main/cli.js';
 import type { CliIo } from '../../src-main/cli/cli-context.js';
@@ -41,9 +43,9 @@ function filesUnder(dir: string): string[] {
   return fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => !e.isDirectory()).map((e) => path.join(e.parentPath, e.name));
 }
 
-/** path → sha256 and mtime of every original */
+/** path → sha256 and mtime of every original (sidecars written beside them are not originals) */
 function fingerprint(): Map<string, string> {
-  return new Map(filesUnder(subset).map((f) => [f, `${crypto.createHash('sha256').update(fs.readFileSync(f)).digest('hex')} ${fs.statSync(f).mtimeMs}`]));
+  return new Map(filesUnder(subset).filter((f) => !f.endsWith('.xmp')).map((f) => [f, `${crypto.createHash('sha256').update(fs.readFileSync(f)).digest('hex')} ${fs.statSync(f).mtimeMs}`]));
 }
 
 function sha256(file: string): string {
@@ -254,6 +256,47 @@ describe('studio curate table', () => {
     expect(table.photos).toHaveLength(PER_CLASS + 1);
     expect(table.photos.every((p) => p.label === 'alpaca' && Object.keys(p.probabilities).length === 2)).toBe(true);
     expect((await lib('curate', 'table', '--out', jsonFile)).code).toBe(4);
+  });
+});
+
+describe('studio curate xmp', () => {
+  it('merges the class into an existing sidecar keeping its other fields, and follows a label change', SLOW, async () => {
+    const photo = path.join(subset, 'alpaca', names.alpaca![1]!);
+    const sidecar = `${photo}.xmp`;
+    const exiftool = new ExifTool({ maxProcs: 1 });
+    try {
+      await exiftool.write(sidecar, { Title: 'Ridge walk', Rating: 4, Subject: ['hike'], HierarchicalSubject: ['Places|Andes'] }, { writeArgs: ['-overwrite_original'] });
+      const dry = await lib('curate', 'xmp', '--naming', 'name.ext.xmp', '--class', 'alpaca', '--dry-run', '--json');
+      expect(dry.code, dry.stderr).toBe(0);
+      expect(dry.report().counts).toEqual({ alpaca: PER_CLASS + 1 });
+      expect(filesUnder(subset).filter((f) => f.endsWith('.xmp'))).toEqual([sidecar]);
+
+      const real = await lib('curate', 'xmp', '--naming', 'name.ext.xmp', '--class', 'alpaca', '--json');
+      expect(real.code, real.stderr).toBe(0);
+      expect(real.report().written).toBe(PER_CLASS + 1);
+      for (const p of real.report().planned) expect(fs.existsSync(`${p.source}.xmp`)).toBe(true);
+      const merged = await exiftool.read(sidecar);
+      expect(merged.Title).toBe('Ridge walk');
+      expect(merged.Rating).toBe(4);
+      expect(merged.Subject).toEqual(['hike', 'alpaca']);
+      expect(merged.HierarchicalSubject).toEqual(['Places|Andes', 'Hike Photo Studio|alpaca']);
+
+      expect((await lib('label', photo, '--class', 'not_alpaca')).code).toBe(0);
+      expect((await lib('curate', 'xmp', '--naming', 'name.ext.xmp', '--folder', path.dirname(photo))).code).toBe(0);
+      const relabeled = await exiftool.read(sidecar);
+      expect(relabeled.Subject).toEqual(['hike', 'not_alpaca']);
+      expect(relabeled.HierarchicalSubject).toEqual(['Places|Andes', 'Hike Photo Studio|not_alpaca']);
+      expect(relabeled.Title).toBe('Ridge walk');
+    } finally {
+      await exiftool.end();
+    }
+  });
+
+  it('names sidecars name.xmp as Lightroom does when asked for that naming', SLOW, async () => {
+    const run = await lib('curate', 'xmp', '--class', 'not_alpaca', '--folder', path.join(subset, 'not_alpaca'), '--json');
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.report().written).toBe(PER_CLASS);
+    for (const name of names.not_alpaca!.slice(0, PER_CLASS)) expect(fs.existsSync(path.join(subset, 'not_alpaca', name.replace(/\.jpg$/, '.xmp')))).toBe(true);
   });
 });
 
