@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import * as s from './schemas.js';
 import * as t from './training-schemas.js';
+import * as c from './curate-schemas.js';
 
 function method<Req extends z.ZodType, Res extends z.ZodType>(request: Req, response: Res) {
   return { request, response };
@@ -47,6 +48,15 @@ export const studioMethods = {
   'predict.evaluate': method(t.FolderRequest, s.JobStarted),
   'review.queue': method(t.ReviewQueueRequest, t.ReviewQueuePage),
   'review.resolve': method(t.ReviewAction, s.LabelChangeResult),
+
+  /** copies or links photos into OUT/<class>/ by label or prediction (result: CurateReport) */
+  'curate.copy': method(c.CurateCopyRequest, s.JobStarted),
+  /** Keras-layout dataset (OUT/train|validation/<class>/) with a CSV manifest (result: CurateReport) */
+  'curate.dataset': method(c.CurateDatasetRequest, s.JobStarted),
+  /** a CSV or JSON file of photos with labels, predictions and probabilities (result: CurateReport) */
+  'curate.table': method(c.CurateTableRequest, s.JobStarted),
+  /** XMP sidecars beside the originals with the class as a keyword, merged into existing ones (result: CurateReport) */
+  'curate.xmp': method(c.CurateXmpRequest, s.JobStarted),
 
   'jobs.list': method(z.object({}), z.array(s.JobState)),
   'jobs.get': method(z.object({ jobId: s.JobId }), s.JobState),

@@ -1,6 +1,7 @@
 // The table of CLI commands: name → options, usage line and handler.
 import type { CliContext } from './cli-context.js';
 import { CLASSES_USAGE, classesCommand } from './class-commands.js';
+import { CURATE_OPTIONS, CURATE_USAGE, curateCommand, curateHelp } from './curate-commands.js';
 import { importCommand, labelCommand, photosCommand, statsCommand, undoCommand } from './library-commands.js';
 import type { OptionSpec, ParsedCommand } from './parse-command.js';
 import { evalCommand, exportCommand, predictCommand } from './predict-commands.js';
@@ -80,6 +81,13 @@ export const COMMANDS: Record<string, CliCommand> = {
     usage: 'export --run ID --out DIR [--format tfjs|onnx]',
     options: { run: { type: 'string' }, out: { type: 'string' }, format: { type: 'string' } },
     run: exportCommand,
+  },
+  curate: {
+    summary: 'sorted copies by label or prediction, a Keras-layout dataset with a manifest, a CSV/JSON photo table, XMP sidecars',
+    usage: CURATE_USAGE,
+    help: curateHelp,
+    options: CURATE_OPTIONS,
+    run: curateCommand,
   },
   serve: SERVE_COMMAND,
   stats: { summary: 'library counts: photos, classes, labels, near-duplicates', usage: 'stats', options: {}, run: statsCommand },

@@ -16,6 +16,10 @@ import { getRun, getRunConfig, listRuns } from './ml/runs.js';
 import { createTrainingService, type TrainingService } from './studio-training.js';
 import { getLibraryStats } from './library/stats.js';
 import { importFolder } from './photos/import-folder.js';
+import { exportDataset } from './curate/dataset-export.js';
+import { writePhotoTable } from './curate/photo-table.js';
+import { sortedCopies } from './curate/sorted-copies.js';
+import { writeXmpSidecars } from './curate/xmp-sidecars.js';
 import { previewImport, requireAbsoluteFolder } from './photos/preview-import.js';
 
 export type StudioEventListener = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
@@ -136,6 +140,10 @@ export function openStudio(libraryDir: string): Studio {
       };
     },
     'review.resolve': async (action) => labelsChanged(training.resolveReview(action)),
+    'curate.copy': async (request) => ({ jobId: jobs.start('curate', sortedCopies(library, request)) }),
+    'curate.dataset': async (request) => ({ jobId: jobs.start('curate', exportDataset(library, request)) }),
+    'curate.table': async (request) => ({ jobId: jobs.start('curate', writePhotoTable(library, request)) }),
+    'curate.xmp': async (request) => ({ jobId: jobs.start('curate', writeXmpSidecars(library, request)) }),
 
     'jobs.list': async () => jobs.list(),
     'jobs.get': async ({ jobId }) => {

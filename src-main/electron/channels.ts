@@ -42,6 +42,10 @@ export const BRIDGE_METHODS = [
   'runs.export',
   'predict.folder',
   'predict.evaluate',
+  'curate.copy',
+  'curate.dataset',
+  'curate.table',
+  'curate.xmp',
 ] as const satisfies readonly MethodName[];
 
 type MissingMethod = Exclude<MethodName, (typeof BRIDGE_METHODS)[number]>;

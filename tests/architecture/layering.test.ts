@@ -17,6 +17,11 @@ const ALLOWED: Array<{ layer: string; mayImport: string[]; forbiddenPackages?: s
     mayImport: ['src-main/api', 'src-main/core/library', 'src-main/core/jobs', 'src-main/core/photos'],
     forbiddenPackages: ['electron'],
   },
+  {
+    layer: 'src-main/core/curate',
+    mayImport: ['src-main/api', 'src-main/core/library', 'src-main/core/jobs', 'src-main/core/photos', 'src-main/core/ml'],
+    forbiddenPackages: ['electron'],
+  },
   { layer: 'src-main/core', mayImport: ['src-main/api'], forbiddenPackages: ['electron'] },
   { layer: 'src-main/cli', mayImport: ['src-main/api', 'src-main/core/studio.ts', 'src-main/core/jobs', 'src-main/core/library/library-location.ts', 'src-main/server', 'src-main/server.ts', 'src-main/cli.ts'] },
   { layer: 'src-main/server', mayImport: ['src-main/api', 'src-main/core/studio.ts', 'src-main/core/jobs', 'src-main/core/library/library-location.ts'] },

@@ -25,6 +25,7 @@ export class StudioState {
   view = $state<ViewName>('library');
   helpOpen = $state(false);
   importOpen = $state(false);
+  curateOpen = $state(false);
   /** Grid index of the photo open in the viewer; -1 when closed. */
   viewerIndex = $state(-1);
   /** Bumped to ask the grid to take the keyboard focus (it is the one place grid shortcuts act). */

@@ -1,0 +1,67 @@
+// End to end in Chromium against browser mode: the Curate dialog's dry run lists the plan and writes nothing, its run
+// writes the sorted copies and reports them. A screenshot goes to test-results/screenshots/ (git-ignored).
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../src-main/cli.js';
+import { SHARED_DIR } from '../helpers/shared-dir.js';
+import { makeTempDir } from '../helpers/temp-dir.js';
+import { REPO_DIR, buildRenderer, launchChromium, startServe, type ServedStudio } from '../helpers/studio-browser.js';
+
+const SCREENSHOT_DIR = path.join(REPO_DIR, 'test-results', 'screenshots');
+const ALPACA_DIR = path.join(SHARED_DIR, 'datasets', 'alpaca');
+const PER_CLASS = 4;
+const CLASSES = ['alpaca', 'not_alpaca'];
+
+let server: ServedStudio;
+let browser: Browser;
+let page: Page;
+const tmp = makeTempDir('studio-e2e-curate-');
+const out = path.join(tmp, 'sorted');
+
+describe('the Curate dialog in a browser', () => {
+  beforeAll(async () => {
+    const subset = path.join(tmp, 'subset');
+    for (const c of CLASSES) {
+      fs.mkdirSync(path.join(subset, c), { recursive: true });
+      for (const name of fs.readdirSync(path.join(ALPACA_DIR, c)).sort().slice(0, PER_CLASS)) fs.copyFileSync(path.join(ALPACA_DIR, c, name), path.join(subset, c, name));
+    }
+    const library = path.join(tmp, 'library');
+    const io = { stdout: () => {}, stderr: () => {}, stderrIsTty: false };
+    expect(await main(['import', subset, '--labels-from-folders', '--library', library], io)).toBe(0);
+    fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+    const rendererDir = makeTempDir('studio-e2e-renderer-');
+    await buildRenderer(rendererDir);
+    server = await startServe(library, rendererDir);
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    page.on('pageerror', (error) => console.error('[page error]', error.message));
+    await page.goto(server.url);
+  }, 300_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('lists the planned copies per class in a dry run without writing, then writes them', async () => {
+    await page.getByRole('button', { name: 'Curate…' }).click();
+    const panel = page.getByTestId('curate-panel');
+    await panel.getByTestId('curate-out').fill(out);
+    await panel.getByTestId('curate-dry-run').click();
+    const counts = panel.getByTestId('curate-counts');
+    await counts.waitFor();
+    expect((await counts.innerText()).replace(/\s+/g, ' ')).toBe(`alpaca ${PER_CLASS} not_alpaca ${PER_CLASS}`);
+    expect(await panel.getByTestId('curate-report').locator('h3').first().innerText()).toMatch(/Dry run: nothing written · 8 would be written/);
+    expect(fs.existsSync(out)).toBe(false);
+
+    await panel.getByTestId('curate-run').click();
+    await panel.getByTestId('curate-report').getByText('8 written').waitFor();
+    expect(fs.readdirSync(out).sort()).toEqual(CLASSES);
+    for (const c of CLASSES) expect(fs.readdirSync(path.join(out, c))).toHaveLength(PER_CLASS);
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'curate-dialog.png') });
+    await page.keyboard.press('Escape');
+    await panel.waitFor({ state: 'detached' });
+  });
+});
