@@ -1,0 +1,199 @@
+// Accessibility in Chromium against browser mode: axe-core on every view in the light and the dark theme (0 serious
+// or critical violations), the theme toggle, reduced motion. Screenshots go to test-results/screenshots/a11y-*.
+import fs from 'node:fs';
+import path from 'node:path';
+import axe from 'axe-core';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SHARED_DIR } from '../helpers/shared-dir.js';
+import { openSse } from '../helpers/sse-reader.js';
+import { makeTempDir } from '../helpers/temp-dir.js';
+import { REPO_DIR, buildRenderer, launchChromium, startServe, type ServedStudio } from '../helpers/studio-browser.js';
+
+const SCREENSHOT_DIR = path.join(REPO_DIR, 'test-results', 'screenshots');
+const ALPACA_DIR = path.join(SHARED_DIR, 'datasets', 'alpaca');
+const HIKE_DIR = path.join(SHARED_DIR, 'photos', 'hike-unlabeled');
+/** Small and fast on 2 shared cores: the point is a finished run to show, not its accuracy. */
+const FAST_TRAINING = {
+  alpha: 0.35,
+  epochs: 5,
+  inputSize: 96,
+  kfold: 0,
+  mirror: false,
+  weightsDir: path.join(SHARED_DIR, 'models', 'mobilenet_v2_0.35_imagenet_notop'),
+  augmentation: { views: 1 },
+};
+const JOB_TIMEOUT_MS = 240_000;
+const THEMES = ['light', 'dark'] as const;
+type Theme = (typeof THEMES)[number];
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: Array<{ target: string[]; failureSummary?: string }>;
+}
+
+let server: ServedStudio;
+let browser: Browser;
+
+/** Starts a job through the API and resolves when its job.finished event arrives; it must have succeeded. */
+async function runJob(start: () => Promise<{ jobId: string }>): Promise<void> {
+  const events = await openSse(`${server.origin}/api/events`, { 'X-Studio-Token': server.token });
+  try {
+    const { jobId } = await start();
+    await events.waitFor((e) => e.event === 'job.finished' && (JSON.parse(e.data) as { jobId: string }).jobId === jobId, JOB_TIMEOUT_MS);
+    const job = await server.call('jobs.get', { jobId });
+    expect(job.status, `job ${JSON.stringify(job).slice(0, 1000)}`).toBe('done');
+  } finally {
+    events.close();
+  }
+}
+
+async function firstQueueWithItems(): Promise<string> {
+  for (const queue of ['uncertain', 'misclassified', 'label-errors', 'outliers'] as const) {
+    if ((await server.call('review.queue', { queue, limit: 1 })).items.length > 0) return queue;
+  }
+  throw new Error('no review queue has an item after training');
+}
+
+/** The serious and critical violations axe-core finds on the page as it is now. */
+async function seriousViolations(page: Page): Promise<AxeViolation[]> {
+  if (!(await page.evaluate('typeof window.axe !== "undefined"'))) await page.addScriptTag({ content: axe.source });
+  const violations = (await page.evaluate(`axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target, failureSummary: n.failureSummary })) })))`)) as AxeViolation[];
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+function describeViolations(violations: AxeViolation[]): string {
+  return violations
+    .map((v) => `${v.impact} ${v.id} (${v.help}) on ${v.nodes.length} node(s):\n` + v.nodes.slice(0, 5).map((n) => `  ${n.target.join(' ')}: ${(n.failureSummary ?? '').replace(/\s+/g, ' ').slice(0, 300)}`).join('\n'))
+    .join('\n');
+}
+
+/** Screenshots the view, then runs axe-core on it and expects no serious or critical violation. */
+async function checkView(page: Page, theme: Theme, view: string): Promise<void> {
+  // let transitions and chart drawing settle on what the person would see
+  await page.evaluate('new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))');
+  await page.screenshot({ path: path.join(SCREENSHOT_DIR, `a11y-${theme}-${view}.png`) });
+  const violations = await seriousViolations(page);
+  expect(violations, `${view} in the ${theme} theme:\n${describeViolations(violations)}`).toEqual([]);
+}
+
+async function openThemedPage(theme: Theme): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  page.on('pageerror', (error) => console.error('[page error]', error.message));
+  await page.emulateMedia({ colorScheme: theme });
+  await page.goto(server.url);
+  await page.locator('[data-index="0"] img').waitFor();
+  return page;
+}
+
+describe('accessibility of the studio in a browser', () => {
+  beforeAll(async () => {
+    fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+    const rendererDir = makeTempDir('studio-a11y-renderer-');
+    await buildRenderer(rendererDir);
+    server = await startServe(makeTempDir('studio-a11y-library-'), rendererDir);
+    await runJob(() => server.call('photos.import', { root: ALPACA_DIR, labelsFromFolders: true }));
+    await runJob(() => server.call('photos.import', { root: HIKE_DIR, labelsFromFolders: false }));
+    await runJob(() => server.call('training.start', FAST_TRAINING));
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  for (const theme of THEMES) {
+    describe(`in the ${theme} theme`, () => {
+      let page: Page;
+      beforeAll(async () => {
+        page = await openThemedPage(theme);
+      });
+      afterAll(async () => {
+        await page?.context().close();
+      });
+
+      it('follows prefers-color-scheme when no theme was chosen', async () => {
+        await expect.poll(() => page.evaluate('document.documentElement.dataset.theme')).toBe(theme);
+      });
+
+      it('has no serious or critical violation in the Library view', async () => {
+        await checkView(page, theme, 'library');
+      });
+
+      it('has no serious or critical violation in the photo viewer', async () => {
+        await page.locator('[data-index="0"]').dblclick();
+        await page.getByTestId('photo-viewer').locator('img').waitFor();
+        await checkView(page, theme, 'viewer');
+        await page.keyboard.press('Escape');
+        await expect.poll(() => page.getByTestId('photo-viewer').count()).toBe(0);
+      });
+
+      it('has no serious or critical violation in the help overlay', async () => {
+        await page.getByTitle('Keyboard shortcuts (?)').click();
+        await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor();
+        await checkView(page, theme, 'help');
+        await page.keyboard.press('Escape');
+      });
+
+      it('has no serious or critical violation in the import panel', async () => {
+        await page.getByRole('button', { name: 'Import folder…' }).first().click();
+        await page.getByTestId('import-panel').waitFor();
+        await checkView(page, theme, 'import');
+        await page.keyboard.press('Escape');
+        await expect.poll(() => page.getByTestId('import-panel').count()).toBe(0);
+      });
+
+      it('has no serious or critical violation in the Train view with a finished run', async () => {
+        await page.locator('[data-view="train"]').click();
+        await page.getByTestId('learning-curves').waitFor();
+        await checkView(page, theme, 'train');
+      });
+
+      it('has no serious or critical violation in the Runs view with the confusion matrix', async () => {
+        await page.locator('[data-view="runs"]').click();
+        await page.getByTestId('runs-table').locator('tbody tr').filter({ hasText: 'done' }).first().click();
+        await page.getByTestId('confusion-matrix').waitFor();
+        await checkView(page, theme, 'runs');
+      });
+
+      it('has no serious or critical violation in the Review view with an item', async () => {
+        const queue = await firstQueueWithItems();
+        await page.locator('[data-view="review"]').click();
+        await page.locator(`[data-queue="${queue}"]`).click();
+        await page.getByTestId('review-item').waitFor();
+        await checkView(page, theme, 'review');
+      });
+    });
+  }
+
+  it('switches the theme with the toggle and remembers the choice after a reload', async () => {
+    const page = await openThemedPage('dark');
+    const toggle = page.getByTestId('theme-toggle');
+    await toggle.click();
+    await expect.poll(() => page.evaluate('document.documentElement.dataset.theme')).toBe('light');
+    const lightBackground = await page.evaluate('getComputedStyle(document.body).backgroundColor');
+    await page.reload();
+    await page.locator('[data-index="0"] img').waitFor();
+    await expect.poll(() => page.evaluate('document.documentElement.dataset.theme')).toBe('light');
+    expect(await page.evaluate('getComputedStyle(document.body).backgroundColor')).toBe(lightBackground);
+    await toggle.click();
+    await expect.poll(() => page.evaluate('document.documentElement.dataset.theme')).toBe('dark');
+    expect(await page.evaluate('getComputedStyle(document.body).backgroundColor')).not.toBe(lightBackground);
+    await page.context().close();
+  });
+
+  it('stops transitions and animations when the person prefers reduced motion', async () => {
+    const page = await openThemedPage('dark');
+    await page.emulateMedia({ reducedMotion: 'reduce' });
+    const duration = await page.evaluate(`(() => { const el = document.createElement('div'); el.style.transition = 'opacity 2s'; el.style.animation = 'none 3s'; document.body.append(el); const s = getComputedStyle(el); const out = [s.transitionDuration, s.animationDuration]; el.remove(); return out; })()`);
+    expect(duration).toEqual(['0s', '0s']);
+    await page.emulateMedia({ reducedMotion: 'no-preference' });
+    const normal = await page.evaluate(`(() => { const el = document.createElement('div'); el.style.transition = 'opacity 2s'; document.body.append(el); const d = getComputedStyle(el).transitionDuration; el.remove(); return d; })()`);
+    expect(normal).toBe('2s');
+    await page.context().close();
+  });
+});
