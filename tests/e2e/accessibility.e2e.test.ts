@@ -60,8 +60,49 @@ async function firstQueueWithItems(): Promise<string> {
 /** The serious and critical violations axe-core finds on the page as it is now. */
 async function seriousViolations(page: Page): Promise<AxeViolation[]> {
   if (!(await page.evaluate('typeof window.axe !== "undefined"'))) await page.addScriptTag({ content: axe.source });
-  const violations = (await page.evaluate(`axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target, failureSummary: n.failureSummary })) })))`)) as AxeViolation[];
+  const { violations, contrastUnsure } = (await page.evaluate(`axe.run(document, { resultTypes: ['violations'] }).then((r) => ({
+    violations: r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target, failureSummary: n.failureSummary })) })),
+    contrastUnsure: r.incomplete.filter((v) => v.id === 'color-contrast').reduce((n, v) => n + v.nodes.length, 0),
+  }))`)) as { violations: AxeViolation[]; contrastUnsure: number };
+  if (contrastUnsure > 0) console.info(`[axe] ${contrastUnsure} text node(s) whose contrast axe could not decide (checked by the contrast test below)`);
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+/**
+ * The lowest WCAG contrast among the elements matching `selector`, from their computed colours: the background is
+ * each ancestor's background blended until an opaque one (what axe leaves "to review" for color-mix() and chips).
+ */
+async function lowestContrast(page: Page, selector: string): Promise<{ ratio: number; text: string; count: number }> {
+  return (await page.evaluate(`(() => {
+    const parse = (css) => {
+      const srgb = /color\\(srgb ([\\d.e-]+) ([\\d.e-]+) ([\\d.e-]+)(?: \\/ ([\\d.e-]+))?\\)/.exec(css);
+      if (srgb) return [Number(srgb[1]) * 255, Number(srgb[2]) * 255, Number(srgb[3]) * 255, srgb[4] === undefined ? 1 : Number(srgb[4])];
+      const rgb = /rgba?\\(([\\d.]+),? ([\\d.]+),? ([\\d.]+)(?:,? \\/? ?([\\d.]+))?\\)/.exec(css);
+      if (rgb) return [Number(rgb[1]), Number(rgb[2]), Number(rgb[3]), rgb[4] === undefined ? 1 : Number(rgb[4])];
+      throw new Error('unreadable colour ' + css);
+    };
+    const over = (top, under) => [0, 1, 2].map((i) => top[i] * top[3] + under[i] * (1 - top[3])).concat(1);
+    const background = (el) => {
+      const layers = [];
+      for (let node = el; node; node = node.parentElement) {
+        const c = parse(getComputedStyle(node).backgroundColor);
+        if (c[3] > 0) layers.push(c);
+        if (c[3] >= 1) break;
+      }
+      return layers.reverse().reduce((under, top) => over(top, under), [255, 255, 255, 1]);
+    };
+    const lum = (c) => { const ch = (v) => { v /= 255; return v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; }; return 0.2126 * ch(c[0]) + 0.7152 * ch(c[1]) + 0.0722 * ch(c[2]); };
+    const ratio = (a, b) => { const [hi, lo] = [lum(a), lum(b)].sort((x, y) => y - x); return (hi + 0.05) / (lo + 0.05); };
+    let worst = { ratio: 99, text: '', count: 0 };
+    for (const el of document.querySelectorAll(${JSON.stringify(selector)})) {
+      if (!el.textContent.trim()) continue;
+      const bg = background(el);
+      const r = ratio(over(parse(getComputedStyle(el).color), bg), bg);
+      worst.count++;
+      if (r < worst.ratio) worst = { ratio: r, text: el.textContent.trim(), count: worst.count };
+    }
+    return worst;
+  })()`)) as { ratio: number; text: string; count: number };
 }
 
 function describeViolations(violations: AxeViolation[]): string {
@@ -70,17 +111,27 @@ function describeViolations(violations: AxeViolation[]): string {
     .join('\n');
 }
 
-/** Screenshots the view, then runs axe-core on it and expects no serious or critical violation. */
-async function checkView(page: Page, theme: Theme, view: string): Promise<void> {
-  // let transitions and chart drawing settle on what the person would see
+/** Screenshots the view and runs axe-core on it: its serious and critical violations (checked after closing it). */
+async function auditView(page: Page, theme: Theme, view: string): Promise<AxeViolation[]> {
+  // let chart drawing settle on what the person would see
   await page.evaluate('new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))');
   await page.screenshot({ path: path.join(SCREENSHOT_DIR, `a11y-${theme}-${view}.png`) });
   const violations = await seriousViolations(page);
+  console.info(`[axe] ${theme} ${view}: ${violations.length} serious/critical rule(s), ${violations.reduce((n, v) => n + v.nodes.length, 0)} node(s)${violations.length ? `\n${describeViolations(violations)}` : ''}`);
+  return violations;
+}
+
+function expectNone(violations: AxeViolation[], theme: Theme, view: string): void {
   expect(violations, `${view} in the ${theme} theme:\n${describeViolations(violations)}`).toEqual([]);
 }
 
+async function checkView(page: Page, theme: Theme, view: string): Promise<void> {
+  expectNone(await auditView(page, theme, view), theme, view);
+}
+
 async function openThemedPage(theme: Theme): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  // bypassCSP: the app's policy (script-src 'self') would refuse the axe-core script the test injects
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, bypassCSP: true });
   const page = await context.newPage();
   page.on('pageerror', (error) => console.error('[page error]', error.message));
   await page.emulateMedia({ colorScheme: theme });
@@ -124,27 +175,39 @@ describe('accessibility of the studio in a browser', () => {
         await checkView(page, theme, 'library');
       });
 
+      it('shows the class chips on the grid in Okabe–Ito colours with text at 4.5:1 or more', async () => {
+        const colors = (await server.call('classes.list', {})).map((c) => c.color);
+        expect(colors).toEqual(['#e69f00', '#56b4e9']);
+        const worst = await lowestContrast(page, '[data-testid="photo-grid"] .chip');
+        expect(worst.count).toBeGreaterThan(0);
+        expect(worst.ratio, `"${worst.text}"`).toBeGreaterThanOrEqual(4.5);
+      });
+
       it('has no serious or critical violation in the photo viewer', async () => {
         await page.locator('[data-index="0"]').dblclick();
         await page.getByTestId('photo-viewer').locator('img').waitFor();
-        await checkView(page, theme, 'viewer');
+        const violations = await auditView(page, theme, 'viewer');
         await page.keyboard.press('Escape');
         await expect.poll(() => page.getByTestId('photo-viewer').count()).toBe(0);
+        expectNone(violations, theme, 'viewer');
       });
 
       it('has no serious or critical violation in the help overlay', async () => {
         await page.getByTitle('Keyboard shortcuts (?)').click();
         await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor();
-        await checkView(page, theme, 'help');
+        const violations = await auditView(page, theme, 'help');
         await page.keyboard.press('Escape');
+        await expect.poll(() => page.getByRole('dialog', { name: 'Keyboard shortcuts' }).count()).toBe(0);
+        expectNone(violations, theme, 'help');
       });
 
       it('has no serious or critical violation in the import panel', async () => {
         await page.getByRole('button', { name: 'Import folder…' }).first().click();
         await page.getByTestId('import-panel').waitFor();
-        await checkView(page, theme, 'import');
+        const violations = await auditView(page, theme, 'import');
         await page.keyboard.press('Escape');
         await expect.poll(() => page.getByTestId('import-panel').count()).toBe(0);
+        expectNone(violations, theme, 'import');
       });
 
       it('has no serious or critical violation in the Train view with a finished run', async () => {
@@ -156,8 +219,25 @@ describe('accessibility of the studio in a browser', () => {
       it('has no serious or critical violation in the Runs view with the confusion matrix', async () => {
         await page.locator('[data-view="runs"]').click();
         await page.getByTestId('runs-table').locator('tbody tr').filter({ hasText: 'done' }).first().click();
-        await page.getByTestId('confusion-matrix').waitFor();
+        await page.getByTestId('confusion-matrix').scrollIntoViewIfNeeded();
         await checkView(page, theme, 'runs');
+      });
+
+      it('shows every confusion-matrix number and total at 4.5:1 or more, with axis titles and totals', async () => {
+        const matrix = page.getByTestId('confusion-matrix');
+        const text = (await matrix.textContent()) ?? '';
+        expect(text).toContain('true class');
+        expect(text).toContain('predicted class');
+        const [run] = await server.call('runs.list', {});
+        const { metrics } = await server.call('runs.get', { id: run!.id });
+        const total = metrics!.confusion.flat().reduce((a, b) => a + b, 0);
+        await expect(matrix.locator('[data-total]').textContent()).resolves.toBe(String(total));
+        const firstRow = metrics!.confusion[0]!;
+        const rowTotal = firstRow.reduce((a, b) => a + b, 0);
+        await expect(matrix.locator('[data-cell="0,0"]').textContent()).resolves.toBe(`${firstRow[0]}${Math.round((firstRow[0]! / rowTotal) * 100)}%`);
+        const worst = await lowestContrast(page, '[data-testid="confusion-matrix"] :is(.count, .share, .zero, .total, th)');
+        expect(worst.count).toBeGreaterThan(metrics!.classIds.length ** 2);
+        expect(worst.ratio, `"${worst.text}"`).toBeGreaterThanOrEqual(4.5);
       });
 
       it('has no serious or critical violation in the Review view with an item', async () => {
@@ -175,14 +255,14 @@ describe('accessibility of the studio in a browser', () => {
     const toggle = page.getByTestId('theme-toggle');
     await toggle.click();
     await expect.poll(() => page.evaluate('document.documentElement.dataset.theme')).toBe('light');
-    const lightBackground = await page.evaluate('getComputedStyle(document.body).backgroundColor');
+    const lightBackground = await page.evaluate('getComputedStyle(document.documentElement).backgroundColor');
     await page.reload();
     await page.locator('[data-index="0"] img').waitFor();
     await expect.poll(() => page.evaluate('document.documentElement.dataset.theme')).toBe('light');
-    expect(await page.evaluate('getComputedStyle(document.body).backgroundColor')).toBe(lightBackground);
+    expect(await page.evaluate('getComputedStyle(document.documentElement).backgroundColor')).toBe(lightBackground);
     await toggle.click();
     await expect.poll(() => page.evaluate('document.documentElement.dataset.theme')).toBe('dark');
-    expect(await page.evaluate('getComputedStyle(document.body).backgroundColor')).not.toBe(lightBackground);
+    expect(await page.evaluate('getComputedStyle(document.documentElement).backgroundColor')).not.toBe(lightBackground);
     await page.context().close();
   });
 
