@@ -245,6 +245,7 @@ describe('accessibility of the studio in a browser', () => {
         await page.locator('[data-view="review"]').click();
         await page.locator(`[data-queue="${queue}"]`).click();
         await page.getByTestId('review-item').waitFor();
+        await expect.poll(() => page.evaluate(`[...document.querySelectorAll('[data-testid="review-item"] .stage img:not(.preload)')].some((img) => img.complete && img.naturalWidth > 0)`)).toBe(true);
         await checkView(page, theme, 'review');
       });
     });
