@@ -36,6 +36,7 @@ interface AxeViolation {
 
 let server: ServedStudio;
 let browser: Browser;
+let rendererDir = '';
 
 /** Starts a job through the API and resolves when its job.finished event arrives; it must have succeeded. */
 async function runJob(start: () => Promise<{ jobId: string }>): Promise<void> {
@@ -143,7 +144,7 @@ async function openThemedPage(theme: Theme): Promise<Page> {
 describe('accessibility of the studio in a browser', () => {
   beforeAll(async () => {
     fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
-    const rendererDir = makeTempDir('studio-a11y-renderer-');
+    rendererDir = makeTempDir('studio-a11y-renderer-');
     await buildRenderer(rendererDir);
     server = await startServe(makeTempDir('studio-a11y-library-'), rendererDir);
     await runJob(() => server.call('photos.import', { root: ALPACA_DIR, labelsFromFolders: true }));
@@ -216,6 +217,14 @@ describe('accessibility of the studio in a browser', () => {
         await checkView(page, theme, 'train');
       });
 
+      it('has no serious or critical violation in the Train view with its settings open', async () => {
+        await page.getByRole('button', { name: 'Settings…' }).click();
+        await page.locator('[data-field="epochs"]').waitFor();
+        const violations = await auditView(page, theme, 'train-settings');
+        await page.getByRole('button', { name: 'Hide settings' }).click();
+        expectNone(violations, theme, 'train-settings');
+      });
+
       it('has no serious or critical violation in the Runs view with the confusion matrix', async () => {
         await page.locator('[data-view="runs"]').click();
         await page.getByTestId('runs-table').locator('tbody tr').filter({ hasText: 'done' }).first().click();
@@ -250,6 +259,25 @@ describe('accessibility of the studio in a browser', () => {
       });
     });
   }
+
+  it('has no serious or critical violation in an empty library (no photos, no run) in either theme', async () => {
+    const empty = await startServe(makeTempDir('studio-a11y-empty-'), rendererDir);
+    try {
+      for (const theme of THEMES) {
+        const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, bypassCSP: true });
+        const page = await context.newPage();
+        await page.emulateMedia({ colorScheme: theme });
+        await page.goto(empty.url);
+        await page.getByTestId('class-bar').waitFor();
+        await expect.poll(() => page.evaluate('document.documentElement.dataset.theme')).toBe(theme);
+        const violations = await auditView(page, theme, 'library-empty');
+        await context.close();
+        expectNone(violations, theme, 'library-empty');
+      }
+    } finally {
+      await empty.stop();
+    }
+  });
 
   it('switches the theme with the toggle and remembers the choice after a reload', async () => {
     const page = await openThemedPage('dark');
