@@ -4,8 +4,18 @@ import { StudioError } from '../../api/errors.js';
 import type { ClassInfo } from '../../api/schemas.js';
 import { recordLabelBatch } from './labels.js';
 
-/** A palette with good contrast on dark and light backgrounds; new classes take the next colour. */
-const CLASS_COLORS = ['#e6194b', '#3cb44b', '#4363d8', '#f58231', '#911eb4', '#42d4f4', '#f032e6', '#bfef45', '#469990', '#9a6324'];
+/**
+ * Okabe–Ito: told apart with every common colour-vision deficiency (no red/green pair), each readable with black or
+ * white text; new classes take the next colour.
+ */
+export const CLASS_COLORS = ['#e69f00', '#56b4e9', '#009e73', '#f0e442', '#0072b2', '#d55e00', '#cc79a7', '#999999'];
+/** The palette before Okabe–Ito (red first, green second): a class still stored with one shows the new colour of its slot. */
+const LEGACY_COLORS = ['#e6194b', '#3cb44b', '#4363d8', '#f58231', '#911eb4', '#42d4f4', '#f032e6', '#bfef45', '#469990', '#9a6324'];
+
+function displayColor(stored: string): string {
+  const legacy = LEGACY_COLORS.indexOf(stored.toLowerCase());
+  return legacy < 0 ? stored : CLASS_COLORS[legacy % CLASS_COLORS.length]!;
+}
 
 interface ClassRow {
   id: number;
@@ -16,7 +26,7 @@ interface ClassRow {
 }
 
 function rowToClass(row: ClassRow): ClassInfo {
-  return { id: row.id, name: row.name, color: row.color, order: row.sort_order, photoCount: row.photo_count };
+  return { id: row.id, name: row.name, color: displayColor(row.color), order: row.sort_order, photoCount: row.photo_count };
 }
 
 const now = () => new Date().toISOString();
