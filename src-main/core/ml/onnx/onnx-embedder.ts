@@ -127,7 +127,7 @@ export async function createOnnxEmbedder(tf: Tf, config: BackboneConfig, options
   const graph = await ensureBackboneOnnx(tf, config);
   const { worker, engine } = await startSessionWorker({ model: graph.model, inputSize: config.inputSize });
   const forward = workerForward(worker);
-  const spec = preprocessingSpec(config.inputSize);
+  const spec = preprocessingSpec(config.inputSize, config.resize);
   let queue: Promise<unknown> = Promise.resolve();
   return {
     backboneId: graph.backboneId,

@@ -26,7 +26,8 @@ let embedder: Embedder;
 beforeAll(async () => {
   backend = await selectBackend('wasm');
   cacheDir = path.join(makeTempDir('studio-onnx-'), 'onnx-backbones');
-  embedder = await createEmbedder(backend, { alpha: 0.35, inputSize: 160, weightsDir: WEIGHTS_DIR, onnxCacheDir: cacheDir });
+  // 'fill', not the default centre crop: the ONNX embedder must honour the requested geometry
+  embedder = await createEmbedder(backend, { alpha: 0.35, inputSize: 160, weightsDir: WEIGHTS_DIR, resize: 'fill', onnxCacheDir: cacheDir });
 });
 
 afterAll(async () => {
@@ -46,10 +47,11 @@ describe('embedding with ONNX Runtime', () => {
     const progress: number[] = [];
     const features = await embedder.embed(items, { onProgress: (done) => progress.push(done) });
     expect(progress).toEqual([32, 40]);
-    const local = await createLocalEmbedder(backend.tf, { alpha: 0.35, inputSize: 160, weightsDir: WEIGHTS_DIR });
+    const local = await createLocalEmbedder(backend.tf, { alpha: 0.35, inputSize: 160, weightsDir: WEIGHTS_DIR, resize: 'fill' });
     const reference = await local.embed(items);
     await local.close();
     expect(embedder.backboneId).toBe(local.backboneId);
+    expect(embedder.spec).toEqual(local.spec);
     expect(features.length).toBe(40 * 1280);
     let diff = 0;
     for (let i = 0; i < features.length; i++) diff = Math.max(diff, Math.abs(features[i]! - reference[i]!));
