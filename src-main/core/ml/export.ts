@@ -9,7 +9,7 @@ import { loadBackbone } from './backbone.js';
 import { fileModelHandler } from './file-io-handler.js';
 import { planMobileNetV2 } from './mobilenet-v2.js';
 import { folderSaveHandler, MODEL_JSON_FILE, WEIGHTS_FILE } from './model-folder.js';
-import { loadRunHead, writeStudioModelJson, type StudioModelJson } from './run-model.js';
+import { describeGeometry, loadRunHead, writeStudioModelJson, type StudioModelJson } from './run-model.js';
 import { getRunConfig, getRunModelDir } from './runs.js';
 
 /** 'tfjs': a tfjs layers model (model.json + weights.bin); 'onnx': one model.onnx */
@@ -57,7 +57,7 @@ Classes, in output order: ${meta.classes.map((c, i) => `${i} = ${c.name}`).join(
 Backbone: ${meta.backboneId} (MobileNetV2, alpha ${meta.alpha}), ${fineTuned ? 'its last layers fine-tuned with the head' : 'frozen; head trained on its pooled features'}.
 
 Input: a float32 tensor [n, ${size}, ${size}, 3], RGB, values in [-1, 1]:
-  decode the photo upright (apply EXIF orientation) in sRGB, resize to ${size}×${size} (stretch, bilinear),
+  decode the photo upright (apply EXIF orientation) in sRGB, ${describeGeometry(meta.preprocessing, size)},
   then value = pixel / 127.5 - 1. The exact steps used in training are in studio-model.json ("preprocessing").
 Output: [n, ${meta.classes.length}] probabilities that sum to 1.${meta.classes.length === 2 ? `\n  The studio predicts "${meta.classes[1]!.name}" when its probability is >= ${meta.threshold}.` : ''}
 

@@ -66,3 +66,10 @@ export async function loadRunHead(dir: string): Promise<{ head: tf.LayersModel; 
   const head = await tf.loadLayersModel(fileModelHandler(path.join(dir, HEAD_MODEL_DIR)));
   return { head, meta };
 }
+
+/** How the run cut the photo to the model's square: its recorded geometry (runs before it existed stretched). */
+export function describeGeometry(preprocessing: unknown, size: number): string {
+  const geometry = (preprocessing as { geometry?: { mode: string; cropFraction?: number } } | null)?.geometry;
+  if (geometry?.mode !== 'center-crop' || !geometry.cropFraction) return `resize to ${size}×${size} (stretch, bilinear)`;
+  return `resize the short side to ${Math.round(size / geometry.cropFraction)} px (bilinear) and keep the centre ${size}×${size}`;
+}

@@ -5,7 +5,7 @@ import { StudioError } from '../../../api/errors.js';
 import type { Tf } from '../backend.js';
 import { foldBackbone } from '../fold-batchnorm.js';
 import type { MobileNetV2Plan } from '../mobilenet-v2.js';
-import type { StudioModelJson } from '../run-model.js';
+import { describeGeometry, type StudioModelJson } from '../run-model.js';
 import { buildMobileNetV2Onnx, ONNX_IMAGE_INPUT, ONNX_PROBABILITIES_OUTPUT, type DenseActivation, type DenseWeights } from './mobilenet-v2-onnx.js';
 
 export const ONNX_MODEL_FILE = 'model.onnx';
@@ -72,7 +72,7 @@ Backbone: ${meta.backboneId} (MobileNetV2, alpha ${meta.alpha}, BatchNorm folded
 
 ${ONNX_MODEL_FILE} (ONNX IR 8, opset 13):
   input  "${ONNX_IMAGE_INPUT}": ${inputText(size)}
-    decode the photo upright (apply EXIF orientation) in sRGB, resize to ${size}×${size} (stretch, bilinear),
+    decode the photo upright (apply EXIF orientation) in sRGB, ${describeGeometry(meta.preprocessing, size)},
     then value = pixel / 127.5 - 1. The exact steps used in training are in studio-model.json ("preprocessing")
     and in the model's metadata_props ("preprocessing", "classes", "threshold").
   output "${ONNX_PROBABILITIES_OUTPUT}": [n, ${meta.classes.length}] probabilities that sum to 1.${meta.classes.length === 2 ? `\n    The studio predicts "${meta.classes[1]!.name}" when its probability is >= ${meta.threshold}.` : ''}
