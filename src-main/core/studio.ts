@@ -13,6 +13,9 @@ import { findPhotoIdByPath, getPhoto, indexOfPhoto, listDuplicateGroups, listPho
 import { resolveMedia, type MediaFile, type MediaKind } from './photos/media-files.js';
 import { getReviewQueue } from './ml/review-queues.js';
 import { getRun, getRunConfig, listRuns } from './ml/runs.js';
+import { createMlSession } from './ml-session.js';
+import { resolveReview } from './review-actions.js';
+import { createRunOutputs } from './run-outputs.js';
 import { createTrainingService, type TrainingService } from './studio-training.js';
 import { getLibraryStats } from './library/stats.js';
 import { importFolder } from './photos/import-folder.js';
@@ -49,7 +52,9 @@ export function openStudio(libraryDir: string): Studio {
   const library = openLibrary(libraryDir);
   const { db } = library;
   const jobs = new JobManager();
-  const training = createTrainingService(library);
+  const ml = createMlSession(library);
+  const training = createTrainingService(library, ml);
+  const runOutputs = createRunOutputs(library, ml);
   const listeners = new Set<StudioEventListener>();
   const emit: StudioEventListener = (event, payload) => {
     for (const listener of listeners) listener(event, payload);
@@ -121,9 +126,9 @@ export function openStudio(libraryDir: string): Studio {
     },
     'runs.list': async () => listRuns(db),
     'runs.get': async ({ id }) => getRun(db, id),
-    'runs.export': async (request) => training.exportRun(request),
-    'predict.folder': async (request) => ({ jobId: jobs.start('predict', (ctx) => training.predictFolder(request, ctx)) }),
-    'predict.evaluate': async (request) => ({ jobId: jobs.start('evaluate', (ctx) => training.evaluateFolder(request, ctx)) }),
+    'runs.export': async (request) => runOutputs.exportRun(request),
+    'predict.folder': async (request) => ({ jobId: jobs.start('predict', (ctx) => runOutputs.predictFolder(request, ctx)) }),
+    'predict.evaluate': async (request) => ({ jobId: jobs.start('evaluate', (ctx) => runOutputs.evaluateFolder(request, ctx)) }),
     'review.queue': async (request) => {
       const page = getReviewQueue(db, request);
       const names = new Map(getRunConfig(db, page.runId).classes.map((c) => [String(c.id), c.name]));
@@ -139,7 +144,7 @@ export function openStudio(libraryDir: string): Studio {
         })),
       };
     },
-    'review.resolve': async (action) => labelsChanged(training.resolveReview(action)),
+    'review.resolve': async (action) => labelsChanged(resolveReview(db, action)),
     'curate.copy': async (request) => ({ jobId: jobs.start('curate', sortedCopies(library, request)) }),
     'curate.dataset': async (request) => ({ jobId: jobs.start('curate', exportDataset(library, request)) }),
     'curate.table': async (request) => ({ jobId: jobs.start('curate', writePhotoTable(library, request)) }),
@@ -167,7 +172,7 @@ export function openStudio(libraryDir: string): Studio {
     findPhotoIdByPath: (filePath) => findPhotoIdByPath(db, filePath),
     async close() {
       await jobs.cancelAll();
-      await training.close();
+      await ml.close();
       library.close();
     },
   };
