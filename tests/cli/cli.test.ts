@@ -4,23 +4,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src-main/cli.js';
-import type { CliIo } from '../../src-main/cli/cli-context.js';
 import { SHARED_DIR } from '../helpers/shared-dir.js';
+import { runCli as studio } from '../helpers/run-cli.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const ALPACA = path.join(SHARED_DIR, 'datasets', 'alpaca');
 const BAD_INPUTS = path.join(SHARED_DIR, 'bad-inputs');
-
-async function studio(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string; // eslint-disable-next-line @typescript-eslint/no-explicit-any -- test assertions walk the printed JSON freely
-  json: () => any }> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = { stdout: (t) => (stdout += `${t}\n`), stderr: (t) => (stderr += t), stderrIsTty: false };
-  const code = await main(argv, io);
-  return { code, stdout, stderr, json: () => JSON.parse(stdout) };
-}
 
 describe('studio CLI', () => {
   const tmp = makeTempDir();

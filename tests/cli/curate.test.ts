@@ -7,11 +7,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ExifTool } from 'exiftool-vendored';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src-main/cli.js';
-import type { CliIo } from '../../src-main/cli/cli-context.js';
 import type { CurateReport } from '../../src-main/api/curate-schemas.js';
 import { openStudio } from '../../src-main/core/studio.js';
 import { SHARED_DIR } from '../helpers/shared-dir.js';
+import { runCli as studio } from '../helpers/run-cli.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 
 const ALPACA = path.join(SHARED_DIR, 'datasets', 'alpaca');
@@ -20,14 +19,6 @@ const PER_CLASS = 10;
 const CLASSES = ['alpaca', 'not_alpaca'];
 /** a safety net only: a training on a shared 2-core machine can take minutes */
 const SLOW = { timeout: 900_000 };
-
-async function studio(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = { stdout: (t) => (stdout += `${t}\n`), stderr: (t) => (stderr += t), stderrIsTty: false };
-  const code = await main(argv, io);
-  return { code, stdout, stderr, report: (): CurateReport => JSON.parse(stdout) as CurateReport };
-}
 
 const tmp = makeTempDir('studio-curate-cli-');
 const library = path.join(tmp, 'library');
@@ -84,7 +75,7 @@ describe('studio curate copy', () => {
     const out = path.join(tmp, 'by-label');
     const dry = await lib('curate', 'copy', '--out', out, '--dry-run', '--json');
     expect(dry.code, dry.stderr).toBe(0);
-    const report = dry.report();
+    const report = dry.json<CurateReport>();
     expect(report.counts).toEqual({ alpaca: PER_CLASS + 1, not_alpaca: PER_CLASS });
     expect(report.skipped).toEqual([expect.objectContaining({ reason: 'no label' })]);
     expect(new Set(report.planned.map((p) => p.target)).size).toBe(2 * PER_CLASS + 1);
@@ -98,17 +89,17 @@ describe('studio curate copy', () => {
     const out = path.join(tmp, 'by-label');
     const first = await lib('curate', 'copy', '--out', out, '--json');
     expect(first.code, first.stderr).toBe(0);
-    expect(first.report().written).toBe(2 * PER_CLASS + 1);
+    expect(first.json<CurateReport>().written).toBe(2 * PER_CLASS + 1);
     expect(countsOf(out)).toEqual({ alpaca: PER_CLASS + 1, not_alpaca: PER_CLASS });
     // the two photos named alike both arrived, with their own bytes
     const clashA = path.join(out, 'alpaca', clashName);
     const clashB = path.join(out, 'alpaca', clashName.replace('.jpg', '-2.jpg'));
     expect(new Set([sha256(clashA), sha256(clashB)])).toEqual(new Set([sha256(path.join(subset, 'alpaca', clashName)), sha256(path.join(subset, 'alpaca', 'more', clashName))]));
-    for (const p of first.report().planned) expect(sha256(p.target)).toBe(sha256(p.source));
+    for (const p of first.json<CurateReport>().planned) expect(sha256(p.target)).toBe(sha256(p.source));
     const copied = new Map(filesUnder(out).map((f) => [f, sha256(f)]));
 
     const second = await lib('curate', 'copy', '--out', out, '--json');
-    expect(second.report().written).toBe(2 * PER_CLASS + 1);
+    expect(second.json<CurateReport>().written).toBe(2 * PER_CLASS + 1);
     expect(countsOf(out)).toEqual({ alpaca: 2 * (PER_CLASS + 1), not_alpaca: 2 * PER_CLASS });
     for (const [f, hash] of copied) expect(sha256(f)).toBe(hash);
   });
@@ -118,7 +109,7 @@ describe('studio curate copy', () => {
     const threshold = 0.75;
     const run = await lib('curate', 'copy', '--out', out, '--by', 'prediction', '--min-confidence', String(threshold), '--mode', 'symlink', '--json');
     expect(run.code, run.stderr).toBe(0);
-    const report = run.report();
+    const report = run.json<CurateReport>();
     expect(report.runId).toBe(1);
     expect(report.planned).toHaveLength(predictions.size);
     for (const p of report.planned) {
@@ -139,8 +130,8 @@ describe('studio curate copy', () => {
     const out = path.join(tmp, 'unlabeled');
     const run = await lib('curate', 'copy', '--out', out, '--by', 'prediction', '--min-confidence', '0', '--unlabeled', '--mode', 'hardlink', '--json');
     expect(run.code, run.stderr).toBe(0);
-    const [only] = run.report().planned;
-    expect(run.report().planned).toHaveLength(1);
+    const [only] = run.json<CurateReport>().planned;
+    expect(run.json<CurateReport>().planned).toHaveLength(1);
     expect(only!.source).toBe(path.join(subset, looseName));
     expect(fs.statSync(only!.target).ino).toBe(fs.statSync(only!.source).ino);
   });
@@ -176,7 +167,7 @@ describe('studio curate dataset', () => {
       const key = `${p.split === 'val' ? 'validation' : 'train'}/${p.label}`;
       expected[key] = (expected[key] ?? 0) + 1;
     }
-    expect(dry.report().counts).toEqual(expected);
+    expect(dry.json<CurateReport>().counts).toEqual(expected);
     expect(Object.keys(expected)).toEqual(expect.arrayContaining(['validation/alpaca', 'validation/not_alpaca', 'train/alpaca', 'train/not_alpaca']));
 
     const real = await lib('curate', 'dataset', '--out', out, '--json');
@@ -185,7 +176,7 @@ describe('studio curate dataset', () => {
     expect(countsOf(path.join(out, 'validation'))).toEqual({ alpaca: expected['validation/alpaca'], not_alpaca: expected['validation/not_alpaca'] });
     const rows = readManifest(out);
     expect(rows).toHaveLength(labeled.length);
-    const bySource = new Map(real.report().planned.map((p) => [path.relative(out, p.target), p.source]));
+    const bySource = new Map(real.json<CurateReport>().planned.map((p) => [path.relative(out, p.target), p.source]));
     for (const row of rows) {
       const file = path.join(out, row.path);
       expect(row.path.startsWith(`${row.split}/${row.label}/`)).toBe(true);
@@ -218,8 +209,8 @@ describe('studio curate dataset after a k-fold run', () => {
     const train = await lib('train', '--kfold', '3', '--epochs', '2');
     expect(train.code, train.stderr).toBe(0);
     const out = path.join(tmp, 'kfold-dataset');
-    const fromRun = (await lib('curate', 'dataset', '--out', out, '--dry-run', '--json')).report();
-    const fresh = (await lib('curate', 'dataset', '--out', out, '--dry-run', '--new-split', '--json')).report();
+    const fromRun = (await lib('curate', 'dataset', '--out', out, '--dry-run', '--json')).json<CurateReport>();
+    const fresh = (await lib('curate', 'dataset', '--out', out, '--dry-run', '--new-split', '--json')).json<CurateReport>();
     expect(fromRun.runId).toBeNull();
     expect(fromRun.planned).toEqual(fresh.planned);
     expect(fromRun.counts).toEqual({
@@ -235,7 +226,7 @@ describe('studio curate table', () => {
   it('writes every photo with label, prediction and probabilities as CSV and as JSON', SLOW, async () => {
     const csvFile = path.join(tmp, 'tables', 'photos.csv');
     const dry = await lib('curate', 'table', '--out', csvFile, '--run', '1', '--dry-run', '--json');
-    expect(dry.report().counts).toEqual({ rows: 2 * PER_CLASS + 2 });
+    expect(dry.json<CurateReport>().counts).toEqual({ rows: 2 * PER_CLASS + 2 });
     expect(fs.existsSync(csvFile)).toBe(false);
     // run 1: the run `predictions` was read from (a k-fold run came after it)
     expect((await lib('curate', 'table', '--out', csvFile, '--run', '1')).code).toBe(0);
@@ -268,13 +259,13 @@ describe('studio curate xmp', () => {
       await exiftool.write(sidecar, { Title: 'Ridge walk', Rating: 4, Subject: ['hike'], HierarchicalSubject: ['Places|Andes'] }, { writeArgs: ['-overwrite_original'] });
       const dry = await lib('curate', 'xmp', '--naming', 'name.ext.xmp', '--class', 'alpaca', '--dry-run', '--json');
       expect(dry.code, dry.stderr).toBe(0);
-      expect(dry.report().counts).toEqual({ alpaca: PER_CLASS + 1 });
+      expect(dry.json<CurateReport>().counts).toEqual({ alpaca: PER_CLASS + 1 });
       expect(filesUnder(subset).filter((f) => f.endsWith('.xmp'))).toEqual([sidecar]);
 
       const real = await lib('curate', 'xmp', '--naming', 'name.ext.xmp', '--class', 'alpaca', '--json');
       expect(real.code, real.stderr).toBe(0);
-      expect(real.report().written).toBe(PER_CLASS + 1);
-      for (const p of real.report().planned) expect(fs.existsSync(`${p.source}.xmp`)).toBe(true);
+      expect(real.json<CurateReport>().written).toBe(PER_CLASS + 1);
+      for (const p of real.json<CurateReport>().planned) expect(fs.existsSync(`${p.source}.xmp`)).toBe(true);
       const merged = await exiftool.read(sidecar);
       expect(merged.Title).toBe('Ridge walk');
       expect(merged.Rating).toBe(4);
@@ -295,7 +286,7 @@ describe('studio curate xmp', () => {
   it('names sidecars name.xmp as Lightroom does when asked for that naming', SLOW, async () => {
     const run = await lib('curate', 'xmp', '--class', 'not_alpaca', '--folder', path.join(subset, 'not_alpaca'), '--json');
     expect(run.code, run.stderr).toBe(0);
-    expect(run.report().written).toBe(PER_CLASS);
+    expect(run.json<CurateReport>().written).toBe(PER_CLASS);
     for (const name of names.not_alpaca!.slice(0, PER_CLASS)) expect(fs.existsSync(path.join(subset, 'not_alpaca', name.replace(/\.jpg$/, '.xmp')))).toBe(true);
   });
 });

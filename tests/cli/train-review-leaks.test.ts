@@ -5,10 +5,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src-main/cli.js';
-import type { CliIo } from '../../src-main/cli/cli-context.js';
 import { writeJunkImages } from '../helpers/junk-images.js';
 import { SHARED_DIR } from '../helpers/shared-dir.js';
+import { runCli as studio } from '../helpers/run-cli.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 
 const ALPACA = path.join(SHARED_DIR, 'datasets', 'alpaca');
@@ -17,15 +16,6 @@ const PER_CLASS = 40;
 const CLASSES = ['alpaca', 'not_alpaca'];
 /** a safety net only: two trainings on a shared 2-core machine can take minutes */
 const SLOW = { timeout: 900_000 };
-
-async function studio(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = { stdout: (t) => (stdout += `${t}\n`), stderr: (t) => (stderr += t), stderrIsTty: false };
-  const code = await main(argv, io);
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- test assertions walk the printed JSON freely
-  return { code, stdout, stderr, json: (): any => JSON.parse(stdout) };
-}
 
 const tmp = makeTempDir('studio-train-cli-');
 const library = path.join(tmp, 'library');

@@ -1,19 +1,10 @@
 // `studio train` flags and --help come from the settings table; refused settings are one line and exit 2.
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src-main/cli.js';
-import type { CliIo } from '../../src-main/cli/cli-context.js';
 import { TRAINING_FIELDS } from '../../src-main/api/training-settings.js';
 import { parseAugmentList, TRAIN_OPTIONS } from '../../src-main/cli/training-flags.js';
+import { runCli as studio } from '../helpers/run-cli.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
-
-async function studio(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = { stdout: (t) => (stdout += `${t}\n`), stderr: (t) => (stderr += t), stderrIsTty: false };
-  const code = await main(argv, io);
-  return { code, stdout, stderr };
-}
 
 describe('studio train flags', () => {
   const library = path.join(makeTempDir(), 'library');
