@@ -11,6 +11,7 @@ import type { CurateReport } from '../../src-main/api/curate-schemas.js';
 import { openStudio } from '../../src-main/core/studio.js';
 import { SHARED_DIR } from '../helpers/shared-dir.js';
 import { runCli as studio } from '../helpers/run-cli.js';
+import { alpacaNames, copyAlpacaSubset } from '../helpers/alpaca-subset.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 
 const ALPACA = path.join(SHARED_DIR, 'datasets', 'alpaca');
@@ -24,7 +25,7 @@ const tmp = makeTempDir('studio-curate-cli-');
 const library = path.join(tmp, 'library');
 const subset = path.join(tmp, 'subset');
 const lib = (...argv: string[]) => studio(...argv, '--library', library);
-const names = Object.fromEntries(CLASSES.map((c) => [c, fs.readdirSync(path.join(ALPACA, c)).sort()]));
+const names = Object.fromEntries(CLASSES.map((c) => [c, alpacaNames(c)]));
 /** an alpaca photo stored under the name of another one in a subfolder: both go to OUT/alpaca/ */
 const clashName = names.alpaca![0]!;
 /** a photo in the subset's root: imported without a label */
@@ -53,10 +54,7 @@ let before: Map<string, string>;
 let predictions: Map<string, { predicted: string; confidence: number; split: string; label: string | null }>;
 
 beforeAll(async () => {
-  for (const c of CLASSES) {
-    fs.mkdirSync(path.join(subset, c), { recursive: true });
-    for (const name of names[c]!.slice(0, PER_CLASS)) fs.copyFileSync(path.join(ALPACA, c, name), path.join(subset, c, name));
-  }
+  copyAlpacaSubset(subset, PER_CLASS);
   fs.mkdirSync(path.join(subset, 'alpaca', 'more'));
   fs.copyFileSync(path.join(ALPACA, 'alpaca', names.alpaca![PER_CLASS]!), path.join(subset, 'alpaca', 'more', clashName));
   fs.copyFileSync(path.join(ALPACA, 'not_alpaca', names.not_alpaca![PER_CLASS]!), path.join(subset, looseName));

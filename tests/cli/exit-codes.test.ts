@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SHARED_DIR } from '../helpers/shared-dir.js';
+import { copyAlpacaSubset } from '../helpers/alpaca-subset.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 
 const BIN = fileURLToPath(new URL('../../bin/studio.js', import.meta.url));
@@ -50,23 +51,13 @@ function start(args: string[], env: NodeJS.ProcessEnv = {}): Running {
 
 const studio = (...args: string[]) => start(args).done;
 
-/** A library of 8 alpaca and 8 other photos, labeled from their folders. */
-function smallAlpacaFolder(root: string): string {
-  const src = path.join(root, 'photos');
-  for (const cls of ['alpaca', 'not_alpaca']) {
-    fs.mkdirSync(path.join(src, cls), { recursive: true });
-    for (const file of fs.readdirSync(path.join(ALPACA, cls)).sort().slice(0, 8)) fs.copyFileSync(path.join(ALPACA, cls, file), path.join(src, cls, file));
-  }
-  return src;
-}
-
 describe('studio exit codes (real processes)', () => {
   const tmp = makeTempDir('cli-exit-');
   const library = path.join(tmp, 'library');
   const empty = path.join(tmp, 'empty-library');
 
   beforeAll(async () => {
-    const imported = await studio('import', smallAlpacaFolder(tmp), '--labels-from-folders', '--library', library);
+    const imported = await studio('import', copyAlpacaSubset(path.join(tmp, 'photos'), 8), '--labels-from-folders', '--library', library);
     expect(imported.code).toBe(0);
   }, 60_000);
 

@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { writeJunkImages } from '../helpers/junk-images.js';
 import { SHARED_DIR } from '../helpers/shared-dir.js';
 import { runCli as studio } from '../helpers/run-cli.js';
+import { alpacaNames, copyAlpacaSubset } from '../helpers/alpaca-subset.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 
 const ALPACA = path.join(SHARED_DIR, 'datasets', 'alpaca');
@@ -22,15 +23,12 @@ const library = path.join(tmp, 'library');
 const subset = path.join(tmp, 'subset');
 const outside = path.join(tmp, 'outside');
 /** sorted file names per class: the first PER_CLASS go into the library, the next 5 are new to it */
-const names = Object.fromEntries(CLASSES.map((c) => [c, fs.readdirSync(path.join(ALPACA, c)).sort()]));
+const names = Object.fromEntries(CLASSES.map((c) => [c, alpacaNames(c)]));
 let junk: string[] = [];
 const lib = (...argv: string[]) => studio(...argv, '--library', library);
 
 beforeAll(async () => {
-  for (const c of CLASSES) {
-    fs.mkdirSync(path.join(subset, c), { recursive: true });
-    for (const name of names[c]!.slice(0, PER_CLASS)) fs.copyFileSync(path.join(ALPACA, c, name), path.join(subset, c, name));
-  }
+  copyAlpacaSubset(subset, PER_CLASS);
   junk = await writeJunkImages(path.join(subset, 'alpaca'));
   expect((await lib('import', subset, '--labels-from-folders')).code).toBe(0);
 }, 900_000);

@@ -1,25 +1,16 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openStudio } from '../../src-main/core/studio.js';
 import { SHARED_DIR } from '../helpers/shared-dir.js';
+import { copyAlpacaSubset } from '../helpers/alpaca-subset.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 
-const ALPACA = path.join(SHARED_DIR, 'datasets', 'alpaca');
 const WEIGHTS = path.join(SHARED_DIR, 'models', 'mobilenet_v2_0.35_imagenet_notop');
-
-function smallAlpacaFolder(root: string): string {
-  for (const cls of ['alpaca', 'not_alpaca']) {
-    fs.mkdirSync(path.join(root, cls), { recursive: true });
-    for (const file of fs.readdirSync(path.join(ALPACA, cls)).sort().slice(0, 8)) fs.copyFileSync(path.join(ALPACA, cls, file), path.join(root, cls, file));
-  }
-  return root;
-}
 
 describe('studio embedders', () => {
   it('keeps a training’s embedder open while a predict on another backbone runs beside it', async () => {
     const tmp = makeTempDir('studio-embedders-');
-    const photos = smallAlpacaFolder(path.join(tmp, 'photos'));
+    const photos = copyAlpacaSubset(path.join(tmp, 'photos'), 8);
     const studio = openStudio(path.join(tmp, 'library'));
     try {
       const imported = await studio.jobs.wait((await studio.api['photos.import']({ root: photos, labelsFromFolders: true })).jobId);

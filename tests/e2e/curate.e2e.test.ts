@@ -5,12 +5,11 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src-main/cli.js';
-import { SHARED_DIR } from '../helpers/shared-dir.js';
+import { copyAlpacaSubset } from '../helpers/alpaca-subset.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 import { REPO_DIR, buildRenderer, launchChromium, startServe, type ServedStudio } from '../helpers/studio-browser.js';
 
 const SCREENSHOT_DIR = path.join(REPO_DIR, 'test-results', 'screenshots');
-const ALPACA_DIR = path.join(SHARED_DIR, 'datasets', 'alpaca');
 const PER_CLASS = 4;
 const CLASSES = ['alpaca', 'not_alpaca'];
 
@@ -23,10 +22,7 @@ const out = path.join(tmp, 'sorted');
 describe('the Curate dialog in a browser', () => {
   beforeAll(async () => {
     const subset = path.join(tmp, 'subset');
-    for (const c of CLASSES) {
-      fs.mkdirSync(path.join(subset, c), { recursive: true });
-      for (const name of fs.readdirSync(path.join(ALPACA_DIR, c)).sort().slice(0, PER_CLASS)) fs.copyFileSync(path.join(ALPACA_DIR, c, name), path.join(subset, c, name));
-    }
+    copyAlpacaSubset(subset, PER_CLASS);
     const library = path.join(tmp, 'library');
     const io = { stdout: () => {}, stderr: () => {}, stderrIsTty: false };
     expect(await main(['import', subset, '--labels-from-folders', '--library', library], io)).toBe(0);

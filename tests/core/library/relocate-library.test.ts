@@ -10,22 +10,11 @@ import { MIGRATIONS } from '../../../src-main/core/library/migrations/index.js';
 import { getRunModelDir } from '../../../src-main/core/ml/runs.js';
 import { openStudio, type Studio } from '../../../src-main/core/studio.js';
 import { SHARED_DIR } from '../../helpers/shared-dir.js';
+import { copyAlpacaSubset } from '../../helpers/alpaca-subset.js';
 import { makeTempDir } from '../../helpers/temp-dir.js';
 
-const ALPACA_DIR = path.join(SHARED_DIR, 'datasets', 'alpaca');
 const WEIGHTS_DIR = path.join(SHARED_DIR, 'models', 'mobilenet_v2_0.35_imagenet_notop');
 const PER_CLASS = 6;
-
-/** A small labeled folder: the first photos of each alpaca class, copied (the originals stay untouched). */
-function copyPhotos(into: string): string {
-  for (const name of ['alpaca', 'not_alpaca']) {
-    fs.mkdirSync(path.join(into, name), { recursive: true });
-    for (const file of fs.readdirSync(path.join(ALPACA_DIR, name)).sort().slice(0, PER_CLASS)) {
-      fs.copyFileSync(path.join(ALPACA_DIR, name, file), path.join(into, name, file));
-    }
-  }
-  return into;
-}
 
 async function finished<T>(studio: Studio, started: Promise<{ jobId: string }>): Promise<T> {
   const state = await studio.jobs.wait((await started).jobId);
@@ -43,7 +32,7 @@ async function predictCount(studio: Studio, photos: string): Promise<number> {
 describe('moving and copying a library', () => {
   it('predicts and exports through a run trained before the folder was moved, and a copy uses its own model files', async () => {
     const temp = makeTempDir('relocate-');
-    const photos = copyPhotos(path.join(temp, 'photos'));
+    const photos = copyAlpacaSubset(path.join(temp, 'photos'), PER_CLASS);
     const original = path.join(temp, 'library');
     const studio = openStudio(original);
     await finished(studio, studio.api['photos.import']({ root: photos, labelsFromFolders: true }));

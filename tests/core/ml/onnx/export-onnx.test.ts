@@ -20,8 +20,9 @@ import { cachedFeatureDeps } from '../../../../src-main/core/ml/training-feature
 import { trainRun } from '../../../../src-main/core/ml/train-run.js';
 import { modelInputPath } from '../../../../src-main/core/photos/derived-files.js';
 import { importFolder } from '../../../../src-main/core/photos/import-folder.js';
+import { copyAlpacaSubset } from '../../../helpers/alpaca-subset.js';
 import { makeTempDir } from '../../../helpers/temp-dir.js';
-import { alpacaPhotos, WEIGHTS_DIR } from '../embedding-fixtures.js';
+import { WEIGHTS_DIR } from '../embedding-fixtures.js';
 
 const PREDICT_SCRIPT = fileURLToPath(new URL('../../../fixtures/predict-onnx-model.mjs', import.meta.url));
 const SIZE = 160;
@@ -34,11 +35,7 @@ beforeAll(async () => {
   backend = await selectBackend('wasm');
   const tmp = makeTempDir('studio-onnx-export-');
   const photos = path.join(tmp, 'photos');
-  for (const file of alpacaPhotos(24)) {
-    const dir = path.join(photos, path.basename(path.dirname(file)));
-    fs.mkdirSync(dir, { recursive: true });
-    fs.copyFileSync(file, path.join(dir, path.basename(file)));
-  }
+  copyAlpacaSubset(photos, 12);
   library = openLibrary(path.join(tmp, 'library'));
   await importFolder(library, { root: photos, labelsFromFolders: true }, createJobContext({}));
   embedder = await createEmbedder(backend, { alpha: 0.35, inputSize: SIZE, weightsDir: WEIGHTS_DIR, resize: 'fill' });

@@ -13,6 +13,7 @@ import { createEmbedder } from '../../../../src-main/core/ml/embedding-pool.js';
 import { backboneOnnxFileName, ensureBackboneOnnx } from '../../../../src-main/core/ml/onnx/backbone-onnx-file.js';
 import { readWeightsFolder } from '../../../../src-main/core/ml/weights.js';
 import { SHARED_DIR } from '../../../helpers/shared-dir.js';
+import { copyAlpacaSubset } from '../../../helpers/alpaca-subset.js';
 import { makeTempDir } from '../../../helpers/temp-dir.js';
 import { alpacaPhotos, originalItems, WEIGHTS_DIR } from '../embedding-fixtures.js';
 
@@ -87,11 +88,7 @@ describe('without onnxruntime-node', () => {
   it('trains from the command line with the wasm workers embedding, says why ONNX Runtime was not used, and still exports ONNX', async () => {
     const tmp = makeTempDir('studio-no-ort-');
     const photos = path.join(tmp, 'photos');
-    for (const file of alpacaPhotos(12)) {
-      const dir = path.join(photos, path.basename(path.dirname(file)));
-      fs.mkdirSync(dir, { recursive: true });
-      fs.copyFileSync(file, path.join(dir, path.basename(file)));
-    }
+    copyAlpacaSubset(photos, 6);
     const library = path.join(tmp, 'library');
     const run = (...args: string[]) =>
       promisify(execFile)(process.execPath, ['--import', BLOCK_ORT, path.join(REPO, 'bin/studio.js'), ...args, '--library', library], { cwd: REPO });
