@@ -20,8 +20,6 @@ const LAST_CONFIG_SETTING = 'training.lastConfig';
 export interface TrainingService {
   backend(preferred?: BackendName): Promise<BackendInfo>;
   lastConfig(): TrainingConfig;
-  /** The settings a request would train with (request over last-used over defaults); INVALID_INPUT when impossible. */
-  resolveConfig(input: TrainingConfigInput): TrainingConfig;
   /**
    * Takes the library's training lock now (CONFLICT when a training runs, here or in another process) and returns
    * the job: it resolves settings (request over last-used over defaults), remembers them, trains, and releases.
@@ -41,6 +39,7 @@ export function createTrainingService(library: Library, session: MlSession): Tra
       return DEFAULT_TRAINING_CONFIG;
     }
   };
+  /** The settings a request would train with (request over last-used over defaults); INVALID_INPUT when impossible. */
   const resolveConfig = (input: TrainingConfigInput): TrainingConfig =>
     resolveTrainingConfig({ ...input, ...(input.weightsDir ? { weightsDir: path.resolve(input.weightsDir) } : {}) }, lastConfig());
 
@@ -54,13 +53,12 @@ export function createTrainingService(library: Library, session: MlSession): Tra
       };
     },
     lastConfig,
-    resolveConfig,
     async startTraining(input) {
+      // impossible settings are refused before the lock, so they are the answer even while another training runs
+      const resolved = resolveConfig(input);
       const release = acquireTrainingLock(db);
       const weightsCheck = { requestedAlpha: input.alpha, what: 'The settings ask for' };
-      let resolved: TrainingConfig;
       try {
-        resolved = resolveConfig(input);
         // a weights folder that is given (not downloaded) is checked now, so its problem is the answer to the call
         if (resolved.weightsDir || getSetting<string>(db, WEIGHTS_DIR_SETTING)) await session.backboneFor(resolved, { ...weightsCheck, allowDownload: false });
       } catch (error) {

@@ -112,7 +112,6 @@ export function openStudio(libraryDir: string): Studio {
     },
     'training.fields': async () => ({ fields: [...TRAINING_FIELDS], defaults: DEFAULT_TRAINING_CONFIG }),
     'training.start': async (input) => {
-      training.resolveConfig(input); // impossible settings are refused here, before a job starts
       // the lock is taken before the job exists, so a clash is answered CONFLICT here, not as a failed job
       const train = await training.startTraining(input);
       const jobId = jobs.start('training', async (ctx) => {
