@@ -8,11 +8,11 @@ import { fileURLToPath } from 'node:url';
 import { createJobContext } from '../../src-main/core/jobs/job-context.js';
 import { openLibrary } from '../../src-main/core/library/library.js';
 import { importFolder } from '../../src-main/core/photos/import-folder.js';
-import { selectBackend } from '../../src-main/core/ml/backend.js';
-import { createEmbeddingPool } from '../../src-main/core/ml/embedding-pool.js';
-import { cachedFeatureDeps } from '../../src-main/core/ml/training-features.js';
-import { resolveTrainingConfig } from '../../src-main/core/ml/training-config.js';
-import { trainRun } from '../../src-main/core/ml/train-run.js';
+import { selectBackend } from '../../src-main/core/ml/backbone/backend.js';
+import { createEmbeddingPool } from '../../src-main/core/ml/features/embedding-pool.js';
+import { cachedFeatureDeps } from '../../src-main/core/ml/runs/training-features.js';
+import { resolveTrainingConfig } from '../../src-main/core/ml/training/training-config.js';
+import { trainRun } from '../../src-main/core/ml/runs/train-run.js';
 
 const ROOT = path.resolve(fileURLToPath(new URL('../../', import.meta.url)));
 const SHARED = path.resolve(ROOT, '..', 'shared');

@@ -7,10 +7,10 @@ import { fileURLToPath } from 'node:url';
 import { createJobContext } from '../../src-main/core/jobs/job-context.js';
 import { openLibrary } from '../../src-main/core/library/library.js';
 import { importFolder } from '../../src-main/core/photos/import-folder.js';
-import { createEmbeddingPool } from '../../src-main/core/ml/embedding-pool.js';
-import { ensureFeatures } from '../../src-main/core/ml/feature-cache.js';
-import { nearestLabeled, outlierScores } from '../../src-main/core/ml/outlier-scores.js';
-import { snapshotDataset } from '../../src-main/core/ml/dataset-snapshot.js';
+import { createEmbeddingPool } from '../../src-main/core/ml/features/embedding-pool.js';
+import { ensureFeatures } from '../../src-main/core/ml/features/feature-cache.js';
+import { nearestLabeled, outlierScores } from '../../src-main/core/ml/runs/outlier-scores.js';
+import { snapshotDataset } from '../../src-main/core/ml/runs/dataset-snapshot.js';
 import { writeJunkImages } from '../../tests/helpers/junk-images.js';
 
 const ROOT = path.resolve(fileURLToPath(new URL('../../', import.meta.url)));

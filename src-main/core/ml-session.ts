@@ -2,14 +2,14 @@
 // for a run's settings, and the warm embedders shared by reference count between jobs, closed with the studio.
 import path from 'node:path';
 import type { Library } from './library/library.js';
-import { selectBackend, type BackendName, type MlBackend } from './ml/backend.js';
-import type { BackboneConfig } from './ml/backbone.js';
-import type { Embedder } from './ml/embed.js';
-import { createLazyEmbedder } from './ml/lazy-embedder.js';
-import { createSharedEmbedders } from './ml/shared-embedders.js';
-import type { TrainingConfig } from './ml/training-config.js';
-import { resolveLibraryWeights } from './ml/weights-source.js';
-import { checkAlphaMatches, readWeightsAlpha } from './ml/weights.js';
+import { selectBackend, type BackendName, type MlBackend } from './ml/backbone/backend.js';
+import type { BackboneConfig } from './ml/backbone/backbone.js';
+import type { Embedder } from './ml/features/embed.js';
+import { createLazyEmbedder } from './ml/features/lazy-embedder.js';
+import { createSharedEmbedders } from './ml/features/shared-embedders.js';
+import type { TrainingConfig } from './ml/training/training-config.js';
+import { resolveLibraryWeights } from './ml/backbone/weights-source.js';
+import { checkAlphaMatches, readWeightsAlpha } from './ml/backbone/weights.js';
 
 /** What a requested alpha is checked against the weights for, and whether the weights may be downloaded. */
 export interface BackboneCheck {

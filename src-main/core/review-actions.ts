@@ -6,7 +6,7 @@ import type { LabelChangeResult } from '../api/schemas.js';
 import type { ReviewAction } from '../api/training-schemas.js';
 import { setLabels } from './library/labels.js';
 import { confirmLabel, removeConfirmation, setExcluded } from './library/review-marks.js';
-import { getRunConfig, latestDoneRunId } from './ml/runs.js';
+import { getRunConfig, latestDoneRunId } from './ml/runs/runs.js';
 
 export function resolveReview(db: Database, action: ReviewAction): LabelChangeResult {
   const runId = action.runId ?? latestDoneRunId(db);

@@ -5,11 +5,11 @@ import { StudioError } from '../api/errors.js';
 import type { ExportResult, FolderEvaluation, FolderPredictions, FolderRequest } from '../api/training-schemas.js';
 import type { JobContext } from './jobs/job-context.js';
 import type { Library } from './library/library.js';
-import { exportRun } from './ml/export.js';
-import { predictFiles, type FilePredictions } from './ml/predict-files.js';
-import { getRunConfig, latestDoneRunId } from './ml/runs.js';
-import { toRunMetrics } from './ml/train-run.js';
-import { findTrainingMatches } from './ml/training-leaks.js';
+import { exportRun } from './ml/runs/export.js';
+import { predictFiles, type FilePredictions } from './ml/runs/predict-files.js';
+import { getRunConfig, latestDoneRunId } from './ml/runs/runs.js';
+import { toRunMetrics } from './ml/runs/train-run.js';
+import { findTrainingMatches } from './ml/runs/training-leaks.js';
 import type { MlSession } from './ml-session.js';
 import { scanFolder } from './photos/scan-folder.js';
 

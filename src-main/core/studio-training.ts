@@ -5,13 +5,13 @@ import type { BackendInfo, TrainingConfigInput } from '../api/training-schemas.j
 import type { JobContext } from './jobs/job-context.js';
 import type { Library } from './library/library.js';
 import { getSetting, setSetting } from './library/settings.js';
-import { selectBackend, type BackendName } from './ml/backend.js';
-import { embeddingEngineFor } from './ml/embedding-engine.js';
-import { markInterruptedRuns } from './ml/runs.js';
-import { trainRun, type TrainRunResult } from './ml/train-run.js';
-import { DEFAULT_TRAINING_CONFIG, resolveTrainingConfig, type TrainingConfig } from './ml/training-config.js';
-import { cachedFeatureDeps } from './ml/training-features.js';
-import { WEIGHTS_DIR_SETTING } from './ml/weights-source.js';
+import { selectBackend, type BackendName } from './ml/backbone/backend.js';
+import { embeddingEngineFor } from './ml/features/embedding-engine.js';
+import { markInterruptedRuns } from './ml/runs/runs.js';
+import { trainRun, type TrainRunResult } from './ml/runs/train-run.js';
+import { DEFAULT_TRAINING_CONFIG, resolveTrainingConfig, type TrainingConfig } from './ml/training/training-config.js';
+import { cachedFeatureDeps } from './ml/runs/training-features.js';
+import { WEIGHTS_DIR_SETTING } from './ml/backbone/weights-source.js';
 import type { MlSession } from './ml-session.js';
 import { acquireTrainingLock, markInterruptedUnlessTraining } from './training-lock.js';
 

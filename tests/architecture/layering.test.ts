@@ -6,17 +6,30 @@ import { describe, expect, it } from 'vitest';
 
 const ROOT = path.resolve(fileURLToPath(new URL('../../', import.meta.url)));
 
+/** Layers below core/ml. */
+const ML_BELOW = ['src-main/api', 'src-main/core/library', 'src-main/core/jobs', 'src-main/core/photos'];
+
 /** Folder (relative to the repo) → folders it may import from (besides itself and npm packages). */
 const ALLOWED: Array<{ layer: string; mayImport: string[]; forbiddenPackages?: string[] }> = [
   { layer: 'src-main/api', mayImport: [], forbiddenPackages: ['electron', 'better-sqlite3', 'sharp', '@tensorflow/tfjs'] },
   { layer: 'src-main/core/library', mayImport: ['src-main/api'], forbiddenPackages: ['electron'] },
   { layer: 'src-main/core/jobs', mayImport: ['src-main/api', 'src-main/core/library'], forbiddenPackages: ['electron'] },
   { layer: 'src-main/core/photos', mayImport: ['src-main/api', 'src-main/core/library', 'src-main/core/jobs'], forbiddenPackages: ['electron'] },
+  // core/ml, bottom to top: workers → backbone → features (incl. the ONNX Runtime engine) → training → runs
+  { layer: 'src-main/core/ml/workers', mayImport: [], forbiddenPackages: ['electron'] },
+  { layer: 'src-main/core/ml/backbone', mayImport: [...ML_BELOW, 'src-main/core/ml/workers'], forbiddenPackages: ['electron'] },
+  { layer: 'src-main/core/ml/features', mayImport: [...ML_BELOW, 'src-main/core/ml/workers', 'src-main/core/ml/backbone'], forbiddenPackages: ['electron'] },
   {
-    layer: 'src-main/core/ml',
-    mayImport: ['src-main/api', 'src-main/core/library', 'src-main/core/jobs', 'src-main/core/photos'],
+    layer: 'src-main/core/ml/training',
+    mayImport: [...ML_BELOW, 'src-main/core/ml/workers', 'src-main/core/ml/backbone', 'src-main/core/ml/features'],
     forbiddenPackages: ['electron'],
   },
+  {
+    layer: 'src-main/core/ml/runs',
+    mayImport: [...ML_BELOW, 'src-main/core/ml/workers', 'src-main/core/ml/backbone', 'src-main/core/ml/features', 'src-main/core/ml/training'],
+    forbiddenPackages: ['electron'],
+  },
+  { layer: 'src-main/core/ml', mayImport: ML_BELOW, forbiddenPackages: ['electron'] },
   {
     layer: 'src-main/core/curate',
     mayImport: ['src-main/api', 'src-main/core/library', 'src-main/core/jobs', 'src-main/core/photos', 'src-main/core/ml'],

@@ -56,7 +56,7 @@ describe('buildMain', () => {
   });
 
   it('starts the built embedding workers through the import-free worker-entry.js', async () => {
-    const { createEmbeddingPool } = (await import(pathToFileURL(path.join(outDir, 'core', 'ml', 'embedding-pool.js')).href)) as typeof import('../../src-main/core/ml/embedding-pool.js');
+    const { createEmbeddingPool } = (await import(pathToFileURL(path.join(outDir, 'core', 'ml', 'features', 'embedding-pool.js')).href)) as typeof import('../../src-main/core/ml/features/embedding-pool.js');
     const weightsDir = path.join(SHARED_DIR, 'models', 'mobilenet_v2_0.35_imagenet_notop');
     const pool = await createEmbeddingPool({ config: { alpha: 0.35, inputSize: 96, weightsDir }, backend: 'cpu', workers: 1 });
     try {
@@ -64,6 +64,6 @@ describe('buildMain', () => {
     } finally {
       await pool.close();
     }
-    expect(fs.readFileSync(path.join(outDir, 'core', 'ml', 'worker-entry.js'), 'utf8')).not.toMatch(/from\s+["']\./);
+    expect(fs.readFileSync(path.join(outDir, 'core', 'ml', 'workers', 'worker-entry.js'), 'utf8')).not.toMatch(/from\s+["']\./);
   });
 });

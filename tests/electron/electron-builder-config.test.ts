@@ -82,9 +82,9 @@ describe('electron-builder.yml', () => {
       }
     };
     visit(path.join(ROOT, 'src-main'));
-    expect(entries).toEqual(['dist/main/core/ml/worker-entry.js']);
+    expect(entries).toEqual(['dist/main/core/ml/workers/worker-entry.js']);
     // every worker thread of src-main starts in that one file (the other `new Worker(` there is the tsx bootstrap)
-    expect(spawning).toEqual(['src-main/core/ml/spawn-worker.ts']);
+    expect(spawning).toEqual(['src-main/core/ml/workers/spawn-worker.ts']);
     const wasmDir = 'node_modules/@tensorflow/tfjs-backend-wasm/dist';
     const wasm = fs.readdirSync(path.join(ROOT, wasmDir)).filter((f) => f.endsWith('.wasm'));
     expect(wasm.length).toBeGreaterThan(0);

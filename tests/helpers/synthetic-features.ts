@@ -1,6 +1,6 @@
 // Synthetic pooled features for head tests: one Gaussian cluster per class (non-negative like ReLU6 outputs).
-import { createRandom } from '../../src-main/core/ml/seeded-random.js';
-import type { FeatureSet } from '../../src-main/core/ml/head.js';
+import { createRandom } from '../../src-main/core/ml/features/seeded-random.js';
+import type { FeatureSet } from '../../src-main/core/ml/training/head.js';
 
 export function syntheticFeatures(options: {
   labels: readonly number[];

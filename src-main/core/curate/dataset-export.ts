@@ -9,7 +9,7 @@ import type { Photo } from '../../api/schemas.js';
 import type { JobContext } from '../jobs/job-context.js';
 import type { Library } from '../library/library.js';
 import { requireAbsoluteFolder } from '../photos/preview-import.js';
-import { splitTrainValidation } from '../ml/split.js';
+import { splitTrainValidation } from '../ml/training/split.js';
 import { csvText } from './csv.js';
 import { countByGroup, createNamePlanner, folderName, placeFiles, realOutPath, refuseOriginalsFolder } from './place-files.js';
 import { resolveRun, selectPhotos } from './select-photos.js';

@@ -5,7 +5,7 @@ import { StudioError } from '../../api/errors.js';
 import type { CurateReport, CurateTableRequest } from '../../api/curate-schemas.js';
 import type { JobContext } from '../jobs/job-context.js';
 import type { Library } from '../library/library.js';
-import { getRunConfig, listPredictions } from '../ml/runs.js';
+import { getRunConfig, listPredictions } from '../ml/runs/runs.js';
 import { csvText } from './csv.js';
 import { realOutPath } from './place-files.js';
 import { classNames, resolveRun, selectPhotos } from './select-photos.js';

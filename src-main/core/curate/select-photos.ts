@@ -5,7 +5,7 @@ import type { CurateSelection } from '../../api/curate-schemas.js';
 import type { Photo } from '../../api/schemas.js';
 import { listClasses } from '../library/classes.js';
 import { listPhotos } from '../library/photo-list.js';
-import { getRun, getRunConfig, latestDoneRunId } from '../ml/runs.js';
+import { getRun, getRunConfig, latestDoneRunId } from '../ml/runs/runs.js';
 
 const PAGE = 10_000;
 

@@ -7,7 +7,7 @@ import type { FolderPredictions } from '../../../src-main/api/training-schemas.j
 import { openLibrary } from '../../../src-main/core/library/library.js';
 import { migrate } from '../../../src-main/core/library/migrate.js';
 import { MIGRATIONS } from '../../../src-main/core/library/migrations/index.js';
-import { getRunModelDir } from '../../../src-main/core/ml/runs.js';
+import { getRunModelDir } from '../../../src-main/core/ml/runs/runs.js';
 import { openStudio, type Studio } from '../../../src-main/core/studio.js';
 import { SHARED_DIR } from '../../helpers/shared-dir.js';
 import { copyAlpacaSubset } from '../../helpers/alpaca-subset.js';

@@ -1,7 +1,7 @@
 // Shared inputs for the embedding tests: the shared 0.35 weights and a few real alpaca photos.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { EmbedItem } from '../../../src-main/core/ml/embed.js';
+import type { EmbedItem } from '../../../src-main/core/ml/features/embed.js';
 import { SHARED_DIR } from '../../helpers/shared-dir.js';
 
 export const WEIGHTS_DIR = path.join(SHARED_DIR, 'models/mobilenet_v2_0.35_imagenet_notop');

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
-import { createRandom } from '../../../src-main/core/ml/seeded-random.js';
+import { createRandom } from '../../../src-main/core/ml/features/seeded-random.js';
 
 const SIDE_PX = 32;
 const FILES_IN_FLIGHT = 8;

@@ -1,7 +1,7 @@
 // groupNearDuplicates: the band index finds exactly the pairs a brute-force comparison finds.
 import { describe, expect, it } from 'vitest';
 import { DUPLICATE_MAX_DISTANCE, groupNearDuplicates } from '../../../src-main/core/photos/near-duplicates.js';
-import { createRandom } from '../../../src-main/core/ml/seeded-random.js';
+import { createRandom } from '../../../src-main/core/ml/features/seeded-random.js';
 import { hammingDistance } from '../../../src-main/core/photos/perceptual-hash.js';
 
 /** Deterministic 32-bit integers (the project's seeded generator) so a failure can be reproduced. */

@@ -1,4 +1,4 @@
-// Predictions gain an outlier score: how unlike every labeled photo a photo looks (core/ml/outlier-scores.ts).
+// Predictions gain an outlier score: how unlike every labeled photo a photo looks (core/ml/runs/outlier-scores.ts).
 import type { Migration } from './migration.js';
 
 export const migration0006: Migration = {

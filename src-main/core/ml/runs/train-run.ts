@@ -1,0 +1,317 @@
+// One training run end to end: snapshot the labeled photos, split, features, head (k-fold optional), metrics,
+// predictions for every photo, the saved model, and the run record from queued to done / failed / cancelled.
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type * as tf from '@tensorflow/tfjs';
+import { StudioError, isCancelled, toStudioError } from '../../../api/errors.js';
+import type { RunMetrics } from '../../../api/training-schemas.js';
+import type { JobContext } from '../../jobs/job-context.js';
+import { throwIfCancelled } from '../../jobs/job-context.js';
+import type { Library } from '../../library/library.js';
+import type { EpochMetrics, FeatureSet, HeadSpec, HeadTrainingOptions } from '../training/head.js';
+import { crossValidateHead, fitHead, predictRecipe, progressSlice, selectRecipeRows, type HeadRecipe, type RecipeData } from '../training/head-recipe.js';
+import { labelErrorScores } from './label-errors.js';
+import { computeMetrics, predictClasses, wilsonInterval } from '../training/metrics.js';
+import { runOutlierScores } from './outlier-scores.js';
+import { saveRunModel } from './run-model.js';
+import {
+  createRun,
+  finishRun,
+  getRunConfig,
+  recordEpoch,
+  savePredictions,
+  saveRunPhotos,
+  setRunCounts,
+  startRun,
+  type PredictionRow,
+  type RunConfig,
+} from './runs.js';
+import { assignFolds, splitTrainValidation } from '../training/split.js';
+import { type TrainingConfig, usesAugmentation } from '../training/training-config.js';
+import { snapshotDataset, type FeaturePhoto } from './dataset-snapshot.js';
+
+export const BINARY_THRESHOLD = 0.5;
+
+/**
+ * 'plain': one view per photo; 'augmented': view 0 is the plain photo, then the configured augmented views;
+ * 'mirror': the photo flipped left–right (one view).
+ */
+export type FeatureViews = 'plain' | 'augmented' | 'mirror';
+
+/** Learning rate of the fine-tuning stage relative to the head's (Keras transfer-learning recipe). */
+export const FINE_TUNE_LEARNING_RATE_FACTOR = 0.1;
+export const CLASSIFIER_DIR = 'classifier';
+
+export interface FineTuneJob {
+  /** labeled photos first (in snapshot order), then unlabeled */
+  photos: FeaturePhoto[];
+  /** class index per photo, −1 when unlabeled */
+  labels: Int32Array;
+  trainRows: Int32Array;
+  valRows: Int32Array;
+  head: tf.LayersModel;
+  headSpec: HeadSpec;
+  options: HeadTrainingOptions;
+  classifierDir: string;
+}
+
+export interface TrainRunDeps {
+  backendName: string;
+  /** the backend that computes fine-tuning gradients, when it differs (wasm has no such kernels) */
+  fineTuneBackendName?: string;
+  backboneId: string;
+  preprocessing: unknown;
+  /** Pooled backbone features, rows in the order of `photos` (the embedding cache in the app; fixed rows in tests). */
+  getFeatures(photos: readonly FeaturePhoto[], views: FeatureViews, ctx: JobContext): Promise<FeatureSet>;
+  /** The fine-tuning stage (in a worker); returns probabilities for every job photo. Absent → runs asking for it fail. */
+  fineTune?: (job: FineTuneJob, ctx: JobContext, onEpoch: (metrics: EpochMetrics) => void) => Promise<Float32Array>;
+}
+
+export interface TrainRunResult {
+  runId: number;
+  metrics: RunMetrics;
+  modelDir: string;
+}
+
+function headOptions(config: TrainingConfig): HeadTrainingOptions {
+  return {
+    epochs: config.epochs,
+    batchSize: config.batchSize,
+    learningRate: config.learningRate,
+    classWeight: config.classWeights,
+    dropout: config.dropout,
+    seed: config.seed,
+  };
+}
+
+/** How the run's heads are fitted and applied (head-recipe.ts), from its settings. */
+export function headRecipe(config: TrainingConfig): HeadRecipe {
+  return { options: headOptions(config), flipRows: config.mirror, flipTta: config.mirror, l2Grid: null };
+}
+
+/** Creates the queued run row (so a caller can show it at once) with the dataset's class list frozen in. */
+export function createTrainingRun(library: Library, config: TrainingConfig, deps: Pick<TrainRunDeps, 'backboneId' | 'preprocessing'>): number {
+  const { classes } = snapshotDataset(library.db);
+  const runConfig: RunConfig = { ...config, classes, backboneId: deps.backboneId, preprocessing: deps.preprocessing, threshold: BINARY_THRESHOLD };
+  return createRun(library.db, runConfig);
+}
+
+export function toRunMetrics(
+  labels: Int32Array,
+  probabilities: Float32Array,
+  config: RunConfig,
+  kfold: RunMetrics['kfold'],
+  on: NonNullable<RunMetrics['evaluation']>['on'],
+): RunMetrics {
+  const numClasses = config.classes.length;
+  const m = computeMetrics(labels, probabilities, numClasses, numClasses === 2 ? { threshold: config.threshold } : {});
+  const correct = Math.round(m.accuracy * labels.length);
+  return {
+    evaluation: { on, n: labels.length, ...wilsonInterval(correct, labels.length) },
+    accuracy: m.accuracy,
+    loss: m.logLoss,
+    perClass: m.perClass.map((c, i) => ({ classId: config.classes[i]!.id, name: config.classes[i]!.name, ...c })),
+    confusion: m.confusion,
+    classIds: config.classes.map((c) => c.id),
+    rocAuc: m.rocAuc,
+    kfold,
+  };
+}
+
+function predictionRows(
+  photoIds: readonly number[],
+  probabilities: Float32Array,
+  config: RunConfig,
+  source: (index: number) => PredictionRow['source'],
+  labelErrorScore: (index: number) => number | null = () => null,
+): PredictionRow[] {
+  const numClasses = config.classes.length;
+  const predicted = predictClasses(probabilities, numClasses, numClasses === 2 ? config.threshold : undefined);
+  return photoIds.map((photoId, i) => {
+    const row = Array.from(probabilities.subarray(i * numClasses, (i + 1) * numClasses));
+    const classIndex = predicted[i] as number;
+    return {
+      photoId,
+      classId: config.classes[classIndex]!.id,
+      confidence: row[classIndex] as number,
+      probabilities: row,
+      source: source(i),
+      labelErrorScore: labelErrorScore(i),
+    };
+  });
+}
+
+/** Label-error scores over the out-of-fold rows only: in-fold probabilities have seen the (possibly wrong) label. */
+function outOfFoldLabelErrors(labels: Int32Array, probabilities: Float32Array, outOfFold: (i: number) => boolean, numClasses: number): Map<number, number> {
+  const rows: number[] = [];
+  for (let i = 0; i < labels.length; i++) if (outOfFold(i)) rows.push(i);
+  const scores = labelErrorScores(
+    rows.map((i) => ({ label: labels[i] as number, probabilities: Array.from(probabilities.subarray(i * numClasses, (i + 1) * numClasses)) })),
+    numClasses,
+  );
+  const byRow = new Map<number, number>();
+  rows.forEach((row, j) => {
+    const score = scores[j];
+    if (score !== null && score !== undefined) byRow.set(row, score);
+  });
+  return byRow;
+}
+
+/** Runs a created (queued) run to its end. Failures mark the run failed, cancellation marks it cancelled; both rethrow. */
+export async function executeTrainingRun(library: Library, runId: number, config: RunConfig, ctx: JobContext, deps: TrainRunDeps): Promise<TrainRunResult> {
+  const { db } = library;
+  const models: tf.LayersModel[] = [];
+  const fineTuning = config.fineTuneLayers > 0 && config.fineTuneEpochs > 0;
+  const fineTuneBackend = fineTuning && deps.fineTuneBackendName && deps.fineTuneBackendName !== deps.backendName ? deps.fineTuneBackendName : null;
+  startRun(db, runId, fineTuneBackend ? `${deps.backendName} + ${fineTuneBackend} (fine-tune)` : deps.backendName);
+  try {
+    if (fineTuning && !deps.fineTune) {
+      throw new StudioError('UNAVAILABLE', 'Fine-tuning needs the backbone weights, which this caller did not provide: train with fineTuneLayers 0, or supply them');
+    }
+    const snapshot = snapshotDataset(db, config.classes);
+    const numClasses = config.classes.length;
+    const labeled = snapshot.labeled;
+    const labels = Int32Array.from(labeled, (p) => p.classIndex);
+    const splitPhotos = labeled.map((p) => ({ id: p.id, classIndex: p.classIndex, dupGroup: p.dupGroup, sortKey: p.contentHash }));
+    const kfold = config.kfold >= 2 ? config.kfold : 0;
+    const folds = kfold ? assignFolds(splitPhotos, { k: kfold, seed: config.seed }) : null;
+    const split = folds ? null : splitTrainValidation(splitPhotos, { validationFraction: config.valSplit, seed: config.seed });
+    const inValidation = new Set(split?.validation ?? []);
+    saveRunPhotos(
+      db,
+      runId,
+      labeled.map((p) => ({ photoId: p.id, split: inValidation.has(p.id) ? 'val' : 'train', fold: folds?.get(p.id) ?? null, classId: config.classes[p.classIndex]!.id })),
+    );
+    setRunCounts(db, runId, {
+      labeled: labeled.length,
+      unlabeled: snapshot.unlabeled.length,
+      perClass: config.classes.map((c, i) => ({
+        classId: c.id,
+        name: c.name,
+        train: labeled.filter((p) => p.classIndex === i && !inValidation.has(p.id)).length,
+        val: labeled.filter((p) => p.classIndex === i && inValidation.has(p.id)).length,
+      })),
+    });
+
+    const recipe = headRecipe(config);
+    const mirrored = recipe.flipRows || recipe.flipTta;
+    const mirrorOf = async (photos: readonly FeaturePhoto[]) => (mirrored ? ((await deps.getFeatures(photos, 'mirror', ctx)).views[0] as Float32Array) : null);
+    const labeledFeatures = await deps.getFeatures(labeled, usesAugmentation(config) ? 'augmented' : 'plain', ctx);
+    const data: RecipeData = { features: labeledFeatures, labels, flipped: await mirrorOf(labeled) };
+    throwIfCancelled(ctx.signal);
+    const unlabeledFeatures = snapshot.unlabeled.length > 0 ? await deps.getFeatures(snapshot.unlabeled, 'plain', ctx) : null;
+    const unlabeledMirror = unlabeledFeatures ? await mirrorOf(snapshot.unlabeled) : null;
+    throwIfCancelled(ctx.signal);
+    const head = { inputDim: labeledFeatures.dim, numClasses, hiddenUnits: config.hiddenUnits, dropout: config.dropout };
+    const options = recipe.options;
+    const totalEpochs = options.epochs * (kfold + 1);
+
+    let labeledProbabilities: Float32Array;
+    let metricsLabels: Int32Array;
+    let metricsProbabilities: Float32Array;
+    let kfoldMetrics: RunMetrics['kfold'] = null;
+    const isOutOfFold = (i: number) => kfold > 0 || inValidation.has(labeled[i]!.id);
+
+    if (folds) {
+      const foldOf = Int32Array.from(labeled, (p) => folds.get(p.id) as number);
+      const cv = await crossValidateHead({ data, folds: foldOf, k: kfold, head, recipe, ctx, progress: { offset: 0, total: totalEpochs } });
+      labeledProbabilities = cv.outOfFold;
+      metricsLabels = labels;
+      metricsProbabilities = cv.outOfFold;
+      kfoldMetrics = { k: kfold, accuracies: cv.accuracies, mean: cv.mean, std: cv.std };
+    }
+    // The final head: on the training split (validated on the held-out split), or on every labeled photo after k-fold.
+    const trainRows = labeled.flatMap((p, i) => (inValidation.has(p.id) ? [] : [i]));
+    const valRows = labeled.flatMap((p, i) => (inValidation.has(p.id) ? [i] : []));
+    const { model: finalModel } = await fitHead({
+      data: selectRecipeRows(data, trainRows),
+      validation: valRows.length > 0 ? selectRecipeRows(data, valRows) : null,
+      head,
+      recipe,
+      ctx: progressSlice(ctx, kfold * options.epochs, totalEpochs),
+      onEpoch: (e) => recordEpoch(db, runId, { phase: 'head', ...e }),
+    });
+    models.push(finalModel);
+    const modelDir = path.join(library.paths.models, `run-${runId}`);
+    let fineTuned: Float32Array | null = null;
+    if (fineTuning && deps.fineTune) {
+      const photos = [...labeled.map((p) => ({ id: p.id, contentHash: p.contentHash, path: p.path })), ...snapshot.unlabeled];
+      ctx.report({ stage: 'fine-tune', done: 0, total: config.fineTuneEpochs });
+      fineTuned = await deps.fineTune(
+        {
+          photos,
+          labels: Int32Array.from(photos, (_, i) => (i < labeled.length ? (labels[i] as number) : -1)),
+          trainRows: Int32Array.from(trainRows),
+          valRows: Int32Array.from(valRows),
+          head: finalModel,
+          headSpec: { ...head, seed: config.seed },
+          options: { ...options, epochs: config.fineTuneEpochs, learningRate: config.learningRate * FINE_TUNE_LEARNING_RATE_FACTOR },
+          classifierDir: path.join(modelDir, CLASSIFIER_DIR),
+        },
+        ctx,
+        (e) => {
+          recordEpoch(db, runId, { phase: 'fine-tune', ...e });
+          ctx.report({ stage: 'fine-tune', done: e.epoch, total: config.fineTuneEpochs });
+        },
+      );
+    }
+    ctx.report({ stage: 'predict', done: 0, total: 1 });
+    const plain: FeatureSet = { ...labeledFeatures, views: [labeledFeatures.views[0] as Float32Array] };
+    if (!folds) {
+      labeledProbabilities = fineTuned ? fineTuned.slice(0, labeled.length * numClasses) : predictRecipe(finalModel, plain, data.flipped, recipe);
+      metricsLabels = Int32Array.from(valRows, (i) => labels[i] as number);
+      metricsProbabilities = new Float32Array(valRows.length * numClasses);
+      valRows.forEach((row, j) => metricsProbabilities.set(labeledProbabilities.subarray(row * numClasses, (row + 1) * numClasses), j * numClasses));
+    }
+    const metrics = toRunMetrics(metricsLabels!, metricsProbabilities!, config, kfoldMetrics, folds ? 'out-of-fold' : 'validation-split');
+    const suspects = outOfFoldLabelErrors(labels, labeledProbabilities!, isOutOfFold, numClasses);
+    const rows = predictionRows(
+      labeled.map((p) => p.id),
+      labeledProbabilities!,
+      config,
+      (i) => (isOutOfFold(i) ? 'out-of-fold' : 'in-fold'),
+      (i) => suspects.get(i) ?? null,
+    );
+    if (unlabeledFeatures) {
+      const unlabeledProbabilities = fineTuned ? fineTuned.slice(labeled.length * numClasses) : predictRecipe(finalModel, unlabeledFeatures, unlabeledMirror, recipe);
+      rows.push(...predictionRows(snapshot.unlabeled.map((p) => p.id), unlabeledProbabilities, config, () => 'unlabeled'));
+    }
+    const outliers = runOutlierScores(labeledFeatures, labels, unlabeledFeatures, numClasses);
+    rows.forEach((row, i) => (row.outlierScore = outliers[i] ?? null));
+    throwIfCancelled(ctx.signal);
+    savePredictions(db, runId, rows);
+    ctx.report({ stage: 'predict', done: 1, total: 1 });
+
+    await saveRunModel(modelDir, finalModel, {
+      format: 'hike-photo-studio-model',
+      version: 1,
+      runId,
+      classes: config.classes,
+      input: { kind: 'head', features: labeledFeatures.dim },
+      backboneId: config.backboneId,
+      alpha: config.alpha,
+      inputSize: config.inputSize,
+      preprocessing: config.preprocessing,
+      output: numClasses === 2 ? 'sigmoid' : 'softmax',
+      threshold: config.threshold,
+      fineTunedClassifier: fineTuned ? CLASSIFIER_DIR : null,
+      mirrorTta: recipe.flipTta && !fineTuned,
+    });
+    finishRun(db, runId, { status: 'done', metrics, modelDir });
+    return { runId, metrics, modelDir };
+  } catch (error) {
+    // A half-written model folder (e.g. a fine-tuned classifier saved before a later failure) must not linger.
+    await fs.rm(path.join(library.paths.models, `run-${runId}`), { recursive: true, force: true });
+    if (isCancelled(error)) finishRun(db, runId, { status: 'cancelled' });
+    else finishRun(db, runId, { status: 'failed', error: toStudioError(error).message });
+    throw error;
+  } finally {
+    for (const model of models) model.dispose();
+  }
+}
+
+/** createTrainingRun + executeTrainingRun. */
+export async function trainRun(library: Library, config: TrainingConfig, ctx: JobContext, deps: TrainRunDeps): Promise<TrainRunResult> {
+  const runId = createTrainingRun(library, config, deps);
+  return executeTrainingRun(library, runId, getRunConfig(library.db, runId), ctx, deps);
+}

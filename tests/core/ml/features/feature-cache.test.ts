@@ -1,0 +1,144 @@
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createJobContext } from '../../../../src-main/core/jobs/job-context.js';
+import { openLibrary, type Library } from '../../../../src-main/core/library/library.js';
+import { selectBackend } from '../../../../src-main/core/ml/backbone/backend.js';
+import { createLocalEmbedder, type EmbedItem, type Embedder } from '../../../../src-main/core/ml/features/embed.js';
+import { countFeatures, ensureFeatures, FEATURE_CHUNK, featureKeyOf, featureReader } from '../../../../src-main/core/ml/features/feature-cache.js';
+import { deriveImages } from '../../../../src-main/core/photos/derive-images.js';
+import { makeTempDir } from '../../../helpers/temp-dir.js';
+import { alpacaPhotos, WEIGHTS_DIR } from '../embedding-fixtures.js';
+
+const FILES = alpacaPhotos(6);
+let library: Library;
+let inner: Embedder;
+const embedded: EmbedItem[] = [];
+let counting: Embedder;
+let photos: { id: number; contentHash: string }[];
+
+beforeAll(async () => {
+  library = openLibrary(makeTempDir());
+  const { tf } = await selectBackend('wasm');
+  inner = await createLocalEmbedder(tf, { alpha: 0.35, inputSize: 96, resize: 'fill', weightsDir: WEIGHTS_DIR });
+  counting = {
+    ...inner,
+    embed: (items, options) => {
+      embedded.push(...items);
+      return inner.embed(items, options);
+    },
+  };
+  const insert = library.db.prepare(
+    `INSERT INTO photos (path, folder, file_name, content_hash, size_bytes, mtime_ms, imported_at, updated_at)
+     VALUES (?, ?, ?, ?, 1, 0, 'now', 'now')`,
+  );
+  photos = [];
+  for (const [i, file] of FILES.entries()) {
+    const contentHash = `hash${i}`;
+    // Half the photos have their model-input cache (as after import), the rest are embedded from the original.
+    if (i % 2 === 0) await deriveImages(file, contentHash, library.paths);
+    const id = Number(insert.run(file, path.dirname(file), path.basename(file), contentHash).lastInsertRowid);
+    photos.push({ id, contentHash });
+  }
+});
+afterAll(async () => {
+  await inner.close();
+  library.close();
+});
+
+function ctx(signal?: AbortSignal) {
+  return createJobContext({ ...(signal ? { signal } : {}) });
+}
+
+describe('ensureFeatures', () => {
+  it('embeds only what is missing and returns rows in request order', async () => {
+    embedded.length = 0;
+    const progress: { stage: string; done: number; total: number }[] = [];
+    const first = await ensureFeatures(
+      library,
+      { photos: photos.slice(0, 4), embedder: counting, views: ['original', 'flip'] },
+      createJobContext({ onProgress: (p) => progress.push(p) }),
+    );
+    expect(progress[0]).toMatchObject({ stage: 'features', done: 0, total: 8 });
+    expect(progress.at(-1)).toMatchObject({ stage: 'features', done: 8, total: 8 });
+    expect([first.computed, first.reused, first.rows, first.dims]).toEqual([8, 0, 8, 1280]);
+    expect(embedded.map((e) => e.source.kind)).toEqual(['model-input', 'model-input', 'original', 'original', 'model-input', 'model-input', 'original', 'original']);
+
+    embedded.length = 0;
+    const second = await ensureFeatures(
+      library,
+      { photos: [photos[3]!, ...photos], embedder: counting, views: ['original', 'flip', 'rot+0|bright+0.1'] },
+      ctx(),
+    );
+    // 6 original/flip pairs are new for photos 4–5, and 'bright+0.1' is new for all 6 content hashes.
+    expect(second.views).toEqual(['original', 'flip', 'bright+0.1']);
+    expect([second.computed, second.reused]).toEqual([4 + 6, 8]);
+    expect(embedded).toHaveLength(10);
+    const row = (m: typeof first, r: number) => m.data.slice(r * 1280, (r + 1) * 1280);
+    // photo 3, 'flip' is row 1 of the second matrix and row 3·2+1 of the first
+    expect(row(second, 1)).toEqual(row(first, 7));
+    // photo 0 'original' vs 'flip' differ; 'original' equals a fresh embedding
+    expect(row(second, 3)).not.toEqual(row(second, 4));
+    const fresh = await inner.embed([{ source: { kind: 'original', path: FILES[0]! }, view: 'original' }]);
+    let diff = 0;
+    for (let i = 0; i < 1280; i++) diff = Math.max(diff, Math.abs(fresh[i]! - row(second, 3)[i]!));
+    expect(diff).toBeLessThan(1e-5);
+    expect(countFeatures(library.db, featureKeyOf(inner))).toBe(18);
+  });
+
+  it('embeds again from the originals when the preprocessing changes, keeping the other features', async () => {
+    const { tf } = await selectBackend('wasm');
+    const cropping = await createLocalEmbedder(tf, { alpha: 0.35, inputSize: 96, resize: 'center-crop', weightsDir: WEIGHTS_DIR });
+    const seen: string[] = [];
+    try {
+      const spy = { ...cropping, embed: (items: Parameters<typeof cropping.embed>[0], options?: Parameters<typeof cropping.embed>[1]) => (seen.push(...items.map((i) => i.source.kind)), cropping.embed(items, options)) };
+      const before = countFeatures(library.db, featureKeyOf(inner));
+      const result = await ensureFeatures(library, { photos: photos.slice(0, 2), embedder: spy }, ctx());
+      expect([result.computed, result.reused]).toEqual([2, 0]);
+      // the import's stretched 224 px cache cannot give a centre crop: both come from the originals
+      expect(seen).toEqual(['original', 'original']);
+      expect(featureKeyOf(spy).backboneId).toBe(`${inner.backboneId}@v2-center-crop`);
+      expect(countFeatures(library.db, featureKeyOf(spy))).toBe(2);
+      expect(countFeatures(library.db, featureKeyOf(inner))).toBe(before);
+    } finally {
+      await cropping.close();
+    }
+  });
+
+  it('embeds a content hash shared by two photos once', async () => {
+    embedded.length = 0;
+    const twin = { id: photos[5]!.id, contentHash: 'twin-hash' };
+    const result = await ensureFeatures(library, { photos: [twin, { ...twin }], embedder: counting }, ctx());
+    expect([result.computed, result.rows]).toEqual([1, 2]);
+    expect(embedded).toHaveLength(1);
+  });
+
+  it('stops when cancelled after the first chunk, keeping that chunk and computing only the rest on the next run', async () => {
+    // One chunk and two more pairs: distinct content hashes over the same six files.
+    const refs = Array.from({ length: FEATURE_CHUNK + 2 }, (_, i) => ({ id: photos[i % photos.length]!.id, contentHash: `cancel-${i}` }));
+    const key = featureKeyOf(inner);
+    const before = countFeatures(library.db, key);
+    const controller = new AbortController();
+    let chunks = 0;
+    const cancelAfterFirstChunk: Embedder = {
+      ...inner,
+      embed: async (items, options) => {
+        const matrix = await inner.embed(items, options);
+        if (++chunks === 1) controller.abort();
+        return matrix;
+      },
+    };
+    await expect(ensureFeatures(library, { photos: refs, embedder: cancelAfterFirstChunk }, ctx(controller.signal))).rejects.toMatchObject({
+      code: 'CANCELLED',
+    });
+    expect(chunks).toBe(1);
+    expect(countFeatures(library.db, key)).toBe(before + FEATURE_CHUNK);
+    const read = featureReader(library.db, key);
+    expect(refs.slice(0, FEATURE_CHUNK).every((r) => read(r.contentHash, 'original')?.length === inner.dims)).toBe(true);
+    expect(refs.slice(FEATURE_CHUNK).map((r) => read(r.contentHash, 'original'))).toEqual([null, null]);
+
+    embedded.length = 0;
+    const resumed = await ensureFeatures(library, { photos: refs, embedder: counting }, ctx());
+    expect([resumed.computed, resumed.reused]).toEqual([2, FEATURE_CHUNK]);
+    expect(embedded).toHaveLength(2);
+  });
+});
