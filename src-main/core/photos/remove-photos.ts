@@ -93,7 +93,7 @@ function findRemoval(db: Database, removalId: number | undefined): RemovalRow {
   }
   const row = db.prepare('SELECT id, restored_at FROM removals WHERE id = ?').get(removalId) as RemovalRow | undefined;
   if (!row) throw new StudioError('NOT_FOUND', `No removal with id ${removalId}`);
-  if (row.restored_at !== null) throw new StudioError('CONFLICT', `Removal ${removalId} was already restored (${row.restored_at})`);
+  if (row.restored_at !== null) throw new StudioError('CONFLICT', `Removal ${removalId} was already restored`);
   return row;
 }
 
