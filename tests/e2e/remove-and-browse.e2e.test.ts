@@ -4,6 +4,7 @@
 // test-results/screenshots/.
 import fs from 'node:fs';
 import path from 'node:path';
+import axe from 'axe-core';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyAlpacaSubset } from '../helpers/alpaca-subset.js';
@@ -24,6 +25,13 @@ let photosDir: string;
 
 async function shoot(name: string): Promise<void> {
   await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`) });
+}
+
+/** Serious and critical axe-core violations inside the open dialog (the new picker and panel). */
+async function dialogViolations(): Promise<string[]> {
+  if (!(await page.evaluate('typeof window.axe !== "undefined"'))) await page.addScriptTag({ content: axe.source });
+  return (await page.evaluate(`axe.run('[role="dialog"]', { resultTypes: ['violations'] }).then((r) => r.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id + ': ' + v.nodes.map((n) => n.target).join(' ')))`)) as string[];
 }
 
 async function waitForJob(jobId: string): Promise<void> {
@@ -67,7 +75,8 @@ describe('remove from library and the folder picker in browser mode', () => {
     server = await startServe(makeTempDir('studio-remove-library-'), rendererDir, { env: { HOME: home } });
     await waitForJob((await server.call('photos.import', { root: photosDir, labelsFromFolders: true })).jobId);
     browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    // bypassCSP: the app's policy (script-src 'self') would refuse the axe-core script the test injects
+    page = await (await browser.newContext({ viewport: { width: 1440, height: 900 }, bypassCSP: true })).newPage();
     page.on('pageerror', (error) => console.error('[page error]', error.message));
   });
 
@@ -120,6 +129,7 @@ describe('remove from library and the folder picker in browser mode', () => {
     // the list has the focus; hidden folders are left out
     await expect.poll(() => page.evaluate('document.activeElement?.getAttribute("data-testid")')).toBe('folder-list');
     expect(await page.locator('[data-testid="folder-list"] [role="option"] .name').allTextContents()).toEqual(['aaa-labeled', 'trips']);
+    await shoot('browse-00-home');
     await page.keyboard.press('ArrowDown');
     await expect.poll(activeOption).toBe('trips');
     await page.keyboard.press('Enter');
@@ -134,6 +144,7 @@ describe('remove from library and the folder picker in browser mode', () => {
     await page.keyboard.press('Enter');
     await expect.poll(browserPath).toBe(path.join(home, 'trips', '2024-06'));
     await shoot('browse-01-picker');
+    expect(await dialogViolations()).toEqual([]);
 
     await page.keyboard.press('Tab');
     await expect.poll(() => page.evaluate('document.activeElement?.getAttribute("data-testid")')).toBe('folder-choose');
@@ -157,6 +168,7 @@ describe('remove from library and the folder picker in browser mode', () => {
     await expect.poll(() => page.getByTestId('remove-report').textContent()).toContain('3 photos would leave the library (0 labeled)');
     expect((await stats()).photos).toBe(15);
     await shoot('remove-04-folder-preview');
+    expect(await dialogViolations()).toEqual([]);
     await page.getByTestId('remove-start').click();
     await expect.poll(async () => (await stats()).photos).toBe(12);
     await expect.poll(() => page.getByTestId('remove-panel').count()).toBe(0);
