@@ -4,6 +4,7 @@ import { z } from 'zod';
 import * as s from './schemas.js';
 import * as t from './training-schemas.js';
 import * as c from './curate-schemas.js';
+import * as r from './removal-schemas.js';
 
 function method<Req extends z.ZodType, Res extends z.ZodType>(request: Req, response: Res) {
   return { request, response };
@@ -23,6 +24,12 @@ export const studioMethods = {
   'photos.nextUnlabeled': method(s.NextUnlabeledRequest, s.NextUnlabeled),
   /** scans a folder without writing: the classes labels-from-folders would create, with photo counts */
   'photos.previewImport': method(s.ImportPreviewRequest, s.ImportPreview),
+  /** removes photos from the library (ids, a folder, or the missing ones), never their files; dryRun lists them */
+  'photos.remove': method(r.RemoveRequest, r.RemovalReport),
+  /** puts a removal's photos back with their labels (default: the latest removal not restored) */
+  'photos.restore': method(r.RestoreRequest, r.RestoreReport),
+  /** subfolders of a server folder (default: the home folder) for browser mode's folder picker */
+  'folders.browse': method(r.BrowseFoldersRequest, r.FolderListing),
 
   'classes.list': method(z.object({}), z.array(s.ClassInfo)),
   'classes.create': method(z.object({ name: s.ClassName, color: s.Color.optional() }), s.ClassInfo),

@@ -5,6 +5,7 @@ import { CURATE_OPTIONS, CURATE_USAGE, curateCommand, curateHelp } from './curat
 import { importCommand, labelCommand, photosCommand, statsCommand, undoCommand } from './library-commands.js';
 import type { OptionSpec, ParsedCommand } from './parse-command.js';
 import { evalCommand, exportCommand, predictCommand } from './predict-commands.js';
+import { REMOVE_OPTIONS, REMOVE_USAGE, removeCommand } from './remove-command.js';
 import { SERVE_COMMAND } from './serve-command.js';
 import { reviewCommand, runCommand, runsCommand, trainCommand } from './training-commands.js';
 import { TRAIN_OPTIONS, TRAIN_USAGE, trainHelp } from './training-flags.js';
@@ -31,6 +32,12 @@ export const COMMANDS: Record<string, CliCommand> = {
     usage: 'label <photo id or path>… (--class NAME | --none)',
     options: { class: { type: 'string' }, none: { type: 'boolean' } },
     run: labelCommand,
+  },
+  remove: {
+    summary: 'remove photos from the library (never their files): by id or path, a folder, or the missing ones; --undo puts them back',
+    usage: REMOVE_USAGE,
+    options: REMOVE_OPTIONS,
+    run: removeCommand,
   },
   undo: { summary: 'undo the last label change', usage: 'undo', options: {}, run: undoCommand },
   redo: { summary: 'redo the last undone label change', usage: 'redo', options: {}, run: undoCommand },

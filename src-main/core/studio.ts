@@ -24,6 +24,8 @@ import { writePhotoTable } from './curate/photo-table.js';
 import { sortedCopies } from './curate/sorted-copies.js';
 import { writeXmpSidecars } from './curate/xmp-sidecars.js';
 import { previewImport, requireAbsoluteFolder } from './photos/preview-import.js';
+import { browseFolders } from './photos/browse-folders.js';
+import { createRemovalActions } from './removal-actions.js';
 
 export type StudioEventListener = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
 
@@ -55,6 +57,7 @@ export function openStudio(libraryDir: string): Studio {
   const ml = createMlSession(library);
   const training = createTrainingService(library, ml);
   const runOutputs = createRunOutputs(library, ml);
+  const removals = createRemovalActions(library, jobs);
   const listeners = new Set<StudioEventListener>();
   const emit: StudioEventListener = (event, payload) => {
     for (const listener of listeners) listener(event, payload);
@@ -65,6 +68,10 @@ export function openStudio(libraryDir: string): Studio {
   });
   const labelsChanged = <T>(value: T): T => {
     emit('library.changed', { what: 'labels' });
+    return value;
+  };
+  const photosChanged = <T>(value: T): T => {
+    emit('library.changed', { what: 'photos' });
     return value;
   };
   const classesChanged = <T>(value: T): T => {
@@ -94,6 +101,12 @@ export function openStudio(libraryDir: string): Studio {
     'photos.indexOf': async ({ photoId, ...query }) => ({ index: indexOfPhoto(db, query.folder ? { ...query, folder: realFolder(query.folder) } : query, photoId) }),
     'photos.nextUnlabeled': async ({ after, ...query }) => nextUnlabeledPhoto(db, query.folder ? { ...query, folder: realFolder(query.folder) } : query, after),
     'photos.previewImport': async ({ root }) => previewImport(db, root, { excludeDirs: [library.paths.root] }),
+    'photos.remove': async (request) => {
+      const report = await removals.remove(request);
+      return report.removalId === null ? report : photosChanged(report);
+    },
+    'photos.restore': async (request) => photosChanged(await removals.restore(request)),
+    'folders.browse': async (request) => browseFolders(request),
 
     'classes.list': async () => listClasses(db),
     'classes.create': async ({ name, color }) => classesChanged(createClass(db, name, color)),

@@ -29,10 +29,11 @@ export interface ServedStudio {
   stop(): Promise<void>;
 }
 
-/** Starts `node bin/studio.js serve --library DIR --port 0` and resolves with the URL it prints. */
-export async function startServe(libraryDir: string, rendererDir: string): Promise<ServedStudio> {
+/** Starts `node bin/studio.js serve --library DIR --port 0` (env: extra variables, e.g. HOME) and resolves with the URL it prints. */
+export async function startServe(libraryDir: string, rendererDir: string, options: { env?: NodeJS.ProcessEnv } = {}): Promise<ServedStudio> {
   const child = spawn(process.execPath, [path.join(REPO_DIR, 'bin/studio.js'), 'serve', '--library', libraryDir, '--port', '0', '--renderer-dir', rendererDir], {
     cwd: REPO_DIR,
+    ...(options.env ? { env: { ...process.env, ...options.env } } : {}),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';

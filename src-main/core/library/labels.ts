@@ -8,7 +8,12 @@ export type LabelSource = 'user' | 'folder' | 'review' | 'cli' | 'merge' | 'clas
 const now = () => new Date().toISOString();
 
 function nextBatchId(db: Database): number {
-  return ((db.prepare('SELECT COALESCE(MAX(batch_id), 0) FROM label_events').pluck().get() as number) ?? 0) + 1;
+  // removed photos take their events along (core/photos/remove-photos.ts): their batch ids stay reserved for a restore
+  const highest = db
+    .prepare('SELECT MAX(COALESCE((SELECT MAX(batch_id) FROM label_events), 0), COALESCE((SELECT MAX(max_batch_id) FROM removals), 0))')
+    .pluck()
+    .get() as number;
+  return highest + 1;
 }
 
 function writeLabel(db: Database, photoId: number, classId: number | null, source: string, at: string): void {

@@ -72,25 +72,44 @@ export class LabelKeys {
     });
   }
 
+  /** The newest edit of this window first (a removal is restored), else the label journal. */
   undo(): Promise<void> {
-    return this.#enqueue(() => this.#step('labels.undo'));
+    return this.#enqueue(async () => {
+      const { history, removals } = this.#studio;
+      const edit = history.nextUndo();
+      if (edit.kind === 'labels') {
+        if (await this.#step('labels.undo')) history.undone(edit);
+        return;
+      }
+      const photoIds = await removals.restore(edit.removalId);
+      if (photoIds) history.undone({ ...edit, photoIds });
+    });
   }
 
   redo(): Promise<void> {
-    return this.#enqueue(() => this.#step('labels.redo'));
+    return this.#enqueue(async () => {
+      const { history, removals } = this.#studio;
+      const edit = history.nextRedo();
+      if (edit.kind === 'labels') {
+        if (await this.#step('labels.redo')) history.redone(edit);
+        return;
+      }
+      const report = await removals.remove({ photoIds: edit.photoIds }, { record: false });
+      if (report?.removalId) history.redone({ kind: 'removal', removalId: report.removalId, photoIds: edit.photoIds });
+    });
   }
 
   /** Replays one journal step, then shows the changed photo where it now sits in the filter; the viewer keeps
    *  showing the photo it showed. The list and its counts are fetched again. */
-  async #step(method: 'labels.undo' | 'labels.redo'): Promise<void> {
+  async #step(method: 'labels.undo' | 'labels.redo'): Promise<boolean> {
     const { pages, labeling, client } = this.#studio;
     const inViewer = this.#studio.viewerIndex >= 0;
     const viewedId = inViewer ? pages.photoAt(this.#studio.viewerIndex)?.id : undefined;
     const result = await labeling.step(method);
-    if (!result || result.changed === 0) return;
+    if (!result || result.changed === 0) return false;
     pages.refresh();
     const focusId = viewedId ?? result.photoIds[0];
-    if (focusId === undefined) return;
+    if (focusId === undefined) return true;
     const { index } = await client.call('photos.indexOf', { ...pages.filter, photoId: focusId });
     if (index !== null) {
       await this.#moveTo(index);
@@ -100,6 +119,7 @@ export class LabelKeys {
       if (total === 0) this.#leaveEmptyList();
       else await this.#moveTo(Math.min(this.#studio.viewerIndex, total - 1));
     }
+    return true;
   }
 
   /** Next photo without a label after list position `after`: from the loaded pages when they reach it, else the core. */

@@ -3,6 +3,7 @@
 // the others are patched in place; then the library counts are refreshed.
 import type { LabelChangeResult, Photo } from '../../../src-main/api/schemas.js';
 import type { StudioClient } from '../api/studio-client.js';
+import type { EditHistory } from './edit-history.js';
 import { handleError } from '../utils/handle-error.js';
 import { notifications } from './notifications.svelte.js';
 import type { LibraryState } from './library-state.svelte.js';
@@ -23,11 +24,13 @@ export class Labeling {
   readonly #client: StudioClient;
   readonly #library: LibraryState;
   readonly #pages: PhotoPages;
+  readonly #history: EditHistory | undefined;
 
-  constructor(client: StudioClient, library: LibraryState, pages: PhotoPages) {
+  constructor(client: StudioClient, library: LibraryState, pages: PhotoPages, history?: EditHistory) {
     this.#client = client;
     this.#library = library;
     this.#pages = pages;
+    this.#history = history;
   }
 
   /** classId null clears the label. Resolves true once committed. */
@@ -35,7 +38,8 @@ export class Labeling {
     if (photoIds.length === 0) return false;
     this.pending++;
     try {
-      await this.#client.call('labels.set', { photoIds, classId, source: 'user' });
+      const result = await this.#client.call('labels.set', { photoIds, classId, source: 'user' });
+      if (result.changed > 0) this.#history?.record({ kind: 'labels' });
       const filter = this.#pages.filter;
       const photos = photoIds.map((id) => this.#pages.photoAt(this.#pages.indexOf(id)));
       const leaving = photoIds.filter((_, i) => stillMatches(filter, photos[i], classId) === false);

@@ -2,11 +2,13 @@
 // app-level things (current view, viewer, help). Components reach it through getStudio().
 import { getContext, setContext } from 'svelte';
 import type { StudioClient } from '../api/studio-client.js';
+import { EditHistory } from './edit-history.js';
 import { JobsState } from './jobs.svelte.js';
 import { LabelKeys } from './label-keys.svelte.js';
 import { Labeling } from './labeling.svelte.js';
 import { LibraryState } from './library-state.svelte.js';
 import { PhotoPages, type PhotoFilter } from './photo-pages.svelte.js';
+import { Removals } from './removals.svelte.js';
 import { ReviewState } from './review.svelte.js';
 import { RunsState } from './runs.svelte.js';
 import { Selection } from './selection.svelte.js';
@@ -26,6 +28,7 @@ export class StudioState {
   helpOpen = $state(false);
   importOpen = $state(false);
   curateOpen = $state(false);
+  removeOpen = $state(false);
   /** Grid index of the photo open in the viewer; -1 when closed. */
   viewerIndex = $state(-1);
   /** Bumped to ask the grid to take the keyboard focus (it is the one place grid shortcuts act). */
@@ -37,6 +40,8 @@ export class StudioState {
   readonly grid: VirtualGrid;
   readonly selection: Selection;
   readonly labeling: Labeling;
+  readonly history = new EditHistory();
+  readonly removals: Removals;
   readonly labelKeys: LabelKeys;
   readonly jobs: JobsState;
   readonly runs: RunsState;
@@ -49,7 +54,8 @@ export class StudioState {
     this.pages = new PhotoPages(client);
     this.grid = new VirtualGrid(() => this.pages.total ?? 0);
     this.selection = new Selection(this.pages);
-    this.labeling = new Labeling(client, this.library, this.pages);
+    this.labeling = new Labeling(client, this.library, this.pages, this.history);
+    this.removals = new Removals(this);
     this.labelKeys = new LabelKeys(this);
     this.jobs = new JobsState(client);
     this.runs = new RunsState(client);
