@@ -4,6 +4,7 @@ import { z } from 'zod';
 import * as s from './schemas.js';
 import * as t from './training-schemas.js';
 import * as c from './curate-schemas.js';
+import * as g from './photo-group-schemas.js';
 
 function method<Req extends z.ZodType, Res extends z.ZodType>(request: Req, response: Res) {
   return { request, response };
@@ -23,6 +24,10 @@ export const studioMethods = {
   'photos.nextUnlabeled': method(s.NextUnlabeledRequest, s.NextUnlabeled),
   /** scans a folder without writing: the classes labels-from-folders would create, with photo counts */
   'photos.previewImport': method(s.ImportPreviewRequest, s.ImportPreview),
+  /** capture days and trips with photo counts under a filter (its own day fields left out) */
+  'photos.days': method(s.PhotoFilterQuery, g.PhotoDays),
+  /** place clusters from GPS with photo counts under a filter (its own place fields left out) */
+  'photos.places': method(s.PhotoFilterQuery, g.PhotoPlaces),
 
   'classes.list': method(z.object({}), z.array(s.ClassInfo)),
   'classes.create': method(z.object({ name: s.ClassName, color: s.Color.optional() }), s.ClassInfo),

@@ -24,6 +24,8 @@ import { writePhotoTable } from './curate/photo-table.js';
 import { sortedCopies } from './curate/sorted-copies.js';
 import { writeXmpSidecars } from './curate/xmp-sidecars.js';
 import { previewImport, requireAbsoluteFolder } from './photos/preview-import.js';
+import { listPhotoDays, listPhotoPlaces } from './library/photo-groups.js';
+import { PLACE_LINK_KM, placesNeedUpdate, updatePlaces } from './photos/place-clusters.js';
 
 export type StudioEventListener = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
 
@@ -94,6 +96,12 @@ export function openStudio(libraryDir: string): Studio {
     'photos.indexOf': async ({ photoId, ...query }) => ({ index: indexOfPhoto(db, query.folder ? { ...query, folder: realFolder(query.folder) } : query, photoId) }),
     'photos.nextUnlabeled': async ({ after, ...query }) => nextUnlabeledPhoto(db, query.folder ? { ...query, folder: realFolder(query.folder) } : query, after),
     'photos.previewImport': async ({ root }) => previewImport(db, root, { excludeDirs: [library.paths.root] }),
+    'photos.days': async (query) => listPhotoDays(db, query.folder ? { ...query, folder: realFolder(query.folder) } : query),
+    'photos.places': async (query) => {
+      // a library imported before places existed is clustered on first use (a read-only one cannot store them)
+      if (!library.readOnly && placesNeedUpdate(db)) updatePlaces(db);
+      return listPhotoPlaces(db, query.folder ? { ...query, folder: realFolder(query.folder) } : query, PLACE_LINK_KM);
+    },
 
     'classes.list': async () => listClasses(db),
     'classes.create': async ({ name, color }) => classesChanged(createClass(db, name, color)),

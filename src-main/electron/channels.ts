@@ -20,6 +20,8 @@ export const BRIDGE_METHODS = [
   'photos.indexOf',
   'photos.nextUnlabeled',
   'photos.previewImport',
+  'photos.days',
+  'photos.places',
   'classes.list',
   'classes.create',
   'classes.rename',

@@ -1,0 +1,15 @@
+// Photos gain a place: the cluster of nearby GPS positions they belong to (core/photos/place-clusters.ts).
+import type { Migration } from './migration.js';
+
+export const migration0007: Migration = {
+  version: 7,
+  name: 'place-ids',
+  up(db) {
+    db.exec(`
+      -- the smallest photo id of the photo's place cluster; NULL without GPS, and for GPS photos not clustered yet
+      -- (photos.places clusters those first)
+      ALTER TABLE photos ADD COLUMN place_id INTEGER;
+      CREATE INDEX photos_place ON photos (place_id, id) WHERE place_id IS NOT NULL;
+    `);
+  },
+};
