@@ -88,7 +88,9 @@ export function clusterPlaces(points: readonly GpsPoint[], linkKm = PLACE_LINK_K
     const lonLow = col * width - 180;
     const lonHigh = lonLow + width;
     const maxAbsLat = Math.min(MAX_LAT_FOR_WIDTH, Math.max(Math.abs(row * grid.cellDeg - 90), Math.abs((row + 1) * grid.cellDeg - 90)) + linkDeg);
-    const lonReach = Math.min(360, linkDeg / Math.cos(maxAbsLat * RADIANS));
+    // haversine ≥ cos²(maxAbsLat)·sin²(Δlon/2), so farther in longitude than this is farther than the link
+    const reachSine = Math.sin(linkKm / (2 * EARTH_RADIUS_KM)) / Math.cos(maxAbsLat * RADIANS);
+    const lonReach = reachSine >= 1 ? 360 : (2 * Math.asin(reachSine)) / RADIANS;
     for (let r = row - rowSpan; r <= row + rowSpan; r++) {
       const w = grid.cellLon(r);
       const first = Math.max(0, Math.floor((lonLow - lonReach + 180) / w));
