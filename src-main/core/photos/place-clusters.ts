@@ -76,10 +76,22 @@ export function clusterPlaces(points: readonly GpsPoint[], linkKm = PLACE_LINK_K
   });
 
   const sets = new UnionFind(points.length);
-  for (const members of cells.values()) for (const i of members) sets.union(members[0]!, i);
+  for (const members of cells.values()) {
+    for (const i of members) sets.union(members[0]!, i);
+    members.sort((i, j) => points[i]!.lat - points[j]!.lat);
+  }
 
+  // members are sorted by latitude: for each photo of one cell, only the other cell's photos within the link in
+  // latitude are measured (haversine ≥ R·|Δlat|), so two dense places just over the link apart stay cheap
   const linked = (a: readonly number[], b: readonly number[]): boolean => {
-    for (const i of a) for (const j of b) if (haversineKm(points[i]!, points[j]!) <= linkKm) return true;
+    let from = 0;
+    for (const i of a) {
+      const p = points[i]!;
+      while (from < b.length && points[b[from]!]!.lat < p.lat - linkDeg) from++;
+      for (let k = from; k < b.length && points[b[k]!]!.lat <= p.lat + linkDeg; k++) {
+        if (haversineKm(p, points[b[k]!]!) <= linkKm) return true;
+      }
+    }
     return false;
   };
   for (const [key, members] of cells) {
