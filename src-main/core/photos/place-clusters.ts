@@ -136,17 +136,16 @@ export function updatePlaces(db: Database, linkKm = PLACE_LINK_KM): { places: nu
     .prepare('SELECT id, gps_lat AS lat, gps_lon AS lon, place_id AS placeId FROM photos WHERE gps_lat IS NOT NULL AND gps_lon IS NOT NULL')
     .all() as (GpsPoint & { placeId: number | null })[];
   const placeOf = clusterPlaces(rows, linkKm);
-  const update = db.prepare('UPDATE photos SET place_id = ? WHERE id = ?');
-  let changedRows = 0;
-  db.transaction(() => {
-    for (const row of rows) {
-      const place = placeOf.get(row.id) ?? null;
-      if (place !== row.placeId) {
-        update.run(place, row.id);
-        changedRows++;
-      }
-    }
-    changedRows += db.prepare('UPDATE photos SET place_id = NULL WHERE place_id IS NOT NULL AND (gps_lat IS NULL OR gps_lon IS NULL)').run().changes;
-  }).immediate();
+  const changes = rows.filter((row) => placeOf.get(row.id) !== row.placeId);
+  const lostGps = db.prepare('SELECT id FROM photos WHERE place_id IS NOT NULL AND (gps_lat IS NULL OR gps_lon IS NULL)').pluck().all() as number[];
+  if (changes.length + lostGps.length > 0) {
+    const update = db.prepare('UPDATE photos SET place_id = ? WHERE id = ?');
+    // the places are a function of the GPS rows read above; an import that changes GPS meanwhile re-clusters after it
+    db.transaction(() => {
+      for (const row of changes) update.run(placeOf.get(row.id)!, row.id);
+      for (const id of lostGps) update.run(null, id);
+    }).immediate();
+  }
+  const changedRows = changes.length + lostGps.length;
   return { places: new Set(placeOf.values()).size, changedRows };
 }

@@ -7,9 +7,9 @@ export const migration0007: Migration = {
   up(db) {
     db.exec(`
       -- the smallest photo id of the photo's place cluster; NULL without GPS, and for GPS photos not clustered yet
-      -- (photos.places clusters those first)
+      -- (photos.places clusters those first); the index covers what names a place (centroid, days)
       ALTER TABLE photos ADD COLUMN place_id INTEGER;
-      CREATE INDEX photos_place ON photos (place_id, id) WHERE place_id IS NOT NULL;
+      CREATE INDEX photos_place ON photos (place_id, gps_lat, gps_lon, taken_at) WHERE place_id IS NOT NULL;
     `);
   },
 };
