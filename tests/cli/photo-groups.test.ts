@@ -51,6 +51,14 @@ describe('studio days and studio places', () => {
     });
   });
 
+  it('takes the same day and place filters in curate: sorted copies of the trip\'s photos at one place, dry run', async () => {
+    const all = (await studio('places', '--library', library, '--json')).json<PhotoPlaces>();
+    const pisac = all.places.find((p) => Math.abs(p.lat - TRIP_PLACES.pisac.lat) < 0.01)!;
+    const run = await studio('curate', 'copy', '--out', path.join(tmp, 'sorted'), '--day', '2024-05-01..2024-05-02', '--place', String(pisac.id), '--dry-run', '--library', library, '--json');
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.json().counts).toEqual({ alpaca: 2, not_alpaca: 1 });
+  });
+
   it('refuses a malformed day or place with exit code 2 and one line', async () => {
     for (const args of [['--day', '2024-5-1'], ['--day', '2024-05-03..2024-05-01'], ['--day', '2024-02-30'], ['--place', 'home']]) {
       const run = await studio('photos', ...args, '--library', library);
