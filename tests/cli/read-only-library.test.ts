@@ -59,8 +59,6 @@ describe('a read-only library', () => {
       const places = await studio(dir, 'places', '--library', dir, '--json');
       expect(places).toMatchObject({ code: 0, stderr: '' });
       expect(JSON.parse(places.stdout)).toMatchObject({ places: [], noLocation: 0 });
-      const days = await studio(dir, 'days', '--library', dir, '--json');
-      expect(days).toMatchObject({ code: 0, stderr: '' });
 
       for (const write of [['classes', 'create', 'dog'], ['label', '1', '--none']]) {
         const refused = await studio(dir, ...write, '--library', dir);
