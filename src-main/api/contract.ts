@@ -5,6 +5,7 @@ import * as s from './schemas.js';
 import * as t from './training-schemas.js';
 import * as c from './curate-schemas.js';
 import * as r from './removal-schemas.js';
+import * as g from './photo-group-schemas.js';
 
 function method<Req extends z.ZodType, Res extends z.ZodType>(request: Req, response: Res) {
   return { request, response };
@@ -30,6 +31,10 @@ export const studioMethods = {
   'photos.restore': method(r.RestoreRequest, r.RestoreReport),
   /** subfolders of a server folder (default: the home folder) for browser mode's folder picker */
   'folders.browse': method(r.BrowseFoldersRequest, r.FolderListing),
+  /** capture days and trips with photo counts under a filter (its own day fields left out) */
+  'photos.days': method(s.PhotoFilterQuery, g.PhotoDays),
+  /** place clusters from GPS with photo counts under a filter (its own place fields left out) */
+  'photos.places': method(s.PhotoFilterQuery, g.PhotoPlaces),
 
   'classes.list': method(z.object({}), z.array(s.ClassInfo)),
   'classes.create': method(z.object({ name: s.ClassName, color: s.Color.optional() }), s.ClassInfo),

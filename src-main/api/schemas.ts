@@ -80,6 +80,15 @@ export const PhotoQuery = Paging.extend({
   predictedClassId: Id.optional(),
   misclassified: z.boolean().optional(),
   split: z.enum(['train', 'val']).optional(),
+  /** capture days, inclusive (YYYY-MM-DD, the camera's local date): one day, a trip's days, or an open range */
+  dayFrom: z.iso.date().optional(),
+  dayTo: z.iso.date().optional(),
+  /** photos without a capture date */
+  undated: z.boolean().optional(),
+  /** photos of one place (an id from photos.places) */
+  placeId: Id.optional(),
+  /** photos without a GPS position */
+  noPlace: z.boolean().optional(),
   sort: PhotoSort.default('name'),
   descending: z.boolean().default(false),
 });

@@ -6,6 +6,7 @@ import { importCommand, labelCommand, photosCommand, statsCommand, undoCommand }
 import type { OptionSpec, ParsedCommand } from './parse-command.js';
 import { evalCommand, exportCommand, predictCommand } from './predict-commands.js';
 import { REMOVE_OPTIONS, REMOVE_USAGE, removeCommand } from './remove-command.js';
+import { DAY_OPTION_HELP, DAYS_USAGE, GROUP_OPTIONS, PLACE_OPTION_HELP, PLACES_USAGE, daysCommand, placesCommand } from './photo-group-commands.js';
 import { SERVE_COMMAND } from './serve-command.js';
 import { reviewCommand, runCommand, runsCommand, trainCommand } from './training-commands.js';
 import { TRAIN_OPTIONS, TRAIN_USAGE, trainHelp } from './training-flags.js';
@@ -43,12 +44,14 @@ export const COMMANDS: Record<string, CliCommand> = {
   redo: { summary: 'redo the last undone label change', usage: 'redo', options: {}, run: undoCommand },
   photos: {
     summary: 'list photos',
-    usage: 'photos [--class NAME | --unlabeled] [--folder DIR] [--duplicates] [--sort name|takenAt|id|outlierScore] [--desc] [--limit N] [--offset N]',
+    usage: `photos [--class NAME | --unlabeled] [--folder DIR] [--duplicates] [${DAY_OPTION_HELP}] [${PLACE_OPTION_HELP}] [--sort name|takenAt|id|outlierScore] [--desc] [--limit N] [--offset N]`,
     options: {
       class: { type: 'string' },
       unlabeled: { type: 'boolean' },
       folder: { type: 'string' },
       duplicates: { type: 'boolean' },
+      day: { type: 'string' },
+      place: { type: 'string' },
       sort: { type: 'string' },
       desc: { type: 'boolean' },
       limit: { type: 'string' },
@@ -56,6 +59,8 @@ export const COMMANDS: Record<string, CliCommand> = {
     },
     run: photosCommand,
   },
+  days: { summary: 'capture days with photo counts, joined into trips of consecutive days; undated photos', usage: DAYS_USAGE, options: GROUP_OPTIONS, run: daysCommand },
+  places: { summary: 'places (GPS clusters) with their centroid, photo counts and days; photos without GPS', usage: PLACES_USAGE, options: GROUP_OPTIONS, run: placesCommand },
   train: {
     summary: 'train a classifier on the labeled photos (settings default to the last run\'s); a line per epoch on stderr',
     usage: TRAIN_USAGE,

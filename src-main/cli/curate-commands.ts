@@ -6,6 +6,7 @@ import type { CurateReport, CurateSelection } from '../api/curate-schemas.js';
 import type { CliContext } from './cli-context.js';
 import type { OptionSpec, ParsedCommand } from './parse-command.js';
 import { requireClassNamed } from './resolve-args.js';
+import { dayFilter, placeFilter } from './photo-group-commands.js';
 import { runJob, throwIfNotDone } from './run-job.js';
 
 export const CURATE_USAGE =
@@ -17,6 +18,8 @@ export const CURATE_OPTIONS: OptionSpec = {
   class: { type: 'string' },
   unlabeled: { type: 'boolean' },
   folder: { type: 'string' },
+  day: { type: 'string' },
+  place: { type: 'string' },
   run: { type: 'string' },
   by: { type: 'string' },
   'min-confidence': { type: 'string' },
@@ -45,7 +48,7 @@ export function curateHelp(): string {
     '           (darktable, digiKam)',
     'options:',
     '  --mode copy|hardlink|symlink  how copy and dataset place files (default copy)',
-    '  --class NAME | --unlabeled, --folder DIR   which photos (default all)',
+    '  --class NAME | --unlabeled, --folder DIR, --day YYYY-MM-DD|FROM..TO|undated, --place ID|none   which photos (default all)',
     '  --dry-run   list what would be written (counts per folder, planned paths) and write nothing',
     'Originals are never written: an OUT that overlaps a folder of library photos is refused, an existing file is never replaced.',
   ].join('\n');
@@ -57,6 +60,8 @@ async function selectionOf(ctx: CliContext, cmd: ParsedCommand): Promise<CurateS
     ...(className !== undefined ? { classId: (await requireClassNamed(ctx, className)).id } : {}),
     ...(cmd.flag('unlabeled') ? { unlabeled: true } : {}),
     ...(cmd.option('folder') ? { folder: path.resolve(cmd.option('folder') as string) } : {}),
+    ...dayFilter(cmd.option('day')),
+    ...placeFilter(cmd.option('place')),
   };
 }
 

@@ -8,6 +8,7 @@ import type { ParsedCommand } from './parse-command.js';
 import { existingFolder, findClassNamed, requireClassNamed } from './resolve-args.js';
 import { formatDuration } from './progress-printer.js';
 import { runJob, throwIfNotDone } from './run-job.js';
+import { dayFilter, placeFilter } from './photo-group-commands.js';
 
 export async function importCommand(ctx: CliContext, cmd: ParsedCommand): Promise<number> {
   const usage = 'import <dir> [--labels-from-folders]';
@@ -90,6 +91,8 @@ export async function photosCommand(ctx: CliContext, cmd: ParsedCommand): Promis
     ...(cmd.flag('unlabeled') ? { unlabeled: true } : {}),
     ...(cmd.option('folder') ? { folder: path.resolve(cmd.option('folder') as string) } : {}),
     ...(cmd.flag('duplicates') ? { onlyDuplicates: true } : {}),
+    ...dayFilter(cmd.option('day')),
+    ...placeFilter(cmd.option('place')),
     limit: cmd.intOption('limit') ?? 50,
     offset: cmd.intOption('offset') ?? 0,
     sort,

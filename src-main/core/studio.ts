@@ -26,6 +26,8 @@ import { writeXmpSidecars } from './curate/xmp-sidecars.js';
 import { previewImport, requireAbsoluteFolder } from './photos/preview-import.js';
 import { browseFolders } from './photos/browse-folders.js';
 import { createRemovalActions } from './removal-actions.js';
+import { listPhotoDays, listPhotoPlaces } from './library/photo-groups.js';
+import { PLACE_LINK_KM, placesNeedUpdate, updatePlaces } from './photos/place-clusters.js';
 
 export type StudioEventListener = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
 
@@ -74,6 +76,11 @@ export function openStudio(libraryDir: string): Studio {
     emit('library.changed', { what: 'photos' });
     return value;
   };
+  /** photos left or came back: a place can split or join, so its clusters are recomputed */
+  const photoSetChanged = <T>(value: T): T => {
+    updatePlaces(db);
+    return photosChanged(value);
+  };
   const classesChanged = <T>(value: T): T => {
     emit('library.changed', { what: 'classes' });
     return value;
@@ -103,10 +110,16 @@ export function openStudio(libraryDir: string): Studio {
     'photos.previewImport': async ({ root }) => previewImport(db, root, { excludeDirs: [library.paths.root] }),
     'photos.remove': async (request) => {
       const report = await removals.remove(request);
-      return report.removalId === null ? report : photosChanged(report);
+      return report.removalId === null ? report : photoSetChanged(report);
     },
-    'photos.restore': async (request) => photosChanged(await removals.restore(request)),
+    'photos.restore': async (request) => photoSetChanged(await removals.restore(request)),
     'folders.browse': async (request) => browseFolders(request),
+    'photos.days': async (query) => listPhotoDays(db, query.folder ? { ...query, folder: realFolder(query.folder) } : query),
+    'photos.places': async (query) => {
+      // a library imported before places existed is clustered on first use (a read-only one cannot store them)
+      if (!library.readOnly && placesNeedUpdate(db)) updatePlaces(db);
+      return listPhotoPlaces(db, query.folder ? { ...query, folder: realFolder(query.folder) } : query, PLACE_LINK_KM);
+    },
 
     'classes.list': async () => listClasses(db),
     'classes.create': async ({ name, color }) => classesChanged(createClass(db, name, color)),

@@ -23,6 +23,8 @@ export const BRIDGE_METHODS = [
   'photos.remove',
   'photos.restore',
   'folders.browse',
+  'photos.days',
+  'photos.places',
   'classes.list',
   'classes.create',
   'classes.rename',

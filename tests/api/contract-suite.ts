@@ -32,6 +32,8 @@ export function prepareContractLibrary(libraryDir: string): void {
   library.close();
 }
 
+const SYNTHETIC_DAYS = ['2024-01-06', '2024-01-11', '2024-01-17', '2024-01-22', '2024-01-28', '2024-02-02', '2024-02-08', '2024-02-13', '2024-02-19', '2024-02-24', '2024-03-01'];
+
 export const CONTRACT_SCRIPT: readonly ScriptStep[] = [
   { method: 'library.info', request: {}, expect: 'ok' },
   { method: 'library.stats', request: {}, expect: 'ok' },
@@ -59,6 +61,16 @@ export const CONTRACT_SCRIPT: readonly ScriptStep[] = [
   { method: 'photos.nextUnlabeled', request: { after: -1 }, expect: 'ok' },
   { method: 'photos.nextUnlabeled', request: { after: -2 }, expect: 'INVALID_INPUT' },
   { method: 'photos.previewImport', request: { root: 'relative/photos' }, expect: 'INVALID_INPUT' },
+  // synthetic photos 2–12 were taken 5½ days apart from 2024-01-06 (helpers/insert-photos.ts); photo 1 has no date
+  { method: 'photos.days', request: {}, expect: 'ok', value: { undated: 1, days: SYNTHETIC_DAYS.map((day) => ({ day, count: 1 })) } },
+  // the day list leaves its own day filter out; photos 2–5 are labeled here
+  { method: 'photos.days', request: { unlabeled: true, dayFrom: '2024-01-01', dayTo: '2024-01-01' }, expect: 'ok', value: { undated: 1, trips: SYNTHETIC_DAYS.slice(4).map((day) => ({ from: day, to: day, days: 1, count: 1 })) } },
+  { method: 'photos.days', request: { dayFrom: '2024-02-30' }, expect: 'INVALID_INPUT' },
+  { method: 'photos.places', request: {}, expect: 'ok', value: { places: [], noLocation: SYNTHETIC_PHOTOS } },
+  { method: 'photos.places', request: { placeId: 0 }, expect: 'INVALID_INPUT' },
+  { method: 'photos.list', request: { dayFrom: '2024-01-11', dayTo: '2024-01-22', sort: 'takenAt' }, expect: 'ok', value: { total: 3, items: [{ id: 3 }, { id: 4 }, { id: 5 }] } },
+  { method: 'photos.list', request: { undated: true, noPlace: true }, expect: 'ok', value: { total: 1, items: [{ id: 1, takenAt: null }] } },
+  { method: 'photos.list', request: { dayFrom: '2024-02-02', dayTo: '2024-01-06' }, expect: 'INVALID_INPUT' },
   { method: 'photos.import', request: { root: 'relative/photos' }, expect: 'INVALID_INPUT' },
   { method: 'photos.remove', request: { photoIds: [6, 7], dryRun: true }, expect: 'ok', value: { removalId: null, dryRun: true, scope: 'ids', count: 2 } },
   { method: 'photos.remove', request: { photoIds: [6, 7] }, expect: 'ok', value: { removalId: 1, count: 2, photos: [{ id: 6 }, { id: 7 }] } },

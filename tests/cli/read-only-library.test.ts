@@ -43,6 +43,8 @@ describe('a read-only library', () => {
     const library = openLibrary(dir);
     const cat = createClass(library.db, 'cat').id;
     setLabels(library.db, { photoIds: insertSyntheticPhotos(library.db, 3), classId: cat, source: 'cli' });
+    // GPS without a place yet, as an older app left it: places cannot be stored here, so none are listed
+    library.db.prepare('UPDATE photos SET gps_lat = 46.5, gps_lon = 8.1').run();
     library.close();
     setModes(dir, 0o555, 0o444);
     try {
@@ -53,6 +55,10 @@ describe('a read-only library', () => {
       const classes = await studio(dir, 'classes', '--library', dir);
       expect(classes).toMatchObject({ code: 0, stderr: '' });
       expect(classes.stdout).toMatch(/\tcat\t3/);
+
+      const places = await studio(dir, 'places', '--library', dir, '--json');
+      expect(places).toMatchObject({ code: 0, stderr: '' });
+      expect(JSON.parse(places.stdout)).toMatchObject({ places: [], noLocation: 0 });
 
       for (const write of [['classes', 'create', 'dog'], ['label', '1', '--none']]) {
         const refused = await studio(dir, ...write, '--library', dir);

@@ -2,6 +2,7 @@
 import type { Database } from 'better-sqlite3';
 import { StudioError } from '../../api/errors.js';
 import type { Photo, PhotoDetail, PhotoPage, PhotoQuery, DuplicateGroup } from '../../api/schemas.js';
+import { addPhotoFactConditions } from './photo-fact-filters.js';
 
 export interface PhotoRow {
   id: number;
@@ -59,7 +60,7 @@ export function rowToPhoto(row: PhotoRow): Photo {
 }
 
 // @runId is the run whose predictions are shown: the one asked for, else the latest finished run (NULL: none).
-const FROM_PHOTOS = `FROM photos p LEFT JOIN labels l ON l.photo_id = p.id
+export const FROM_PHOTOS = `FROM photos p LEFT JOIN labels l ON l.photo_id = p.id
   LEFT JOIN predictions pr ON pr.photo_id = p.id AND pr.run_id = @runId
   LEFT JOIN run_photos rp ON rp.photo_id = p.id AND rp.run_id = @runId`;
 const SELECT_PHOTO = `SELECT p.*, l.class_id AS class_id, c.name AS class_name,
@@ -79,7 +80,7 @@ const ORDER_BY: Record<PhotoQuery['sort'], (dir: string) => string> = {
   outlierScore: (dir) => `pr.outlier_score ${dir === 'ASC' ? 'DESC' : 'ASC'} NULLS LAST, p.id ${dir}`,
 };
 
-function whereClause(query: PhotoQuery): { sql: string; params: Record<string, unknown> } {
+export function whereClause(query: PhotoQuery): { sql: string; params: Record<string, unknown> } {
   const conditions: string[] = [];
   const params: Record<string, unknown> = {};
   if (query.classId !== undefined) {
@@ -111,6 +112,7 @@ function whereClause(query: PhotoQuery): { sql: string; params: Record<string, u
     conditions.push('rp.split = @split');
     params.split = query.split;
   }
+  addPhotoFactConditions(query, conditions, params);
   return { sql: conditions.length ? `WHERE ${conditions.join(' AND ')}` : '', params };
 }
 
@@ -125,7 +127,7 @@ export function photoListSql(query: PhotoQuery): { count: string; page: string; 
   };
 }
 
-function resolveRunId(db: Database, runId: number | undefined): number | null {
+export function resolveRunId(db: Database, runId: number | undefined): number | null {
   if (runId !== undefined) return runId;
   return (db.prepare(`SELECT MAX(id) FROM runs WHERE status = 'done'`).pluck().get() as number | null) ?? null;
 }

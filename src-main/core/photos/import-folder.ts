@@ -11,6 +11,7 @@ import { batchOfSettled, commitOutcomes, type Batch, type Counts } from './commi
 import { settleContentClaims, type ContentClaim } from './content-moves.js';
 import { applyFolderLabels } from './folder-labels.js';
 import { updateDuplicateGroups } from './near-duplicates.js';
+import { updatePlaces } from './place-clusters.js';
 import { processFile, type FileOutcome, type ImportState } from './process-file.js';
 import { MISSING_REASON, listPresentPhotosUnder, loadKnownPhotos, preparePhotoWrites } from './photo-writes.js';
 import { scanFolder } from './scan-folder.js';
@@ -170,6 +171,9 @@ export async function importFolder(library: Library, request: ImportRequest, ctx
     const { groups } = await updateDuplicateGroups(db);
     duplicateGroups = groupsTouching(groups, importedIds);
     ctx.report({ stage: 'duplicates', done: 1, total: 1 });
+    ctx.report({ stage: 'places', done: 0, total: 1 });
+    updatePlaces(db);
+    ctx.report({ stage: 'places', done: 1, total: 1 });
   } catch (error) {
     stopWith(asLibraryFailure(library.paths.root, error));
   }

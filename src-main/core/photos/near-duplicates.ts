@@ -62,7 +62,7 @@ function joinCloseHashes(index: BandIndex, from: number, to: number): void {
   }
 }
 
-class UnionFind {
+export class UnionFind {
   readonly parent: Int32Array;
   constructor(n: number) {
     this.parent = Int32Array.from({ length: n }, (_, i) => i);

@@ -76,8 +76,8 @@ describe('importFolder on the alpaca set', () => {
     }
   });
 
-  it('reports progress through the scan, import and duplicates stages', () => {
-    expect([...stages]).toEqual(['scan', 'import', 'duplicates']);
+  it('reports progress through the scan, import, duplicates and places stages', () => {
+    expect([...stages]).toEqual(['scan', 'import', 'duplicates', 'places']);
   });
 
   it('lets the event loop turn many times while importing (the work runs off the main thread)', () => {
