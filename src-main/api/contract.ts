@@ -4,6 +4,7 @@ import { z } from 'zod';
 import * as s from './schemas.js';
 import * as t from './training-schemas.js';
 import * as c from './curate-schemas.js';
+import * as j from './job-schemas.js';
 
 function method<Req extends z.ZodType, Res extends z.ZodType>(request: Req, response: Res) {
   return { request, response };
@@ -38,7 +39,8 @@ export const studioMethods = {
   'training.lastConfig': method(z.object({}), t.TrainingConfigInput),
   /** the settings table (labels, units, bounds, steps, defaults, help) that forms are built from */
   'training.fields': method(z.object({}), t.TrainingFields),
-  'training.start': method(t.TrainingConfigInput, s.JobStarted),
+  /** the run is created before it answers; its epochs arrive as run.epoch events (result: TrainingResult) */
+  'training.start': method(t.TrainingConfigInput, t.TrainingStarted),
   'runs.list': method(z.object({}), z.array(t.RunSummary)),
   'runs.get': method(z.object({ id: s.Id }), t.RunDetail),
   'runs.export': method(t.ExportRequest, t.ExportResult),
@@ -58,8 +60,8 @@ export const studioMethods = {
   /** XMP sidecars beside the originals with the class as a keyword, merged into existing ones (result: CurateReport) */
   'curate.xmp': method(c.CurateXmpRequest, s.JobStarted),
 
-  'jobs.list': method(z.object({}), z.array(s.JobState)),
-  'jobs.get': method(z.object({ jobId: s.JobId }), s.JobState),
+  'jobs.list': method(z.object({}), z.array(j.JobState)),
+  'jobs.get': method(z.object({ jobId: s.JobId }), j.JobState),
   'jobs.cancel': method(z.object({ jobId: s.JobId }), z.object({ cancelled: z.boolean() })),
 } as const;
 
@@ -76,8 +78,11 @@ export type StudioApi = {
 /** Events pushed to clients (progress of long jobs, library changes). */
 export const studioEvents = {
   'job.progress': s.JobProgress,
-  'job.finished': s.JobFinished,
+  /** `result` typed by `kind` (job-schemas.ts JOB_RESULTS) */
+  'job.finished': j.JobFinished,
   'library.changed': s.LibraryChanged,
+  /** a training run recorded an epoch (live learning curves without re-reading the run) */
+  'run.epoch': t.RunEpoch,
 } as const;
 export type EventName = keyof typeof studioEvents;
 export type EventPayload<E extends EventName> = z.output<(typeof studioEvents)[E]>;

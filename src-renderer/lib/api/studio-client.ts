@@ -9,10 +9,17 @@ export interface CallOptions {
   signal?: AbortSignal;
 }
 
+/** What a transport can tell about its link to the core: its event stream opened, or was lost. */
+export type ConnectionSignal = 'open' | 'lost';
+
 export interface StudioClient {
   readonly transport: 'http' | 'ipc';
   call<M extends MethodName>(method: M, request: MethodRequest<M>, options?: CallOptions): Promise<MethodResponse<M>>;
   on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
   /** URL of a photo's thumbnail or upright full image, addressed by library id only. */
   mediaUrl(kind: MediaKind, photoId: number): string;
+  /** Transports with an event stream report it here (HTTP); others show a lost core only by failed calls (IPC). */
+  onConnection?(listener: (state: ConnectionSignal) => void): () => void;
+  /** Reopens a lost event stream (after the server answered again). */
+  resume?(): void;
 }

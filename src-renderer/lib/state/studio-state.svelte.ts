@@ -2,6 +2,8 @@
 // app-level things (current view, viewer, help). Components reach it through getStudio().
 import { getContext, setContext } from 'svelte';
 import type { StudioClient } from '../api/studio-client.js';
+import { connection } from './connection.svelte.js';
+import { ImportState } from './import.svelte.js';
 import { JobsState } from './jobs.svelte.js';
 import { LabelKeys } from './label-keys.svelte.js';
 import { Labeling } from './labeling.svelte.js';
@@ -42,6 +44,7 @@ export class StudioState {
   readonly runs: RunsState;
   readonly training: TrainingState;
   readonly review: ReviewState;
+  readonly imports: ImportState;
 
   constructor(client: StudioClient) {
     this.client = client;
@@ -54,10 +57,13 @@ export class StudioState {
     this.jobs = new JobsState(client);
     this.runs = new RunsState(client);
     this.training = new TrainingState(client, this.jobs, this.runs, () => this.#afterTraining());
+    this.imports = new ImportState(client, this.jobs);
     this.review = new ReviewState(client, () => {
       void this.library.refresh();
       this.pages.refresh();
     });
+    // events may have been missed while the link was down: read everything again
+    connection.attach(client, () => void this.#refreshAll());
     client.on('library.changed', ({ what }) => {
       void this.library.refresh();
       if (what === 'runs') void this.runs.refresh();
@@ -105,6 +111,11 @@ export class StudioState {
       if (top !== null) this.grid.scrollTop = top;
     }
     this.focusGrid();
+  }
+
+  async #refreshAll(): Promise<void> {
+    this.pages.refresh();
+    await Promise.all([this.library.refresh(), this.library.loadBackend(), this.jobs.load(), this.runs.refresh()]);
   }
 
   #afterTraining(): void {
