@@ -4,6 +4,7 @@
 import type { EpochRecord, RunDetail, RunEpoch, TrainingConfigInput } from '../../../src-main/api/training-schemas.js';
 import type { StudioClient } from '../api/studio-client.js';
 import { mergeEpochs } from '../utils/epochs.js';
+import { errorFields } from '../utils/error-fields.js';
 import { handleError } from '../utils/handle-error.js';
 import type { JobsState } from './jobs.svelte.js';
 import type { RunsState } from './runs.svelte.js';
@@ -17,6 +18,8 @@ export class TrainingState {
   starting = $state(false);
   /** the error of the last Retrain that could not start, shown next to the button and the settings */
   startError = $state<string | null>(null);
+  /** the settings (table keys) that error is about */
+  startErrorFields = $state<string[]>([]);
 
   readonly #client: StudioClient;
   readonly #jobs: JobsState;
@@ -55,6 +58,7 @@ export class TrainingState {
     this.starting = true;
     this.lastOutcome = null;
     this.startError = null;
+    this.startErrorFields = [];
     this.liveRun = null;
     try {
       const { jobId, runId } = await this.#client.call('training.start', $state.snapshot(this.config));
@@ -65,6 +69,7 @@ export class TrainingState {
     } catch (error) {
       // shown next to Retrain (and the settings), not as a toast far from them
       this.startError = handleError(error, 'Could not start training', { notify: false }) ?? null;
+      this.startErrorFields = errorFields(error);
     } finally {
       this.starting = false;
     }
