@@ -1,6 +1,7 @@
 // The renderer's one door to the core. Two transports implement it (HTTP+SSE in browser mode, IPC in Electron);
 // views never know which one they have.
 import type { EventName, EventPayload, MethodName, MethodRequest, MethodResponse } from '../../../src-main/api/contract.js';
+import type { ShellCommand } from '../../../src-main/api/desktop-bridge.js';
 
 export type MediaKind = 'thumbnail' | 'photo';
 
@@ -22,4 +23,8 @@ export interface StudioClient {
   onConnection?(listener: (state: ConnectionSignal) => void): () => void;
   /** Reopens a lost event stream (after the server answered again). */
   resume?(): void;
+  /** Desktop only: the native menu's commands (undo, view switches…), which it owns so they work app-wide. */
+  onShellCommand?(listener: (command: ShellCommand) => void): () => void;
+  /** Desktop only: the native folder dialog; null when the person cancels. */
+  pickFolder?(): Promise<string | null>;
 }
