@@ -29,11 +29,15 @@ export interface ServedStudio {
   stop(): Promise<void>;
 }
 
-/** Starts `node bin/studio.js serve --library DIR --port 0` and resolves with the URL it prints. */
-export async function startServe(libraryDir: string, rendererDir: string): Promise<ServedStudio> {
-  const child = spawn(process.execPath, [path.join(REPO_DIR, 'bin/studio.js'), 'serve', '--library', libraryDir, '--port', '0', '--renderer-dir', rendererDir], {
+/**
+ * Starts `node bin/studio.js serve --library DIR --port 0` and resolves with the URL it prints. `port` and `token`
+ * (through STUDIO_TOKEN) restart a server where an open page expects it.
+ */
+export async function startServe(libraryDir: string, rendererDir: string, options: { port?: number; token?: string } = {}): Promise<ServedStudio> {
+  const child = spawn(process.execPath, [path.join(REPO_DIR, 'bin/studio.js'), 'serve', '--library', libraryDir, '--port', String(options.port ?? 0), '--renderer-dir', rendererDir], {
     cwd: REPO_DIR,
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: options.token ? { ...process.env, STUDIO_TOKEN: options.token } : process.env,
   });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));

@@ -1,6 +1,7 @@
 // Class management calls (create, rename, merge, delete). Counts and the grid refresh on the core's
 // library.changed event; a failure goes to `onError` (shown next to the field that caused it) when given, else a toast.
 import type { ClassDeleteResult, ClassInfo } from '../../../src-main/api/schemas.js';
+import { isUnreachable } from '../api/call-error.js';
 import { handleError } from '../utils/handle-error.js';
 import { notifications } from './notifications.svelte.js';
 import type { StudioState } from './studio-state.svelte.js';
@@ -11,8 +12,9 @@ async function attempt<T>(call: () => Promise<T>, fallback: string, onError: Sho
   try {
     return await call();
   } catch (error) {
-    const message = handleError(error, fallback, { notify: onError === undefined });
-    if (message !== undefined) onError?.(message);
+    const message = handleError(error, fallback, { notify: onError === undefined, action: true });
+    // unreachable: the connection banner says it, once for every action
+    if (message !== undefined && !isUnreachable(error)) onError?.(message);
     return undefined;
   }
 }

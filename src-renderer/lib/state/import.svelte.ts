@@ -48,7 +48,7 @@ export class ImportState {
       if (finished.status === 'failed') this.failure = finished.error ?? 'The import failed';
       this.summary = finished.result ?? null;
     } catch (error) {
-      this.failure = handleError(error, 'Could not import', { notify: false }) ?? null;
+      this.failure = handleError(error, 'Could not import', { notify: false, action: true }) ?? null;
     }
   }
 

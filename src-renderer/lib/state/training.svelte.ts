@@ -68,7 +68,7 @@ export class TrainingState {
       await this.#readLive(runId);
     } catch (error) {
       // shown next to Retrain (and the settings), not as a toast far from them
-      this.startError = handleError(error, 'Could not start training', { notify: false }) ?? null;
+      this.startError = handleError(error, 'Could not start training', { notify: false, action: true }) ?? null;
       this.startErrorFields = errorFields(error);
     } finally {
       this.starting = false;
@@ -113,7 +113,8 @@ export class TrainingState {
     }
     if (this.#pending?.runId === runId) this.#pending.epochs.push(epoch);
     const live = this.liveRun;
-    if (live?.id === runId) this.liveRun = { ...live, epochs: mergeEpochs(live.epochs, [epoch]) };
+    // an epoch means the run has left the queue
+    if (live?.id === runId) this.liveRun = { ...live, status: live.status === 'queued' ? 'running' : live.status, epochs: mergeEpochs(live.epochs, [epoch]) };
     else if (this.#pending === null) void this.#readLive(runId);
   }
 }

@@ -28,9 +28,10 @@ export function errorMessage(error: unknown, fallback: string): string {
  * Logs, then shows a toast; returns the message (undefined when cancelled). When the core cannot be reached, the
  * connection banner says so once (naming the first action that failed) and no toast is shown.
  */
-export function handleError(error: unknown, fallback: string, options: { notify?: boolean } = {}): string | undefined {
+export function handleError(error: unknown, fallback: string, options: { notify?: boolean; action?: boolean } = {}): string | undefined {
   if (isCancelError(error)) return undefined;
-  if (connection.actionFailed(error, (options.notify ?? true) ? fallback : null)) return `${fallback}: not connected to the studio`;
+  // `action`: something the person did (named in the banner); by default what would have shown a toast
+  if (connection.actionFailed(error, (options.action ?? options.notify ?? true) ? fallback : null)) return `${fallback}: not connected to the studio`;
   console.error(`[handleError] ${fallback}`, error);
   const message = errorMessage(error, fallback);
   if (options.notify ?? true) notifications.error(message);
