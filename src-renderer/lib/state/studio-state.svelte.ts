@@ -58,10 +58,8 @@ export class StudioState {
     this.runs = new RunsState(client);
     this.training = new TrainingState(client, this.jobs, this.runs, () => this.#afterTraining());
     this.imports = new ImportState(client, this.jobs);
-    this.review = new ReviewState(client, () => {
-      void this.library.refresh();
-      this.pages.refresh();
-    });
+    // counts refresh on the core's library.changed event; the grid's cached pages may hold the photo
+    this.review = new ReviewState(client, () => this.pages.refresh());
     // events may have been missed while the link was down: read everything again
     connection.attach(client, () => void this.#refreshAll());
     client.on('library.changed', ({ what }) => {
