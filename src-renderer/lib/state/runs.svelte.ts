@@ -67,7 +67,7 @@ export class RunsState {
       this.details.set(id, detail);
       return detail;
     } catch (error) {
-      handleError(error, 'Could not load the run');
+      handleError(error, 'Could not load the run', { action: false });
       return undefined;
     }
   }
