@@ -1,5 +1,5 @@
 // End to end in Chromium against browser mode: the feedback a person gets. An empty library shows three steps; a bad
-// import path is answered beside the field; a second training shows its change from the first and opens its
+// import path is answered beside the field, a refused training setting beside its field; a second training shows its change from the first and opens its
 // misclassified photos; stopping the server shows a banner, restarting it on the same port clears the banner and
 // actions work again. Screenshots go to test-results/screenshots/feedback-*.png.
 import fs from 'node:fs';
@@ -146,6 +146,25 @@ describe('feedback in the browser', () => {
     await shoot('05-misclassified-photos');
   });
 
+  it('shows a refused training setting beside its field, not in a toast, and clears it when the field is edited', async () => {
+    await page.locator('[data-view="train"]').click();
+    await page.getByRole('button', { name: 'Settings…' }).click();
+    await page.locator('[data-field="fineTuneLayers"]').fill('5');
+    await page.locator('[data-field="fineTuneEpochs"]').fill('0');
+    await page.getByTestId('retrain').click();
+    const beside = page.locator('label:has([data-field="fineTuneLayers"]) [data-testid="setting-error"]');
+    await beside.waitFor();
+    await expect(beside.textContent()).resolves.toContain('fine-tune layers is 5 but fine-tune epochs is 0');
+    await expect(page.locator('label:has([data-field="fineTuneEpochs"]) [data-testid="setting-error"]').count()).resolves.toBe(1);
+    await expect(page.locator('.toast').count()).resolves.toBe(0);
+    await expect(page.getByTestId('train-start-error').textContent()).resolves.toContain('Could not start training');
+    await shoot('06-setting-error');
+    await page.locator('[data-field="fineTuneLayers"]').fill('0');
+    await page.locator('[data-field="fineTuneLayers"]').press('Tab');
+    await expect.poll(() => beside.count()).toBe(0);
+    await page.getByRole('button', { name: 'Hide settings' }).click();
+  });
+
   it('folds the backend diagnostics under "why not GPU?"', async () => {
     await page.locator('[data-view="train"]').click();
     const why = page.getByTestId('why-not-gpu');
@@ -154,7 +173,7 @@ describe('feedback in the browser', () => {
     const backend = await server.call('training.backend', {});
     expect(text).toContain(`(${backend.name})`);
     for (const u of backend.unavailable) expect(text).toContain(u.reason);
-    await shoot('06-why-not-gpu');
+    await shoot('07-why-not-gpu');
   });
 
   it('shows a banner when the server stops, says once that an action was not done, and clears it when the server is back', async () => {
@@ -173,7 +192,7 @@ describe('feedback in the browser', () => {
     await expect.poll(() => banner.textContent()).toContain('(and 1 more)');
     await expect(page.locator('.toast').count()).resolves.toBe(0);
     await expect(page.getByTestId('new-class-error').count()).resolves.toBe(0);
-    await shoot('07-connection-banner');
+    await shoot('08-connection-banner');
 
     server = await startServe(libraryDir, rendererDir, { port, token: TOKEN });
     await banner.waitFor({ state: 'detached', timeout: 30_000 });
@@ -181,6 +200,6 @@ describe('feedback in the browser', () => {
     await newClass.press('Enter');
     await expect.poll(async () => (await server.call('classes.list', {})).map((c) => c.name)).toContain('lake');
     await expect.poll(() => page.getByTestId('class-bar').textContent()).toContain('lake');
-    await shoot('08-reconnected');
+    await shoot('09-reconnected');
   });
 });

@@ -6,6 +6,8 @@ import { openStudio, type Studio } from '../../../../src-main/core/studio.js';
 import { startServer, type RunningServer } from '../../../../src-main/server.js';
 import { ConnectionMonitor, type ConnectionView } from '../../../../src-renderer/lib/api/connection-monitor.js';
 import { createHttpClient } from '../../../../src-renderer/lib/api/http-client.js';
+import { createIpcClient } from '../../../../src-renderer/lib/api/ipc-client.js';
+import type { StudioBridge } from '../../../../src-main/api/desktop-bridge.js';
 import { sseEventSource } from '../../../helpers/sse-reader.js';
 import { makeTempDir } from '../../../helpers/temp-dir.js';
 import { makeRendererDir } from '../../../helpers/test-server.js';
@@ -80,5 +82,27 @@ describe('ConnectionMonitor', () => {
     expect(monitor.view.refusal).toContain('Wrong token');
     monitor.dispose();
     await stop();
+  });
+
+  it('notices a desktop core that is down by a failed call (IPC has no stream) and comes back once it answers', async () => {
+    // the core host's answers while it is down and after the supervisor restarted it
+    let coreUp = false;
+    const bridge = {
+      on: () => () => undefined,
+      'library.info': async () => (coreUp ? { ok: true, value: { root: '/lib', schemaVersion: 5 } } : { ok: false, error: { code: 'UNAVAILABLE', message: 'The core process is not running', details: { unreachable: true } } }),
+      'labels.set': async () => ({ ok: false, error: { code: 'UNAVAILABLE', message: 'The core process exited with code 139', details: { unreachable: true } } }),
+    } as unknown as StudioBridge;
+    const client = createIpcClient(bridge);
+    const monitor = new ConnectionMonitor(client, { backoffMs: [10, 20] });
+    let restored = 0;
+    monitor.onRestored(() => restored++);
+    const error = await client.call('labels.set', { photoIds: [1], classId: 1 }).catch((e: unknown) => e);
+    expect(monitor.actionFailed(error, 'Could not save the label')).toBe(true);
+    expect(monitor.view).toMatchObject({ status: 'offline', failedAction: 'Could not save the label' });
+    await vi.waitFor(() => expect(monitor.view.failedProbes).toBeGreaterThanOrEqual(2));
+    coreUp = true;
+    await vi.waitFor(() => expect(monitor.view.status).toBe('online'));
+    expect(restored).toBe(1);
+    monitor.dispose();
   });
 });
