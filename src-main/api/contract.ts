@@ -6,6 +6,7 @@ import * as t from './training-schemas.js';
 import * as c from './curate-schemas.js';
 import * as r from './removal-schemas.js';
 import * as g from './photo-group-schemas.js';
+import * as j from './job-schemas.js';
 
 function method<Req extends z.ZodType, Res extends z.ZodType>(request: Req, response: Res) {
   return { request, response };
@@ -50,7 +51,8 @@ export const studioMethods = {
   'training.lastConfig': method(z.object({}), t.TrainingConfigInput),
   /** the settings table (labels, units, bounds, steps, defaults, help) that forms are built from */
   'training.fields': method(z.object({}), t.TrainingFields),
-  'training.start': method(t.TrainingConfigInput, s.JobStarted),
+  /** the run is created before it answers; its epochs arrive as run.epoch events (result: TrainingResult) */
+  'training.start': method(t.TrainingConfigInput, t.TrainingStarted),
   'runs.list': method(z.object({}), z.array(t.RunSummary)),
   'runs.get': method(z.object({ id: s.Id }), t.RunDetail),
   'runs.export': method(t.ExportRequest, t.ExportResult),
@@ -70,8 +72,8 @@ export const studioMethods = {
   /** XMP sidecars beside the originals with the class as a keyword, merged into existing ones (result: CurateReport) */
   'curate.xmp': method(c.CurateXmpRequest, s.JobStarted),
 
-  'jobs.list': method(z.object({}), z.array(s.JobState)),
-  'jobs.get': method(z.object({ jobId: s.JobId }), s.JobState),
+  'jobs.list': method(z.object({}), z.array(j.JobState)),
+  'jobs.get': method(z.object({ jobId: s.JobId }), j.JobState),
   'jobs.cancel': method(z.object({ jobId: s.JobId }), z.object({ cancelled: z.boolean() })),
 } as const;
 
@@ -88,8 +90,11 @@ export type StudioApi = {
 /** Events pushed to clients (progress of long jobs, library changes). */
 export const studioEvents = {
   'job.progress': s.JobProgress,
-  'job.finished': s.JobFinished,
+  /** `result` typed by `kind` (job-schemas.ts JOB_RESULTS) */
+  'job.finished': j.JobFinished,
   'library.changed': s.LibraryChanged,
+  /** a training run recorded an epoch (live learning curves without re-reading the run) */
+  'run.epoch': t.RunEpoch,
 } as const;
 export type EventName = keyof typeof studioEvents;
 export type EventPayload<E extends EventName> = z.output<(typeof studioEvents)[E]>;

@@ -147,9 +147,14 @@ export type LabelChangeResult = z.infer<typeof LabelChangeResult>;
 export const ClassDeleteResult = z.object({ deletedClassId: Id, unlabeledPhotos: z.number().int() });
 export type ClassDeleteResult = z.infer<typeof ClassDeleteResult>;
 
+/** The kinds of long jobs; each has one result type (JOB_RESULTS in job-schemas.ts). */
+export const JOB_KINDS = ['import', 'training', 'predict', 'evaluate', 'curate'] as const;
+export const JobKind = z.enum(JOB_KINDS);
+export type JobKind = z.infer<typeof JobKind>;
+
 export const JobProgress = z.object({
   jobId: z.string(),
-  kind: z.string(),
+  kind: JobKind,
   stage: z.string(),
   done: z.number(),
   total: z.number(),
@@ -159,9 +164,10 @@ export const JobProgress = z.object({
 });
 export type JobProgress = z.infer<typeof JobProgress>;
 
+/** A job.finished event of any kind; job-schemas.ts types `result` by kind. */
 export const JobFinished = z.object({
   jobId: z.string(),
-  kind: z.string(),
+  kind: JobKind,
   status: z.enum(['done', 'failed', 'cancelled']),
   error: z.string().optional(),
   errorCode: z.enum(ERROR_CODES).optional(),
@@ -177,9 +183,10 @@ export const JobId = z.string().min(1).max(100);
 export const JobStarted = z.object({ jobId: z.string() });
 export type JobStarted = z.infer<typeof JobStarted>;
 
+/** A job as `jobs.get` / `jobs.list` answer it; job-schemas.ts types `result` by kind. */
 export const JobState = z.object({
   jobId: z.string(),
-  kind: z.string(),
+  kind: JobKind,
   status: z.enum(['running', 'done', 'failed', 'cancelled']),
   startedAt: z.string(),
   progress: JobProgress.nullable(),

@@ -68,6 +68,18 @@ export const EpochRecord = z.object({
 });
 export type EpochRecord = z.infer<typeof EpochRecord>;
 
+/** `training.start`'s answer: the job that trains and the run it fills (its epochs arrive as `run.epoch` events). */
+export const TrainingStarted = z.object({ jobId: z.string(), runId: Id });
+export type TrainingStarted = z.infer<typeof TrainingStarted>;
+
+/** One finished epoch of a training job's run, as it is recorded (live learning curves). */
+export const RunEpoch = z.object({ jobId: z.string(), runId: Id, epoch: EpochRecord });
+export type RunEpoch = z.infer<typeof RunEpoch>;
+
+/** The result of a finished training job. */
+export const TrainingResult = z.object({ runId: Id, metrics: RunMetrics, modelDir: z.string(), backend: z.string() });
+export type TrainingResult = z.infer<typeof TrainingResult>;
+
 export const RunDetail = RunSummary.extend({
   config: z.record(z.string(), z.unknown()),
   /** every setting of the table, formatted for people */

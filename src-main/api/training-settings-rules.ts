@@ -33,9 +33,13 @@ export function resolveTrainingConfig(input: TrainingConfigInput, defaults: Trai
     ...definedEntries(rest),
     augmentation: { ...defaults.augmentation, ...definedEntries(augmentation ?? {}) },
   });
-  if (!parsed.success) throw new StudioError('INVALID_INPUT', `Invalid training settings: ${parsed.error.issues.map(describeIssue).join('; ')}`);
+  // details.fields: the settings' keys, so a form can show the message beside them
+  if (!parsed.success) {
+    const fields = [...new Set(parsed.error.issues.map((issue) => issue.path.map(String).join('.')))];
+    throw new StudioError('INVALID_INPUT', `Invalid training settings: ${parsed.error.issues.map(describeIssue).join('; ')}`, { fields });
+  }
   const problems = settingsProblems(parsed.data);
-  if (problems.length) throw new StudioError('INVALID_INPUT', `Invalid training settings: ${problems.join('; ')}`);
+  if (problems.length) throw new StudioError('INVALID_INPUT', `Invalid training settings: ${problems.join('; ')}`, { fields: ['fineTuneLayers', 'fineTuneEpochs'] });
   return parsed.data;
 }
 

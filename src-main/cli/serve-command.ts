@@ -14,8 +14,15 @@ export async function serveCommand(ctx: CliContext, cmd: ParsedCommand): Promise
   if (cmd.positionals.length > 0) throw new StudioError('INVALID_INPUT', `usage: studio ${SERVE_COMMAND.usage}`);
   const port = cmd.intOption('port') ?? 0;
   if (port < 0 || port > 65_535) throw new StudioError('INVALID_INPUT', `--port expects 0–65535; received ${port}`);
+  // STUDIO_TOKEN (as JUPYTER_TOKEN): a fixed token, so a restarted server keeps open pages working; an environment
+  // variable rather than a flag, because command lines are visible to every user of the machine
+  const fixedToken = process.env.STUDIO_TOKEN;
+  if (fixedToken !== undefined && !/^[A-Za-z0-9_-]{16,200}$/.test(fixedToken)) {
+    throw new StudioError('INVALID_INPUT', 'STUDIO_TOKEN expects 16–200 letters, digits, "-" or "_"; received a value that is not');
+  }
   const studio = ctx.studio();
   const server = await startServer({
+    ...(fixedToken ? { token: fixedToken } : {}),
     studio,
     host: cmd.option('host') ?? '127.0.0.1',
     port,

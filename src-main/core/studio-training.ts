@@ -1,14 +1,14 @@
 // Training for the studio: the last-used settings that the one-click Retrain repeats, the backend line, and the
 // training job with its library lock (backbone and embedders come from the ML session).
 import path from 'node:path';
-import type { BackendInfo, TrainingConfigInput } from '../api/training-schemas.js';
+import type { BackendInfo, EpochRecord, TrainingConfigInput, TrainingResult } from '../api/training-schemas.js';
 import type { JobContext } from './jobs/job-context.js';
 import type { Library } from './library/library.js';
 import { getSetting, setSetting } from './library/settings.js';
 import { selectBackend, type BackendName } from './ml/backbone/backend.js';
 import { embeddingEngineFor } from './ml/features/embedding-engine.js';
-import { markInterruptedRuns } from './ml/runs/runs.js';
-import { trainRun, type TrainRunResult } from './ml/runs/train-run.js';
+import { getRunConfig, markInterruptedRuns } from './ml/runs/runs.js';
+import { createTrainingRun, executeTrainingRun } from './ml/runs/train-run.js';
 import { DEFAULT_TRAINING_CONFIG, resolveTrainingConfig, type TrainingConfig } from './ml/training/training-config.js';
 import { cachedFeatureDeps } from './ml/runs/training-features.js';
 import { WEIGHTS_DIR_SETTING } from './ml/backbone/weights-source.js';
@@ -17,6 +17,12 @@ import { acquireTrainingLock, markInterruptedUnlessTraining } from './training-l
 
 const LAST_CONFIG_SETTING = 'training.lastConfig';
 
+/** What the training job tells its starter: the run it created, then each epoch recorded in it. */
+export interface TrainingEvents {
+  onRun?(runId: number): void;
+  onEpoch?(runId: number, epoch: EpochRecord): void;
+}
+
 export interface TrainingService {
   backend(preferred?: BackendName): Promise<BackendInfo>;
   lastConfig(): TrainingConfig;
@@ -24,7 +30,7 @@ export interface TrainingService {
    * Takes the library's training lock now (CONFLICT when a training runs, here or in another process) and returns
    * the job: it resolves settings (request over last-used over defaults), remembers them, trains, and releases.
    */
-  startTraining(input: TrainingConfigInput): Promise<(ctx: JobContext) => Promise<TrainRunResult & { backend: string }>>;
+  startTraining(input: TrainingConfigInput, events?: TrainingEvents): Promise<(ctx: JobContext) => Promise<TrainingResult>>;
 }
 
 export function createTrainingService(library: Library, session: MlSession): TrainingService {
@@ -53,7 +59,7 @@ export function createTrainingService(library: Library, session: MlSession): Tra
       };
     },
     lastConfig,
-    async startTraining(input) {
+    async startTraining(input, events = {}) {
       // impossible settings are refused before the lock, so they are the answer even while another training runs
       const resolved = resolveConfig(input);
       const release = acquireTrainingLock(db);
@@ -75,7 +81,11 @@ export function createTrainingService(library: Library, session: MlSession): Tra
             // remembered only once the backend and weights resolved, so a typo does not become the new default
             setSetting(db, LAST_CONFIG_SETTING, config);
             if (config.weightsDir) setSetting(db, WEIGHTS_DIR_SETTING, config.weightsDir);
-            const result = await trainRun(library, config, ctx, cachedFeatureDeps(library, embed, config, backend.name, backbone));
+            let runId = 0;
+            const deps = { ...cachedFeatureDeps(library, embed, config, backend.name, backbone), onEpoch: (epoch: EpochRecord) => events.onEpoch?.(runId, epoch) };
+            runId = createTrainingRun(library, config, deps);
+            events.onRun?.(runId);
+            const result = await executeTrainingRun(library, runId, getRunConfig(db, runId), ctx, deps);
             return { ...result, backend: backend.name };
           });
         } finally {

@@ -139,15 +139,30 @@ export function openStudio(libraryDir: string): Studio {
     'training.fields': async () => ({ fields: [...TRAINING_FIELDS], defaults: DEFAULT_TRAINING_CONFIG }),
     'training.start': async (input) => {
       // the lock is taken before the job exists, so a clash is answered CONFLICT here, not as a failed job
-      const train = await training.startTraining(input);
-      const jobId = jobs.start('training', async (ctx) => {
+      let jobId = '';
+      let runCreated: (runId: number) => void = () => undefined;
+      const run = new Promise<number>((resolve) => (runCreated = resolve));
+      const train = await training.startTraining(input, {
+        onRun: (runId) => {
+          runCreated(runId);
+          emit('library.changed', { what: 'runs' });
+        },
+        onEpoch: (runId, epoch) => emit('run.epoch', { jobId, runId, epoch }),
+      });
+      jobId = jobs.start('training', async (ctx) => {
         try {
           return await train(ctx);
         } finally {
           emit('library.changed', { what: 'runs' });
         }
       });
-      return { jobId };
+      // answered once the run exists (backend and weights chosen); a job that fails before that fails the call
+      const runId = await Promise.race([run, jobs.wait(jobId).then(() => null)]);
+      if (runId === null) {
+        const state = jobs.get(jobId);
+        throw new StudioError(state?.errorCode ?? 'INTERNAL', state?.error ?? 'The training stopped before it created its run');
+      }
+      return { jobId, runId };
     },
     'runs.list': async () => listRuns(db),
     'runs.get': async ({ id }) => getRun(db, id),

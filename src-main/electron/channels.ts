@@ -57,7 +57,7 @@ type MissingMethod = Exclude<MethodName, (typeof BRIDGE_METHODS)[number]>;
 // Fails to compile (naming the method) when the contract gains a method the bridge does not list.
 export const BRIDGE_COVERS_CONTRACT: [MissingMethod] extends [never] ? true : MissingMethod = true;
 
-export const BRIDGE_EVENTS = ['job.progress', 'job.finished', 'library.changed', 'shell.command'] as const satisfies readonly (
+export const BRIDGE_EVENTS = ['job.progress', 'job.finished', 'library.changed', 'run.epoch', 'shell.command'] as const satisfies readonly (
   | EventName
   | ShellEventName
 )[];

@@ -30,8 +30,9 @@ export interface CoreClient {
   shutdown(timeoutMs?: number): Promise<void>;
 }
 
+/** `details.unreachable`: the renderer shows its connection banner (and probes) instead of one error per action. */
 function unavailable(message: string): Envelope<never> {
-  return { ok: false, error: { code: 'UNAVAILABLE', message } };
+  return { ok: false, error: { code: 'UNAVAILABLE', message, details: { unreachable: true } } };
 }
 
 export function connectCore(

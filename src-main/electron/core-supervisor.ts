@@ -1,7 +1,7 @@
 // Keeps the core host alive: when the utility process dies (a native crash, out of memory in training), the
 // jobs it was running are reported failed, and a new host is started, a few times a minute at most.
 import type { EventName, MethodName } from '../api/contract.js';
-import type { JobFinished, JobProgress } from '../api/schemas.js';
+import type { JobFinished, JobKind, JobProgress } from '../api/schemas.js';
 import { connectCore, type CoreClient, type CoreEventListener, type HostChild } from './core-client.js';
 
 export const MAX_RESTARTS = 3;
@@ -17,7 +17,7 @@ export interface SupervisorOptions {
 export function superviseCore(fork: () => HostChild, options: SupervisorOptions = {}): CoreClient {
   const { log = console.error, maxRestarts = MAX_RESTARTS, restartWindowMs = RESTART_WINDOW_MS, now = Date.now } = options;
   const listeners = new Set<CoreEventListener>();
-  const runningJobs = new Map<string, string>(); // jobId → kind, from progress events
+  const runningJobs = new Map<string, JobKind>(); // jobId → kind, from progress events
   const restarts: number[] = [];
   let stopping = false;
 

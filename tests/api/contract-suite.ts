@@ -2,7 +2,9 @@
 // so every transport (core direct, HTTP, IPC) can be shown to give the same answers.
 import type { Envelope } from '../../src-main/api/envelope.js';
 import { z } from 'zod';
+import { studioEvents, type EventName } from '../../src-main/api/contract.js';
 import { ERROR_CODES, type ErrorCode } from '../../src-main/api/errors.js';
+import { JOB_RESULTS } from '../../src-main/api/job-schemas.js';
 import { openLibrary } from '../../src-main/core/library/library.js';
 import { insertSyntheticPhotos } from '../helpers/insert-photos.js';
 
@@ -140,4 +142,18 @@ export async function runContractScript(call: EnvelopeCaller): Promise<Array<{ s
   const results: Array<{ step: ScriptStep; envelope: Envelope<unknown> }> = [];
   for (const step of CONTRACT_SCRIPT) results.push({ step, envelope: await call(step.method, step.request) });
   return results;
+}
+
+/**
+ * The contract for pushed events: the payload parses with its event's schema, and a finished job's result with its
+ * kind's result type (JOB_RESULTS). Returns the issues, or undefined when the event is as promised.
+ */
+export function eventIssues(event: EventName, payload: unknown): unknown {
+  const parsed = studioEvents[event].safeParse(payload);
+  if (!parsed.success) return parsed.error.issues;
+  if (event === 'job.finished') {
+    const finished = parsed.data as { kind: keyof typeof JOB_RESULTS; status: string; result?: unknown };
+    if (finished.status === 'done') return JOB_RESULTS[finished.kind].safeParse(finished.result).error?.issues;
+  }
+  return undefined;
 }

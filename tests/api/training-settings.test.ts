@@ -55,6 +55,20 @@ describe('the training settings table', () => {
     expect(resolveTrainingConfig({ fineTuneLayers: 10 }, carried).fineTuneEpochs).toBe(2);
   });
 
+  it('names the settings a refusal is about in its details, so a form shows it beside them', () => {
+    const fields = (run: () => unknown) => {
+      try {
+        run();
+      } catch (error) {
+        return ((error as StudioError).details as { fields?: string[] } | undefined)?.fields;
+      }
+      throw new Error('expected a refusal');
+    };
+    expect(fields(() => resolveTrainingConfig({ fineTuneLayers: 5 }))).toEqual(['fineTuneLayers', 'fineTuneEpochs']);
+    expect(fields(() => resolveTrainingConfig({}, { ...DEFAULT_TRAINING_CONFIG, epochs: 0 }))).toEqual(['epochs']);
+    expect(fields(() => parseRequest('training.start', { epochs: 501 }))).toBeUndefined();
+  });
+
   it('fills a request from the last-used settings, then the defaults', () => {
     const last = resolveTrainingConfig({ epochs: 40, augmentation: { rotation: { enabled: true, strength: 15 } } });
     const next = resolveTrainingConfig({ seed: 3 }, last);

@@ -82,19 +82,19 @@ describe('training lock', () => {
 });
 
 describe('training.start', () => {
-  it('answers a second call in the same studio with CONFLICT at once, and accepts a new one after the first job ends', async () => {
+  it('answers a second call in the same studio with CONFLICT at once, and accepts a new one after the first job ends (here failing before its run, as the call)', async () => {
     const dir = makeTempDir();
     const studio = openStudio(dir);
     try {
       const [first, second] = await Promise.allSettled([studio.api['training.start']({}), studio.api['training.start']({})]);
-      expect(first.status).toBe('fulfilled');
       expect(second).toMatchObject({ status: 'rejected', reason: { code: 'CONFLICT' } });
-      // the first job fails (nothing is labeled) with its own code, and gives the lock back
-      const state = await studio.jobs.wait((first as PromiseFulfilledResult<{ jobId: string }>).value.jobId);
-      expect(state).toMatchObject({ status: 'failed', errorCode: expect.not.stringMatching(/^INTERNAL$/) });
+      // the first took the lock; its job fails before it creates a run (no weights can be had here), and
+      // training.start answers with that failure, then gives the lock back
+      expect(first).toMatchObject({ status: 'rejected', reason: { code: expect.not.stringMatching(/^(INTERNAL|CONFLICT)$/) } });
+      expect(studio.jobs.list()).toMatchObject([{ kind: 'training', status: 'failed' }]);
       expect(trainingLockOwner(studio.library.db)).toBeNull();
-      const third = await studio.api['training.start']({});
-      await studio.jobs.wait(third.jobId);
+      const third = await studio.api['training.start']({}).catch((error: unknown) => error);
+      expect(third).toMatchObject({ code: expect.not.stringMatching(/^(INTERNAL|CONFLICT)$/) });
     } finally {
       await studio.close();
     }

@@ -87,7 +87,7 @@ describe('serveStudio and connectCore', () => {
     const core = connectCore(child, () => undefined);
     const pending = core.call('library.info', {});
     child.exit(134);
-    expect(await pending).toMatchObject({ ok: false, error: { code: 'UNAVAILABLE', message: expect.stringMatching(/134/) } });
+    expect(await pending).toMatchObject({ ok: false, error: { code: 'UNAVAILABLE', message: expect.stringMatching(/134/), details: { unreachable: true } } });
     await expect(core.ready).rejects.toThrow(/134/);
     expect(await core.call('library.info', {})).toMatchObject({ ok: false, error: { code: 'UNAVAILABLE' } });
   });

@@ -24,7 +24,7 @@ function fakeForks() {
   return { hosts, fork };
 }
 
-const progress = { jobId: 'job-7', kind: 'train', stage: 'epoch', done: 1, total: 10, ratePerSec: 1, etaSec: 9 };
+const progress = { jobId: 'job-7', kind: 'training' as const, stage: 'epoch', done: 1, total: 10, ratePerSec: 1, etaSec: 9 };
 
 describe('superviseCore', () => {
   it('reports the running job failed and starts a new host when the host crashes', async () => {
@@ -37,7 +37,7 @@ describe('superviseCore', () => {
     await vi.waitFor(() => expect(events).toHaveLength(1));
 
     hosts[0]?.channel.child.exit(139);
-    expect(events[1]).toEqual(['job.finished', { jobId: 'job-7', kind: 'train', status: 'failed', error: expect.stringMatching(/exit code 139/) }]);
+    expect(events[1]).toEqual(['job.finished', { jobId: 'job-7', kind: 'training', status: 'failed', error: expect.stringMatching(/exit code 139/) }]);
     expect(hosts).toHaveLength(2);
     expect(await core.call('library.info', {})).toEqual({ ok: true, value: { root: 'host 2', schemaVersion: 1 } });
   });
@@ -49,7 +49,7 @@ describe('superviseCore', () => {
     const finished: unknown[] = [];
     core.onEvent((event, payload) => event === 'job.finished' && finished.push(payload));
     hosts[0]?.emit('job.progress', progress);
-    hosts[0]?.emit('job.finished', { jobId: 'job-7', kind: 'train', status: 'done' });
+    hosts[0]?.emit('job.finished', { jobId: 'job-7', kind: 'training', status: 'done' });
     await vi.waitFor(() => expect(finished).toHaveLength(1));
     hosts[0]?.channel.child.exit(1);
     expect(finished).toHaveLength(1);

@@ -72,24 +72,38 @@ export function openSse(url: string, headers: Record<string, string> = {}, onEve
   });
 }
 
-/** An EventSource look-alike on top of openSse, for the renderer's HTTP client under Node. */
+/**
+ * An EventSource look-alike on top of openSse, for the renderer's HTTP client under Node: dispatches the stream's
+ * events, `open` once the server answered, and `error` when the stream cannot be opened or ends.
+ */
 export function sseEventSource(url: string): {
   addEventListener(type: string, listener: (event: { data: string }) => void): void;
   close(): void;
-  /** resolves once the server has answered (events sent from then on arrive) */
+  /** resolves once the server has answered (events sent from then on arrive); rejects when it cannot be reached */
   opened: Promise<unknown>;
 } {
   const listeners = new Map<string, Array<(event: { data: string }) => void>>();
-  const connection = openSse(url, {}, (e) => {
-    for (const listener of listeners.get(e.event) ?? []) listener({ data: e.data });
-  });
+  let closed = false;
+  const dispatch = (type: string, data = '') => {
+    if (closed) return;
+    for (const listener of listeners.get(type) ?? []) listener({ data });
+  };
+  const connection = openSse(url, {}, (e) => dispatch(e.event, e.data));
+  connection.then(
+    (c) => {
+      dispatch('open');
+      void c.ended.then(() => dispatch('error'));
+    },
+    () => dispatch('error'),
+  );
   return {
     opened: connection,
     addEventListener(type, listener) {
       listeners.set(type, [...(listeners.get(type) ?? []), listener]);
     },
     close() {
-      void connection.then((c) => c.close());
+      closed = true;
+      connection.then((c) => c.close(), () => undefined);
     },
   };
 }

@@ -29,12 +29,19 @@ export interface ServedStudio {
   stop(): Promise<void>;
 }
 
-/** Starts `node bin/studio.js serve --library DIR --port 0` (env: extra variables, e.g. HOME) and resolves with the URL it prints. */
-export async function startServe(libraryDir: string, rendererDir: string, options: { env?: NodeJS.ProcessEnv } = {}): Promise<ServedStudio> {
-  const child = spawn(process.execPath, [path.join(REPO_DIR, 'bin/studio.js'), 'serve', '--library', libraryDir, '--port', '0', '--renderer-dir', rendererDir], {
+/**
+ * Starts `node bin/studio.js serve --library DIR --port 0` and resolves with the URL it prints. `port` and `token`
+ * (through STUDIO_TOKEN) restart a server where an open page expects it; `env` adds variables (e.g. HOME).
+ */
+export async function startServe(
+  libraryDir: string,
+  rendererDir: string,
+  options: { port?: number; token?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<ServedStudio> {
+  const child = spawn(process.execPath, [path.join(REPO_DIR, 'bin/studio.js'), 'serve', '--library', libraryDir, '--port', String(options.port ?? 0), '--renderer-dir', rendererDir], {
     cwd: REPO_DIR,
-    ...(options.env ? { env: { ...process.env, ...options.env } } : {}),
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...options.env, ...(options.token ? { STUDIO_TOKEN: options.token } : {}) },
   });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));

@@ -1,14 +1,16 @@
 // Runs long jobs (import, training): one id each, progress and finish events, cancel, result kept for `jobs.get`.
 import { randomUUID } from 'node:crypto';
 import { isCancelled, isStudioError, toStudioError, type ErrorCode } from '../../api/errors.js';
-import type { JobFinished, JobProgress } from '../../api/schemas.js';
+import type { JobFinished, JobResult, JobState as ApiJobState } from '../../api/job-schemas.js';
+import type { JobKind, JobProgress } from '../../api/schemas.js';
 import { createJobContext, throwIfCancelled, type JobContext } from './job-context.js';
 
 export type JobStatus = 'running' | 'done' | 'failed' | 'cancelled';
 
-export interface JobState {
+/** A job while the manager holds it; `result` is the JobResult of its kind (typed so by `start`). */
+interface HeldJobState {
   jobId: string;
-  kind: string;
+  kind: JobKind;
   status: JobStatus;
   startedAt: string;
   progress: JobProgress | null;
@@ -18,15 +20,23 @@ export interface JobState {
   errorCode: ErrorCode | null;
 }
 
+export type JobState = ApiJobState;
+
 export interface JobListener {
   onProgress?(progress: JobProgress): void;
-  onFinished?(finished: JobFinished & { result?: unknown }): void;
+  onFinished?(finished: JobFinished): void;
 }
+
+/** `start` typed `result` by `kind`; the held state only forgets it (one union member per kind). */
+const asApiState = (state: HeldJobState): JobState => state as JobState;
 
 const FINISHED_JOBS_KEPT = 50;
 
-export class JobManager {
-  readonly #jobs = new Map<string, { state: JobState; controller: AbortController; promise: Promise<unknown> }>();
+/** The result of each job kind as the API types it; tests may use another map (plain values per kind). */
+export type JobResultMap = { [K in JobKind]: JobResult<K> };
+
+export class JobManager<Results extends Record<JobKind, unknown> = JobResultMap> {
+  readonly #jobs = new Map<string, { state: HeldJobState; controller: AbortController; promise: Promise<unknown> }>();
   readonly #listeners = new Set<JobListener>();
   /** the last job started on each queue (its promise never rejects) */
   readonly #queueTails = new Map<string, Promise<void>>();
@@ -40,10 +50,10 @@ export class JobManager {
    * Jobs given the same `queue` run one after another in start order (imports of one library: two at once would
    * do every file twice and race on the same rows); a queued job reports the stage 'queued' until its turn.
    */
-  start<T>(kind: string, run: (ctx: JobContext) => Promise<T>, options: { queue?: string } = {}): string {
+  start<K extends JobKind>(kind: K, run: (ctx: JobContext) => Promise<Results[K]>, options: { queue?: string } = {}): string {
     const jobId = randomUUID();
     const controller = new AbortController();
-    const state: JobState = { jobId, kind, status: 'running', startedAt: new Date().toISOString(), progress: null, result: null, error: null, errorCode: null };
+    const state: HeldJobState = { jobId, kind, status: 'running', startedAt: new Date().toISOString(), progress: null, result: null, error: null, errorCode: null };
     const ctx = createJobContext({
       signal: controller.signal,
       onProgress: (p) => {
@@ -80,12 +90,12 @@ export class JobManager {
         const finished = {
           jobId,
           kind,
-          status: state.status as JobFinished['status'],
+          status: state.status as Exclude<JobStatus, 'running'>,
           ...(state.error ? { error: state.error } : {}),
           ...(state.errorCode ? { errorCode: state.errorCode } : {}),
           result: state.result,
         };
-        for (const l of this.#listeners) l.onFinished?.(finished);
+        for (const l of this.#listeners) l.onFinished?.(finished as JobFinished);
         this.#prune();
       });
     this.#jobs.set(jobId, { state, controller, promise });
@@ -102,11 +112,12 @@ export class JobManager {
   }
 
   get(jobId: string): JobState | undefined {
-    return this.#jobs.get(jobId)?.state;
+    const held = this.#jobs.get(jobId)?.state;
+    return held && asApiState(held);
   }
 
   list(): JobState[] {
-    return [...this.#jobs.values()].map((j) => j.state);
+    return [...this.#jobs.values()].map((j) => asApiState(j.state));
   }
 
   cancel(jobId: string): boolean {

@@ -18,3 +18,13 @@ export class StudioCallError extends Error {
 export function cancelledCallError(method: string): StudioCallError {
   return new StudioCallError({ code: 'CANCELLED', message: `The call to ${method} was cancelled` });
 }
+
+/** `details` of an UNAVAILABLE error meaning the server or core process could not be reached at all. */
+export const UNREACHABLE = { unreachable: true } as const;
+
+/** True when the call never reached the core (server stopped, core process down): the connection banner's case. */
+export function isUnreachable(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, details } = error as { code?: unknown; details?: unknown };
+  return code === 'UNAVAILABLE' && typeof details === 'object' && details !== null && (details as { unreachable?: unknown }).unreachable === true;
+}

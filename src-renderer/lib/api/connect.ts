@@ -19,14 +19,3 @@ export async function connectStudio(): Promise<StudioClient> {
   const token = takeTokenFromPageUrl();
   return createHttpClient(token ? { token } : {});
 }
-
-/** The native folder dialog in Electron; undefined in browser mode (the import panel shows a path field). */
-export function nativeFolderPicker(): (() => Promise<string | null>) | undefined {
-  const bridge = window.studio;
-  if (!bridge?.pickFolder) return undefined;
-  return async () => {
-    const result = await bridge.pickFolder();
-    if (result.ok) return result.value;
-    throw Object.assign(new Error(result.error.message), { code: result.error.code });
-  };
-}

@@ -1,10 +1,12 @@
 // StudioClient over HTTP (browser mode): POST /api/call/<method>, events from one shared EventSource on
-// /api/events, media by id. The server's HttpOnly cookie authenticates; a ?token= in the page URL is also
+// /api/events (its open and error are the connection's heartbeat: a lost stream is closed and reopened by
+// `resume()` once the connection monitor has reached the server again), media by id. The server's HttpOnly cookie authenticates; a ?token= in the page URL is also
 // sent as a header and then removed from the address bar. DOM-only: no node imports.
 import type { EventName, EventPayload, MethodName, MethodRequest, MethodResponse } from '../../../src-main/api/contract.js';
 import type { Envelope } from '../../../src-main/api/envelope.js';
 import { cancelledCallError, StudioCallError } from './call-error.js';
-import type { CallOptions, MediaKind, StudioClient } from './studio-client.js';
+import { UNREACHABLE } from './call-error.js';
+import type { CallOptions, ConnectionSignal, MediaKind, StudioClient } from './studio-client.js';
 
 /** The parts of the DOM's EventSource used here (declared so the file also type-checks without the DOM lib). */
 export interface EventSourceLike {
@@ -60,15 +62,15 @@ export function createHttpClient(options: HttpClientOptions = {}): StudioClient 
   if (!doFetch) throw new Error('fetch is not available here');
 
   const listeners = new Map<EventName, Set<(payload: unknown) => void>>();
+  const connectionListeners = new Set<(state: ConnectionSignal) => void>();
   let source: EventSourceLike | undefined;
   const subscribed = new Set<EventName>();
+  const signal = (state: ConnectionSignal) => {
+    for (const listener of connectionListeners) listener(state);
+  };
 
-  function ensureSubscribed(event: EventName): void {
-    // EventSource cannot send headers: the cookie authenticates, or the token in the query when we have one.
-    source ??= openEvents(`${baseUrl}/api/events${token ? `?token=${encodeURIComponent(token)}` : ''}`);
-    if (subscribed.has(event)) return;
-    subscribed.add(event);
-    source.addEventListener(event, (message) => {
+  function listenOn(target: EventSourceLike, event: EventName): void {
+    target.addEventListener(event, (message) => {
       let payload: unknown;
       try {
         payload = JSON.parse(message.data);
@@ -77,6 +79,28 @@ export function createHttpClient(options: HttpClientOptions = {}): StudioClient 
       }
       for (const listener of listeners.get(event) ?? []) listener(payload);
     });
+  }
+
+  function openSource(): EventSourceLike {
+    // EventSource cannot send headers: the cookie authenticates, or the token in the query when we have one.
+    const opened = openEvents(`${baseUrl}/api/events${token ? `?token=${encodeURIComponent(token)}` : ''}`);
+    opened.addEventListener('open', () => signal('open'));
+    // The browser would retry on its own at a fixed pace, and give up for good on a 401: the monitor decides instead.
+    opened.addEventListener('error', () => {
+      if (source !== opened) return;
+      opened.close();
+      source = undefined;
+      signal('lost');
+    });
+    for (const event of subscribed) listenOn(opened, event);
+    return opened;
+  }
+
+  function ensureSubscribed(event: EventName): void {
+    source ??= openSource();
+    if (subscribed.has(event)) return;
+    subscribed.add(event);
+    listenOn(source, event);
   }
 
   return {
@@ -92,7 +116,7 @@ export function createHttpClient(options: HttpClientOptions = {}): StudioClient 
         response = await doFetch(`${baseUrl}/api/call/${method}`, signal ? { ...init, signal } : init);
       } catch (error) {
         if (signal?.aborted) throw cancelledCallError(method);
-        throw new StudioCallError({ code: 'UNAVAILABLE', message: `Cannot reach the studio server: ${error instanceof Error ? error.message : String(error)}` });
+        throw new StudioCallError({ code: 'UNAVAILABLE', message: `Cannot reach the studio server: ${error instanceof Error ? error.message : String(error)}`, details: UNREACHABLE });
       }
       let envelope: Envelope<MethodResponse<M>>;
       try {
@@ -122,6 +146,13 @@ export function createHttpClient(options: HttpClientOptions = {}): StudioClient 
     },
     mediaUrl(kind: MediaKind, photoId: number): string {
       return `${baseUrl}/media/${kind}/${photoId}`;
+    },
+    onConnection(listener: (state: ConnectionSignal) => void): () => void {
+      connectionListeners.add(listener);
+      return () => connectionListeners.delete(listener);
+    },
+    resume(): void {
+      if (!source && subscribed.size > 0) source = openSource();
     },
   };
 }

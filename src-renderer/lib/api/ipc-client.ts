@@ -1,7 +1,8 @@
 // StudioClient over the Electron preload's `window.studio` bridge (IPC): envelopes become values or
-// StudioCallErrors, events come from the bridge, media from the studio-media:// protocol. No DOM or node imports.
+// StudioCallErrors, events come from the bridge, media from the studio-media:// protocol, and the desktop-only
+// abilities (menu commands, folder dialog) are offered here, so views never touch `window.studio`. No DOM or node imports.
 import type { EventName, EventPayload, MethodName, MethodRequest, MethodResponse } from '../../../src-main/api/contract.js';
-import type { StudioBridge } from '../../../src-main/api/desktop-bridge.js';
+import type { ShellCommand, StudioBridge } from '../../../src-main/api/desktop-bridge.js';
 import type { Envelope } from '../../../src-main/api/envelope.js';
 import { cancelledCallError, StudioCallError } from './call-error.js';
 import type { CallOptions, MediaKind, StudioClient } from './studio-client.js';
@@ -48,5 +49,13 @@ export function createIpcClient(bridge: StudioBridge): StudioClient {
       return bridge.on(event, listener);
     },
     mediaUrl,
+    onShellCommand(listener: (command: ShellCommand) => void): () => void {
+      return bridge.on('shell.command', ({ command }) => listener(command));
+    },
+    async pickFolder(): Promise<string | null> {
+      const envelope = await bridge.pickFolder();
+      if (envelope.ok) return envelope.value;
+      throw new StudioCallError(envelope.error);
+    },
   };
 }

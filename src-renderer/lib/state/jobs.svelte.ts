@@ -1,13 +1,14 @@
 // Long-running jobs (import, training) as the core reports them: latest progress per job, and a promise per
 // job that settles with its job.finished event.
 import { SvelteMap } from 'svelte/reactivity';
-import type { JobFinished, JobProgress } from '../../../src-main/api/schemas.js';
+import type { JobFinished } from '../../../src-main/api/job-schemas.js';
+import type { JobKind, JobProgress } from '../../../src-main/api/schemas.js';
 import type { StudioClient } from '../api/studio-client.js';
 import { handleError } from '../utils/handle-error.js';
 
 export interface JobView {
   jobId: string;
-  kind: string;
+  kind: JobKind;
   progress: JobProgress | null;
   finished: JobFinished | null;
 }
@@ -26,23 +27,35 @@ export class JobsState {
     client.on('job.finished', (finished) => this.#onFinished(finished));
   }
 
-  /** Picks up jobs already running (a reload during training). */
+  /**
+   * Picks up jobs already running (a reload during training); after a lost connection, also settles the jobs this
+   * window still thinks are running but the core no longer knows (it restarted) or finished meanwhile.
+   */
   async load(): Promise<void> {
     try {
-      for (const job of await this.#client.call('jobs.list', {})) {
+      const known = new Map((await this.#client.call('jobs.list', {})).map((job) => [job.jobId, job]));
+      for (const job of known.values()) {
         if (job.status !== 'running') continue;
         this.jobs.set(job.jobId, { jobId: job.jobId, kind: job.kind, progress: job.progress, finished: null });
+      }
+      for (const job of this.running) {
+        const state = known.get(job.jobId);
+        if (state?.status === 'running') continue;
+        // (a result that arrived while disconnected is not picked up: the views refresh from the library instead)
+        const status = state?.status ?? 'failed';
+        const error = state ? state.error : 'The studio restarted; the job did not finish';
+        this.#onFinished({ jobId: job.jobId, kind: job.kind, status, ...(error ? { error } : {}) });
       }
     } catch (error) {
       handleError(error, 'Could not list running jobs', { notify: false });
     }
   }
 
-  runningOf(kind: string): JobView | undefined {
+  runningOf(kind: JobKind): JobView | undefined {
     return this.running.find((job) => job.kind === kind);
   }
 
-  track(jobId: string, kind: string): void {
+  track(jobId: string, kind: JobKind): void {
     if (!this.jobs.has(jobId)) this.jobs.set(jobId, { jobId, kind, progress: null, finished: null });
   }
 

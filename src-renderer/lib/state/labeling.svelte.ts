@@ -1,6 +1,6 @@
 // Label edits from the grid, the viewer and the class bar. Every edit awaits the core's commit before the grid
 // shows it: photos that no longer match the filter leave the cached list (so the list and its counts agree),
-// the others are patched in place; then the library counts are refreshed.
+// the others are patched in place; the library counts then refresh on the core's library.changed event.
 import type { LabelChangeResult, Photo } from '../../../src-main/api/schemas.js';
 import type { StudioClient } from '../api/studio-client.js';
 import type { EditHistory } from './edit-history.js';
@@ -47,7 +47,7 @@ export class Labeling {
       this.#pages.patchLabels(photoIds, classId, this.#library.classById(classId)?.name ?? null);
       if (leaving.length > 0) this.#pages.removePhotos(leaving);
       if (unknown) this.#pages.refresh();
-      void this.#library.refresh();
+      // the counts refresh on the core's library.changed event
       return true;
     } catch (error) {
       handleError(error, 'Could not save the label');
@@ -64,7 +64,6 @@ export class Labeling {
       const result = await this.#client.call(method, {});
       if (result.changed === 0) notifications.info(method === 'labels.undo' ? 'Nothing to undo' : 'Nothing to redo');
       else notifications.info(`${method === 'labels.undo' ? 'Undid' : 'Redid'} ${result.changed} label${result.changed === 1 ? '' : 's'}`);
-      void this.#library.refresh();
       return result;
     } catch (error) {
       handleError(error, method === 'labels.undo' ? 'Could not undo' : 'Could not redo');

@@ -39,7 +39,7 @@ export class LibraryState {
           this.stats = await this.#client.call('library.stats', {});
         } while (this.#again);
       } catch (error) {
-        handleError(error, 'Could not read the library');
+        handleError(error, 'Could not read the library', { action: false });
       } finally {
         this.#refreshing = null;
       }

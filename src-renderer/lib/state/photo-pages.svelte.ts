@@ -141,7 +141,7 @@ export class PhotoPages {
     try {
       await this.#fetch(page, this.#generation);
     } catch (error) {
-      handleError(error, 'Could not load photos');
+      handleError(error, 'Could not load photos', { action: false });
     }
     return this.photoAt(index);
   }
@@ -156,7 +156,7 @@ export class PhotoPages {
       try {
         await this.#fetch(page, generation);
       } catch (error) {
-        if (generation === this.#generation) handleError(error, 'Could not load photos');
+        if (generation === this.#generation) handleError(error, 'Could not load photos', { action: false });
       }
     }
     const ids: number[] = [];
@@ -218,7 +218,7 @@ export class PhotoPages {
     try {
       await this.#fetch(page, generation, controller.signal);
     } catch (error) {
-      if (generation === this.#generation && !controller.signal.aborted) handleError(error, 'Could not load photos');
+      if (generation === this.#generation && !controller.signal.aborted) handleError(error, 'Could not load photos', { action: false });
     } finally {
       // An aborted page has already left #inFlight (and may be in flight again under a new controller).
       if (this.#inFlight.get(page) === controller) {

@@ -22,6 +22,12 @@ export class RunsState {
 
   readonly #client: StudioClient;
 
+  /** The newest finished run before `id` whose detail is loaded (what a run's result is compared with). */
+  finishedBefore(id: number): RunDetail | null {
+    const before = this.list.find((run) => run.id < id && run.status === 'done');
+    return before ? (this.details.get(before.id) ?? null) : null;
+  }
+
   constructor(client: StudioClient) {
     this.#client = client;
   }
@@ -61,7 +67,7 @@ export class RunsState {
       this.details.set(id, detail);
       return detail;
     } catch (error) {
-      handleError(error, 'Could not load the run');
+      handleError(error, 'Could not load the run', { action: false });
       return undefined;
     }
   }

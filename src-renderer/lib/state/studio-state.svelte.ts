@@ -3,6 +3,8 @@
 import { getContext, setContext } from 'svelte';
 import type { StudioClient } from '../api/studio-client.js';
 import { EditHistory } from './edit-history.js';
+import { connection } from './connection.svelte.js';
+import { ImportState } from './import.svelte.js';
 import { JobsState } from './jobs.svelte.js';
 import { LabelKeys } from './label-keys.svelte.js';
 import { Labeling } from './labeling.svelte.js';
@@ -47,6 +49,7 @@ export class StudioState {
   readonly runs: RunsState;
   readonly training: TrainingState;
   readonly review: ReviewState;
+  readonly imports: ImportState;
 
   constructor(client: StudioClient) {
     this.client = client;
@@ -60,10 +63,11 @@ export class StudioState {
     this.jobs = new JobsState(client);
     this.runs = new RunsState(client);
     this.training = new TrainingState(client, this.jobs, this.runs, () => this.#afterTraining());
-    this.review = new ReviewState(client, () => {
-      void this.library.refresh();
-      this.pages.refresh();
-    });
+    this.imports = new ImportState(client, this.jobs);
+    // counts refresh on the core's library.changed event; the grid's cached pages may hold the photo
+    this.review = new ReviewState(client, () => this.pages.refresh());
+    // events may have been missed while the link was down: read everything again
+    connection.attach(client, () => void this.#refreshAll());
     client.on('library.changed', ({ what }) => {
       void this.library.refresh();
       if (what === 'runs') void this.runs.refresh();
@@ -111,6 +115,11 @@ export class StudioState {
       if (top !== null) this.grid.scrollTop = top;
     }
     this.focusGrid();
+  }
+
+  async #refreshAll(): Promise<void> {
+    this.pages.refresh();
+    await Promise.all([this.library.refresh(), this.library.loadBackend(), this.jobs.load(), this.runs.refresh()]);
   }
 
   #afterTraining(): void {

@@ -1,4 +1,5 @@
 // The one place that turns a thrown error into a message for the person: silent on cancel, logged with its stack.
+import { connection } from '../state/connection.svelte.js';
 import { notifications } from '../state/notifications.svelte.js';
 
 interface CodedError {
@@ -23,9 +24,14 @@ export function errorMessage(error: unknown, fallback: string): string {
   return fallback;
 }
 
-/** Logs, then shows a toast; returns the message (undefined when cancelled). */
-export function handleError(error: unknown, fallback: string, options: { notify?: boolean } = {}): string | undefined {
+/**
+ * Logs, then shows a toast; returns the message (undefined when cancelled). When the core cannot be reached, the
+ * connection banner says so once (naming the first action that failed) and no toast is shown.
+ */
+export function handleError(error: unknown, fallback: string, options: { notify?: boolean; action?: boolean } = {}): string | undefined {
   if (isCancelError(error)) return undefined;
+  // `action`: something the person did (named in the banner); by default what would have shown a toast
+  if (connection.actionFailed(error, (options.action ?? options.notify ?? true) ? fallback : null)) return `${fallback}: not connected to the studio`;
   console.error(`[handleError] ${fallback}`, error);
   const message = errorMessage(error, fallback);
   if (options.notify ?? true) notifications.error(message);

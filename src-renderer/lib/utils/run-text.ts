@@ -50,3 +50,38 @@ export function keySettings(run: Pick<RunDetail, 'config'>): string {
     .filter(Boolean)
     .join(' · ');
 }
+
+export interface AccuracyChange {
+  /** "cross-validated accuracy 0.912 → 0.945 (+0.033) since run #3", or why the two are not compared */
+  text: string;
+  /** null when the runs measured different things (or there is no earlier result) */
+  delta: number | null;
+}
+
+/**
+ * This run's accuracy against the run before it, with both numbers. Runs whose accuracy counts different things
+ * (cross-validated vs one validation split) are not subtracted: the text says so and gives both.
+ */
+export function accuracyChange(run: Pick<RunDetail, 'id' | 'metrics'>, previous: Pick<RunDetail, 'id' | 'metrics'> | null): AccuracyChange | null {
+  if (!run.metrics) return null;
+  if (!previous?.metrics) return { text: 'No earlier run to compare with yet', delta: null };
+  const kind = metricKind(run.metrics);
+  const before = metricKind(previous.metrics);
+  const now = run.metrics.accuracy;
+  const then = previous.metrics.accuracy;
+  if (kind !== before) {
+    return {
+      text: `Not compared with run #${previous.id}: it measured ${metricKindShort(before)} accuracy (${then.toFixed(3)}), this run ${metricKindShort(kind)} accuracy (${now.toFixed(3)})`,
+      delta: null,
+    };
+  }
+  const delta = now - then;
+  const sign = delta > 0 ? '+' : delta < 0 ? '−' : '±';
+  return { text: `${kind} accuracy ${then.toFixed(3)} → ${now.toFixed(3)} (${sign}${Math.abs(delta).toFixed(3)}) since run #${previous.id}`, delta };
+}
+
+/** Photos the run's evaluation got wrong: the confusion matrix off its diagonal. */
+export function misclassifiedCount(metrics: RunMetrics | null | undefined): number {
+  if (!metrics) return 0;
+  return metrics.confusion.reduce((sum, row, i) => sum + row.reduce((s, n, j) => (i === j ? s : s + n), 0), 0);
+}

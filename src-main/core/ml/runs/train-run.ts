@@ -4,7 +4,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { StudioError, isCancelled, toStudioError } from '../../../api/errors.js';
-import type { RunMetrics } from '../../../api/training-schemas.js';
+import type { EpochRecord, RunMetrics } from '../../../api/training-schemas.js';
 import type { JobContext } from '../../jobs/job-context.js';
 import { throwIfCancelled } from '../../jobs/job-context.js';
 import type { Library } from '../../library/library.js';
@@ -65,6 +65,8 @@ export interface TrainRunDeps {
   getFeatures(photos: readonly FeaturePhoto[], views: FeatureViews, ctx: JobContext): Promise<FeatureSet>;
   /** The fine-tuning stage (in a worker); returns probabilities for every job photo. Absent → runs asking for it fail. */
   fineTune?: (job: FineTuneJob, ctx: JobContext, onEpoch: (metrics: EpochMetrics) => void) => Promise<Float32Array>;
+  /** Told each epoch once it is recorded (the studio sends it as a run.epoch event). */
+  onEpoch?: (record: EpochRecord) => void;
 }
 
 export interface TrainRunResult {
@@ -229,7 +231,10 @@ export async function executeTrainingRun(library: Library, runId: number, config
       head,
       recipe,
       ctx: progressSlice(ctx, kfold * options.epochs, totalEpochs),
-      onEpoch: (e) => recordEpoch(db, runId, { phase: 'head', ...e }),
+      onEpoch: (e) => {
+        recordEpoch(db, runId, { phase: 'head', ...e });
+        deps.onEpoch?.({ phase: 'head', ...e });
+      },
     });
     models.push(finalModel);
     const modelDir = path.join(library.paths.models, `run-${runId}`);
@@ -251,6 +256,7 @@ export async function executeTrainingRun(library: Library, runId: number, config
         ctx,
         (e) => {
           recordEpoch(db, runId, { phase: 'fine-tune', ...e });
+          deps.onEpoch?.({ phase: 'fine-tune', ...e });
           ctx.report({ stage: 'fine-tune', done: e.epoch, total: config.fineTuneEpochs });
         },
       );

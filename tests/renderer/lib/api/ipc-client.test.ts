@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { StudioBridge } from '../../../../src-main/api/desktop-bridge.js';
-import { StudioCallError } from '../../../../src-renderer/lib/api/call-error.js';
+import { StudioCallError, isUnreachable } from '../../../../src-renderer/lib/api/call-error.js';
 import { createIpcClient, mediaUrl } from '../../../../src-renderer/lib/api/ipc-client.js';
 import { parseMediaUrl } from '../../../../src-main/electron/media-protocol.js';
 
@@ -60,6 +60,32 @@ describe('createIpcClient', () => {
     off();
     expect(subscribed).toEqual(['job.progress']);
     expect(unsubscribed).toBe(true);
+  });
+
+  it("offers the menu's commands and the folder dialog, so views never reach for window.studio", async () => {
+    const listeners = new Map<string, (payload: unknown) => void>();
+    const client = createIpcClient(
+      fakeBridge({
+        on: (event: string, listener: (payload: unknown) => void) => (listeners.set(event, listener), () => listeners.delete(event)),
+        pickFolder: async () => ({ ok: true, value: '/home/me/photos' }),
+      }),
+    );
+    const commands: string[] = [];
+    const off = client.onShellCommand?.((command) => commands.push(command));
+    listeners.get('shell.command')?.({ command: 'view-train' });
+    expect(commands).toEqual(['view-train']);
+    off?.();
+    expect(listeners.has('shell.command')).toBe(false);
+    expect(await client.pickFolder?.()).toBe('/home/me/photos');
+    const refused = createIpcClient(fakeBridge({ pickFolder: async () => ({ ok: false, error: { code: 'UNAVAILABLE', message: 'No window' } }) }));
+    await expect(refused.pickFolder?.()).rejects.toMatchObject({ code: 'UNAVAILABLE', message: 'No window' });
+  });
+
+  it('marks a call the core process could not answer as unreachable (the connection banner)', async () => {
+    const client = createIpcClient(fakeBridge({ 'library.info': async () => ({ ok: false, error: { code: 'UNAVAILABLE', message: 'The core process is not running', details: { unreachable: true } } }) }));
+    const error = await client.call('library.info', {}).catch((e: unknown) => e);
+    expect(isUnreachable(error)).toBe(true);
+    expect(isUnreachable(new StudioCallError({ code: 'UNAVAILABLE', message: 'Cannot write to the library folder' }))).toBe(false);
   });
 });
 

@@ -1,7 +1,7 @@
 // How a run reads to people: the headline metric with its kind, n and interval; key settings; changes.
 import { describe, expect, it } from 'vitest';
 import type { RunMetrics } from '../../../../src-main/api/training-schemas.js';
-import { changeText, headlineMetric, keySettings, metricKind, metricKindShort } from '../../../../src-renderer/lib/utils/run-text.js';
+import { accuracyChange, changeText, headlineMetric, keySettings, metricKind, metricKindShort, misclassifiedCount } from '../../../../src-renderer/lib/utils/run-text.js';
 
 function metrics(patch: Partial<RunMetrics>): RunMetrics {
   return { accuracy: 0.975, loss: 0.1, perClass: [], confusion: [], classIds: [], rocAuc: null, kfold: null, ...patch };
@@ -51,5 +51,34 @@ describe('changeText', () => {
     expect(changeText({ previousRunId: 7, changes: [{ key: 'epochs', label: 'Epochs', from: '20', to: '40' }] })).toBe('epochs 20 → 40');
     expect(changeText({ previousRunId: null, changes: [] })).toBe('defaults');
     expect(changeText({ previousRunId: 7, changes: [] })).toBe('same settings');
+  });
+});
+
+describe('accuracyChange', () => {
+  const oof = (accuracy: number) => metrics({ accuracy, evaluation: { on: 'out-of-fold', n: 100, low: 0, high: 1 } });
+  const split = (accuracy: number) => metrics({ accuracy, evaluation: { on: 'validation-split', n: 20, low: 0, high: 1 } });
+
+  it('gives both numbers and the signed change since the run before, of the same kind', () => {
+    expect(accuracyChange({ id: 4, metrics: oof(0.945) }, { id: 3, metrics: oof(0.912) })).toEqual({ text: 'cross-validated accuracy 0.912 → 0.945 (+0.033) since run #3', delta: expect.closeTo(0.033, 6) });
+    expect(accuracyChange({ id: 4, metrics: oof(0.9) }, { id: 3, metrics: oof(0.95) })?.text).toBe('cross-validated accuracy 0.950 → 0.900 (−0.050) since run #3');
+    expect(accuracyChange({ id: 4, metrics: oof(0.9) }, { id: 3, metrics: oof(0.9) })?.text).toContain('(±0.000)');
+  });
+
+  it('does not subtract a cross-validated accuracy from a single split one, and says so with both numbers', () => {
+    const change = accuracyChange({ id: 5, metrics: split(0.95) }, { id: 4, metrics: oof(0.9) });
+    expect(change).toEqual({ text: 'Not compared with run #4: it measured cross-validated accuracy (0.900), this run single split accuracy (0.950)', delta: null });
+  });
+
+  it('says there is nothing to compare with for a first run, and nothing for a run without a result', () => {
+    expect(accuracyChange({ id: 1, metrics: oof(0.9) }, null)).toEqual({ text: 'No earlier run to compare with yet', delta: null });
+    expect(accuracyChange({ id: 2, metrics: null }, { id: 1, metrics: oof(0.9) })).toBeNull();
+  });
+});
+
+describe('misclassifiedCount', () => {
+  it('counts the confusion matrix off its diagonal', () => {
+    expect(misclassifiedCount(metrics({ confusion: [[50, 3], [2, 45]] }))).toBe(5);
+    expect(misclassifiedCount(metrics({ confusion: [[10, 0, 1], [0, 9, 0], [4, 0, 7]] }))).toBe(5);
+    expect(misclassifiedCount(null)).toBe(0);
   });
 });
