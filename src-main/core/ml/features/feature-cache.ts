@@ -1,11 +1,9 @@
 // The feature cache: pooled backbone features per (content hash, backbone, input size, view) in SQLite. Only the
 // missing pairs are embedded (from the model-input cache when present, else the original), stored batch by batch.
-import fs from 'node:fs';
 import type { Database } from 'better-sqlite3';
 import { StudioError } from '../../../api/errors.js';
 import { throwIfCancelled, type JobContext } from '../../jobs/job-context.js';
 import type { Library } from '../../library/library.js';
-import { modelInputPath } from '../../photos/derived-files.js';
 import { canonicalView, ORIGINAL_VIEW } from './augment-views.js';
 import type { EmbedItem, Embedder } from './embed.js';
 import { imageSourceFor, preprocessingKey, type ImageSource, type PreprocessingSpec } from './preprocess.js';
@@ -99,16 +97,13 @@ export function countFeatures(db: Database, key: FeatureKey): number {
 }
 
 function resolveSource(library: Pick<Library, 'db' | 'paths'>, photo: FeaturePhotoRef, spec: PreprocessingSpec): ImageSource {
-  const cached = modelInputPath(library.paths, photo.contentHash);
-  if (fs.existsSync(cached) && imageSourceFor(library.paths, { contentHash: photo.contentHash, path: '' }, spec).kind === 'model-input') {
-    return { kind: 'model-input', path: cached };
-  }
-  const original =
-    photo.path ?? (library.db.prepare('SELECT path FROM photos WHERE id = ?').get(photo.id) as { path: string } | undefined)?.path;
+  const source = imageSourceFor(library.paths, { contentHash: photo.contentHash, path: photo.path ?? '' }, spec);
+  if (source.kind === 'model-input' || source.path !== '') return source;
+  const original = (library.db.prepare('SELECT path FROM photos WHERE id = ?').get(photo.id) as { path: string } | undefined)?.path;
   if (!original) {
     throw new StudioError('NOT_FOUND', `Photo ${photo.id}: expected a model input or an original to embed, received neither`);
   }
-  return { kind: 'original', path: original };
+  return { ...source, path: original };
 }
 
 /**
