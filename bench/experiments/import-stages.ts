@@ -49,7 +49,7 @@ await stage('model input JPEG from working', working, async (image) => encoded.p
 await stage('model input, previous: 224 PNG zlib 1', working, (image) =>
   sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } }).resize(224, 224, { fit: 'fill', kernel: 'linear' }).png({ compressionLevel: 1 }).toBuffer(),
 );
-await stage('dHash from working', working, (image) => differenceHash(image.data, image));
+await stage('dHash from working', working, async (image) => differenceHash(image.data, image));
 await stage('write 2 files atomically', encoded, async (data, i) => {
   await writeFileAtomic(path.join(temp, 'm', `${i}.jpg`), data);
   await writeFileAtomic(path.join(temp, 't', `${i}.webp`), data);

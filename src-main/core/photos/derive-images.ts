@@ -75,9 +75,12 @@ function fromWorking(image: WorkingImage) {
   return sharp(image.data, { raw: { width: image.width, height: image.height, channels: image.channels } });
 }
 
-/** The cached model input: the working image itself, JPEG (preprocess.ts cuts every model square from it). */
+/**
+ * The cached model input: the working image itself, JPEG (preprocess.ts cuts every model square from it). Huffman
+ * optimisation off: it changes no decoded pixel, and costs 1.9 ms CPU per photo for 2.6% smaller files.
+ */
 export function encodeModelInput(image: WorkingImage): Promise<Buffer> {
-  return fromWorking(image).jpeg(MODEL_INPUT_JPEG).toBuffer();
+  return fromWorking(image).jpeg({ ...MODEL_INPUT_JPEG, optimiseCoding: false }).toBuffer();
 }
 
 /** Long side THUMB_SIZE_PX, or the original's long side when that is smaller (the working image may be enlarged). */
