@@ -4,7 +4,7 @@
 // that offer it (sharp-phash, imghash, blockhash-core) each bring their own decoder or resize and so would decode
 // the original a second time. dHash (Neal Krawetz, "Kind of like that", hackerfactor.com 2013): shrink to 9×8 grey,
 // one bit per horizontal neighbour pair (left brighter than right). Robust to re-encoding, scaling and colour tweaks.
-// The shrink is an area average in plain JS: one pass over the working image, measured 0.3 ms against 2 ms CPU for
+// The shrink is an area average in plain JS: one pass over the working image, measured 0.5 ms against 2 ms CPU for
 // a sharp pipeline (its per-pipeline cost dominates at this size).
 
 const HASH_COLUMNS = 9;
@@ -15,17 +15,22 @@ export function differenceHash(raw: Uint8Array, info: { width: number; height: n
   const { width, height, channels } = info;
   const sums = new Float64Array(HASH_COLUMNS * HASH_ROWS);
   const counts = new Float64Array(HASH_COLUMNS * HASH_ROWS);
-  const cellOfX = Int32Array.from({ length: width }, (_, x) => Math.floor((x * HASH_COLUMNS) / width));
+  // cell column c holds the pixels x in [edge(c), edge(c + 1)): the same split as floor(x · 9 / width)
+  const edge = (c: number, cells: number, size: number) => Math.ceil((c * size) / cells);
   for (let y = 0; y < height; y++) {
     const rowCell = Math.floor((y * HASH_ROWS) / height) * HASH_COLUMNS;
-    let i = y * width * channels;
-    for (let x = 0; x < width; x++, i += channels) {
-      // Rec. 601 luma (as sharp's greyscale of an sRGB image, to within rounding)
-      const grey = channels >= 3 ? 0.299 * raw[i]! + 0.587 * raw[i + 1]! + 0.114 * raw[i + 2]! : raw[i]!;
-      const cell = rowCell + cellOfX[x]!;
-      sums[cell]! += grey;
-      counts[cell]! += 1;
+    for (let c = 0; c < HASH_COLUMNS; c++) {
+      const end = (y * width + edge(c + 1, HASH_COLUMNS, width)) * channels;
+      let sum = 0;
+      // Rec. 601 luma in 1/256 steps (sharp's greyscale of an sRGB image, to within rounding)
+      if (channels >= 3) for (let i = (y * width + edge(c, HASH_COLUMNS, width)) * channels; i < end; i += channels) sum += 77 * raw[i]! + 150 * raw[i + 1]! + 29 * raw[i + 2]!;
+      else for (let i = (y * width + edge(c, HASH_COLUMNS, width)) * channels; i < end; i += channels) sum += 256 * raw[i]!;
+      sums[rowCell + c]! += sum;
     }
+  }
+  for (let y = 0; y < HASH_ROWS; y++) {
+    const rows = edge(y + 1, HASH_ROWS, height) - edge(y, HASH_ROWS, height);
+    for (let x = 0; x < HASH_COLUMNS; x++) counts[y * HASH_COLUMNS + x] = rows * (edge(x + 1, HASH_COLUMNS, width) - edge(x, HASH_COLUMNS, width));
   }
   let bits = 0n;
   for (let y = 0; y < HASH_ROWS; y++) {
