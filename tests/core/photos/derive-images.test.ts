@@ -4,6 +4,7 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { decodeWorkingImage, deriveImages } from '../../../src-main/core/photos/derive-images.js';
 import { MODEL_INPUT_SHORT_SIDE_PX, modelInputPath, thumbnailPath } from '../../../src-main/core/photos/derived-files.js';
+import { preprocessingSpec, preprocessPhoto } from '../../../src-main/core/ml/features/preprocess.js';
 import { makeTempDir } from '../../helpers/temp-dir.js';
 import { SHARED_DIR } from '../../helpers/shared-dir.js';
 
@@ -37,6 +38,17 @@ describe('deriveImages', () => {
     const cached = await sharp(modelInputPath(paths, 'ef56')).metadata();
     expect([thumb.width, thumb.height]).toEqual([120, 90]);
     expect([cached.width, cached.height]).toEqual([439, MODEL_INPUT_SHORT_SIDE_PX]);
+  });
+
+  it('stops a long strip at 4096 px instead of enlarging it to a 329 px short side, and still cuts the default crop from it', async () => {
+    const strip = path.join(dir, 'strip.png');
+    await sharp({ create: { width: 4000, height: 100, channels: 3, background: '#336699' } }).png().toFile(strip);
+    await deriveImages(strip, 'ab90', paths);
+    const cached = await sharp(modelInputPath(paths, 'ab90')).metadata();
+    expect([cached.width, cached.height]).toEqual([4096, 102]);
+    const spec = preprocessingSpec(288, 'center-crop');
+    const input = await preprocessPhoto({ kind: 'model-input', path: modelInputPath(paths, 'ab90') }, spec);
+    expect(input.length).toBe(288 * 288 * 3);
   });
 
   it('returns the original dimensions and a 16-hex-digit perceptual hash, and a 256 px thumbnail', async () => {
