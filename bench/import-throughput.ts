@@ -42,6 +42,13 @@ async function plainThumbnails(files: string[], outDir: string): Promise<number>
   return performance.now() - startedAt;
 }
 
+/** Bytes of every file under `dir`. */
+function folderBytes(dir: string): number {
+  return fs.readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .reduce((sum, entry) => sum + fs.statSync(path.join(entry.parentPath, entry.name)).size, 0);
+}
+
 function cpuMs(usage: NodeJS.CpuUsage): number {
   return (usage.user + usage.system) / 1000;
 }
@@ -79,6 +86,7 @@ export async function run(): Promise<BenchResult> {
     lag.disable();
     const again = await importFolder(library, { root: ALPACA_DIR, labelsFromFolders: true }, createJobContext({}));
     library.close();
+    const perPhotoKiB = (dir: string) => folderBytes(path.join(temp, 'library', dir)) / first.added / 1024;
 
     const hugeDir = path.join(temp, 'huge');
     fs.mkdirSync(hugeDir);
@@ -105,6 +113,9 @@ export async function run(): Promise<BenchResult> {
       // CPU time (all threads) does not depend on what else the machine is running, unlike photos/s
       { label: 'CPU per photo, import', value: importCpuMs / first.added, unit: 'ms' },
       { label: 'CPU per photo, sharp alone', value: plainCpuMs / files.length, unit: 'ms' },
+      { label: 'library on disk per photo: model input', value: perPhotoKiB('model-inputs'), unit: 'KiB' },
+      { label: 'library on disk per photo: thumbnail', value: perPhotoKiB('thumbnails'), unit: 'KiB' },
+      { label: 'library on disk per photo: everything', value: perPhotoKiB('.'), unit: 'KiB' },
       { label: `re-import, nothing changed (${again.unchanged} unchanged)`, value: again.durationMs, unit: 'ms' },
       { label: 're-import / first import time', value: (again.durationMs / first.durationMs) * 100, unit: '%' },
       { label: 'event-loop delay, max during import', value: lag.max / 1e6, unit: 'ms' },
@@ -115,7 +126,7 @@ export async function run(): Promise<BenchResult> {
     return {
       name: 'Import',
       rows,
-      notes: 'Import = scan + SHA-256 + EXIF + one decode (thumbnail, 224 px model input, dHash) + SQLite rows + duplicate groups.',
+      notes: 'Import = scan + SHA-256 + EXIF + one decode (thumbnail, 329 px JPEG model input, dHash) + SQLite rows + duplicate groups.',
     };
   } finally {
     fs.rmSync(temp, { recursive: true, force: true });

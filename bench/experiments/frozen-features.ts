@@ -22,7 +22,7 @@ import { DEFAULT_TRAINING_CONFIG } from '../../src-main/core/ml/training/trainin
 const ROOT = path.resolve(fileURLToPath(new URL('../../', import.meta.url)));
 const SHARED = path.resolve(ROOT, '..', 'shared');
 const WEIGHTS = path.join(SHARED, 'models', 'mobilenet_v2_1.0_imagenet_notop');
-const LIBRARY_DIR = path.join(ROOT, '.tmp', 'alpaca-library-1.0');
+const LIBRARY_DIR = process.env.STUDIO_EXPERIMENT_LIBRARY ?? path.join(ROOT, '.tmp', 'alpaca-library-1.0');
 const SEEDS = (process.env.STUDIO_SEEDS ?? '1,2,3').split(',').map(Number);
 const K = 5;
 

@@ -1,27 +1,42 @@
 // 64-bit difference hash (dHash) of an image, for near-duplicate detection.
 //
-// Hand-written on purpose: it is a dozen lines over sharp's greyscale resize, and the npm packages that
-// offer it (sharp-phash, imghash, blockhash-core) each bring their own decoder or resize and so would
-// decode the original a second time; here it reuses the pixels already decoded for the thumbnail.
-// dHash (Neal Krawetz, "Kind of like that", hackerfactor.com 2013): shrink to 9×8 grey, one bit per
-// horizontal neighbour pair (left brighter than right). Robust to re-encoding, scaling and colour tweaks.
-import sharp from 'sharp';
+// Hand-written on purpose: it is a dozen lines over pixels already decoded for the thumbnail, and the npm packages
+// that offer it (sharp-phash, imghash, blockhash-core) each bring their own decoder or resize and so would decode
+// the original a second time. dHash (Neal Krawetz, "Kind of like that", hackerfactor.com 2013): shrink to 9×8 grey,
+// one bit per horizontal neighbour pair (left brighter than right). Robust to re-encoding, scaling and colour tweaks.
+// The shrink is an area average in plain JS: one pass over the working image, measured 0.5 ms against 2 ms CPU for
+// a sharp pipeline (its per-pipeline cost dominates at this size).
 
 const HASH_COLUMNS = 9;
 const HASH_ROWS = 8;
 
-/** Hash of raw interleaved pixels (1–4 channels); returns 16 lowercase hex digits. */
-export async function differenceHash(raw: Buffer, info: { width: number; height: number; channels: 1 | 2 | 3 | 4 }): Promise<string> {
-  const grey = await sharp(raw, { raw: { width: info.width, height: info.height, channels: info.channels } })
-    .greyscale()
-    .resize(HASH_COLUMNS, HASH_ROWS, { fit: 'fill' })
-    .raw()
-    .toBuffer();
+/** Hash of raw interleaved pixels (1–4 channels, grey or RGB first); returns 16 lowercase hex digits. */
+export function differenceHash(raw: Uint8Array, info: { width: number; height: number; channels: 1 | 2 | 3 | 4 }): string {
+  const { width, height, channels } = info;
+  const sums = new Float64Array(HASH_COLUMNS * HASH_ROWS);
+  const counts = new Float64Array(HASH_COLUMNS * HASH_ROWS);
+  // cell column c holds the pixels x in [edge(c), edge(c + 1)): the same split as floor(x · 9 / width)
+  const edge = (c: number, cells: number, size: number) => Math.ceil((c * size) / cells);
+  for (let y = 0; y < height; y++) {
+    const rowCell = Math.floor((y * HASH_ROWS) / height) * HASH_COLUMNS;
+    for (let c = 0; c < HASH_COLUMNS; c++) {
+      const end = (y * width + edge(c + 1, HASH_COLUMNS, width)) * channels;
+      let sum = 0;
+      // Rec. 601 luma in 1/256 steps (sharp's greyscale of an sRGB image, to within rounding)
+      if (channels >= 3) for (let i = (y * width + edge(c, HASH_COLUMNS, width)) * channels; i < end; i += channels) sum += 77 * raw[i]! + 150 * raw[i + 1]! + 29 * raw[i + 2]!;
+      else for (let i = (y * width + edge(c, HASH_COLUMNS, width)) * channels; i < end; i += channels) sum += 256 * raw[i]!;
+      sums[rowCell + c]! += sum;
+    }
+  }
+  for (let y = 0; y < HASH_ROWS; y++) {
+    const rows = edge(y + 1, HASH_ROWS, height) - edge(y, HASH_ROWS, height);
+    for (let x = 0; x < HASH_COLUMNS; x++) counts[y * HASH_COLUMNS + x] = rows * (edge(x + 1, HASH_COLUMNS, width) - edge(x, HASH_COLUMNS, width));
+  }
   let bits = 0n;
   for (let y = 0; y < HASH_ROWS; y++) {
     for (let x = 0; x < HASH_COLUMNS - 1; x++) {
-      const left = grey[y * HASH_COLUMNS + x] ?? 0;
-      const right = grey[y * HASH_COLUMNS + x + 1] ?? 0;
+      const left = sums[y * HASH_COLUMNS + x]! / Math.max(1, counts[y * HASH_COLUMNS + x]!);
+      const right = sums[y * HASH_COLUMNS + x + 1]! / Math.max(1, counts[y * HASH_COLUMNS + x + 1]!);
       bits = (bits << 1n) | (left > right ? 1n : 0n);
     }
   }

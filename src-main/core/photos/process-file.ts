@@ -49,7 +49,7 @@ export async function processFile(file: ScannedFile, state: ImportState): Promis
     }
     if (file.sizeBytes === 0) return { kind: 'failed', file, id: existing?.id ?? null, reason: 'empty file (0 bytes)' };
 
-    const hash = await hashFile(file.path);
+    const hash = await hashFile(file.path, undefined, file.sizeBytes);
     if (existing) {
       if (hash === existing.content_hash && existing.status !== 'unreadable' && derivedFilesExist(state.paths, hash)) {
         return { kind: 'refreshed', file, id: existing.id, wasMissing: existing.status === 'missing' };

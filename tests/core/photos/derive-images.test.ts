@@ -2,9 +2,9 @@
 import path from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { decodeUprightRgb } from '../../../src-main/core/photos/decode-image.js';
-import { deriveImages } from '../../../src-main/core/photos/derive-images.js';
-import { MODEL_INPUT_SIZE_PX, modelInputPath, thumbnailPath } from '../../../src-main/core/photos/derived-files.js';
+import { decodeWorkingImage, deriveImages } from '../../../src-main/core/photos/derive-images.js';
+import { MODEL_INPUT_SHORT_SIDE_PX, modelInputPath, thumbnailPath } from '../../../src-main/core/photos/derived-files.js';
+import { preprocessingSpec, preprocessPhoto } from '../../../src-main/core/ml/features/preprocess.js';
 import { makeTempDir } from '../../helpers/temp-dir.js';
 import { SHARED_DIR } from '../../helpers/shared-dir.js';
 
@@ -14,15 +14,41 @@ describe('deriveImages', () => {
   const dir = makeTempDir('derive-');
   const paths = { root: dir, thumbnails: path.join(dir, 'thumbnails'), modelInputs: path.join(dir, 'model-inputs') };
 
-  it('writes a 224×224 RGB model input that matches decodeUprightRgb of the original to within rounding', async () => {
+  it('writes a JPEG model input, short side 329 px with the aspect kept, within JPEG error of the working image it encodes', async () => {
     await deriveImages(PHOTO, 'ab12', paths);
     const cached = await sharp(modelInputPath(paths, 'ab12')).raw().toBuffer({ resolveWithObject: true });
-    expect(cached.info).toMatchObject({ width: MODEL_INPUT_SIZE_PX, height: MODEL_INPUT_SIZE_PX, channels: 3 });
-    const direct = await decodeUprightRgb(PHOTO, { width: MODEL_INPUT_SIZE_PX, height: MODEL_INPUT_SIZE_PX, fit: 'fill' });
+    // 1024×576 → 585×329
+    expect(cached.info).toMatchObject({ width: 585, height: MODEL_INPUT_SHORT_SIDE_PX, channels: 3 });
+    const direct = await decodeWorkingImage(PHOTO);
     let sum = 0;
     for (let i = 0; i < direct.data.length; i++) sum += Math.abs((cached.data[i] ?? 0) - (direct.data[i] ?? 0));
-    // two resampling steps (working image, then 224) instead of one: measured mean difference ~1.3 levels
+    // JPEG quality 90 without chroma subsampling: measured mean difference 2.2 levels of 255 on this noisy photo
     expect(sum / direct.data.length).toBeLessThan(3);
+    expect(sum / direct.data.length).toBeGreaterThan(0); // it is lossy: the tolerance above is what the test is about
+  });
+
+  it('keeps a small original small in its thumbnail although its model input is enlarged', async () => {
+    const small = path.join(dir, 'small.png');
+    await sharp({ create: { width: 120, height: 90, channels: 3, background: '#808080' } })
+      .composite([{ input: { create: { width: 60, height: 45, channels: 3, background: '#ff0000' } }, left: 0, top: 0 }])
+      .png()
+      .toFile(small);
+    await deriveImages(small, 'ef56', paths);
+    const thumb = await sharp(thumbnailPath(paths, 'ef56')).metadata();
+    const cached = await sharp(modelInputPath(paths, 'ef56')).metadata();
+    expect([thumb.width, thumb.height]).toEqual([120, 90]);
+    expect([cached.width, cached.height]).toEqual([439, MODEL_INPUT_SHORT_SIDE_PX]);
+  });
+
+  it('stops a long strip at 4096 px instead of enlarging it to a 329 px short side, and still cuts the default crop from it', async () => {
+    const strip = path.join(dir, 'strip.png');
+    await sharp({ create: { width: 4000, height: 100, channels: 3, background: '#336699' } }).png().toFile(strip);
+    await deriveImages(strip, 'ab90', paths);
+    const cached = await sharp(modelInputPath(paths, 'ab90')).metadata();
+    expect([cached.width, cached.height]).toEqual([4096, 102]);
+    const spec = preprocessingSpec(288, 'center-crop');
+    const input = await preprocessPhoto({ kind: 'model-input', path: modelInputPath(paths, 'ab90') }, spec);
+    expect(input.length).toBe(288 * 288 * 3);
   });
 
   it('returns the original dimensions and a 16-hex-digit perceptual hash, and a 256 px thumbnail', async () => {

@@ -72,7 +72,8 @@ describe('importFolder on unusual pixel content', () => {
     const row = rowByName(library, 'colour16-full-range.png')!;
     const thumb = await pixels(thumbnailPath(library.paths, row.content_hash));
     const reference = await sharp(PHOTO).resize(256, 192).removeAlpha().raw().toBuffer();
-    expect(meanAbsDiff(thumb, reference)).toBeLessThan(4);
+    // two resampling steps (the 329 px working image, then 256) against one: measured 4.4 levels; a misread 16-bit image is off by ~100
+    expect(meanAbsDiff(thumb, reference)).toBeLessThan(6);
     expect(summary.warnings.map((w) => path.basename(w.path))).not.toContain('colour16-full-range.png');
   });
 

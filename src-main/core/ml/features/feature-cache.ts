@@ -1,11 +1,9 @@
 // The feature cache: pooled backbone features per (content hash, backbone, input size, view) in SQLite. Only the
 // missing pairs are embedded (from the model-input cache when present, else the original), stored batch by batch.
-import fs from 'node:fs';
 import type { Database } from 'better-sqlite3';
 import { StudioError } from '../../../api/errors.js';
 import { throwIfCancelled, type JobContext } from '../../jobs/job-context.js';
 import type { Library } from '../../library/library.js';
-import { modelInputPath } from '../../photos/derived-files.js';
 import { canonicalView, ORIGINAL_VIEW } from './augment-views.js';
 import type { EmbedItem, Embedder } from './embed.js';
 import { imageSourceFor, preprocessingKey, type ImageSource, type PreprocessingSpec } from './preprocess.js';
@@ -99,16 +97,13 @@ export function countFeatures(db: Database, key: FeatureKey): number {
 }
 
 function resolveSource(library: Pick<Library, 'db' | 'paths'>, photo: FeaturePhotoRef, spec: PreprocessingSpec): ImageSource {
-  const cached = modelInputPath(library.paths, photo.contentHash);
-  if (fs.existsSync(cached) && imageSourceFor(library.paths, { contentHash: photo.contentHash, path: '' }, spec).kind === 'model-input') {
-    return { kind: 'model-input', path: cached };
-  }
-  const original =
-    photo.path ?? (library.db.prepare('SELECT path FROM photos WHERE id = ?').get(photo.id) as { path: string } | undefined)?.path;
+  const source = imageSourceFor(library.paths, { contentHash: photo.contentHash, path: photo.path ?? '' }, spec);
+  if (source.kind === 'model-input' || source.path !== '') return source;
+  const original = (library.db.prepare('SELECT path FROM photos WHERE id = ?').get(photo.id) as { path: string } | undefined)?.path;
   if (!original) {
     throw new StudioError('NOT_FOUND', `Photo ${photo.id}: expected a model input or an original to embed, received neither`);
   }
-  return { kind: 'original', path: original };
+  return { ...source, path: original };
 }
 
 /**
@@ -125,24 +120,34 @@ export async function ensureFeatures(
   const views = (request.views ?? [ORIGINAL_VIEW]).map(canonicalView);
   const dims = embedder.dims;
   const read = featureReader(library.db, key);
-  const found = new Map<string, Float32Array>();
-  const missing: { contentHash: string; view: string; item: EmbedItem }[] = [];
-  const pending = new Set<string>();
   const pairKey = (hash: string, view: string) => `${hash}\u0000${view}`;
-
-  for (const photo of request.photos) {
-    for (const view of views) {
+  // Rows go straight into the result (no per-row copies kept until the end: memory stays the result's size). A pair
+  // asked for twice (two photos with the same bytes) is filled once and copied at the end.
+  const rows = request.photos.length * views.length;
+  const data = new Float32Array(rows * dims);
+  const firstRow = new Map<string, number>();
+  const copies: Array<{ from: number; to: number }> = [];
+  const missing: { contentHash: string; view: string; row: number; item: EmbedItem }[] = [];
+  let reused = 0;
+  request.photos.forEach((photo, p) => {
+    views.forEach((view, v) => {
+      const row = p * views.length + v;
       const k = pairKey(photo.contentHash, view);
-      if (found.has(k) || pending.has(k)) continue;
-      const vector = read(photo.contentHash, view);
-      if (vector && vector.length === dims) found.set(k, vector);
-      else {
-        pending.add(k);
-        missing.push({ contentHash: photo.contentHash, view, item: { source: resolveSource(library, photo, embedder.spec), view } });
+      const first = firstRow.get(k);
+      if (first !== undefined) {
+        copies.push({ from: first, to: row });
+        return;
       }
-    }
-  }
-  const reused = found.size;
+      firstRow.set(k, row);
+      const vector = read(photo.contentHash, view);
+      if (vector && vector.length === dims) {
+        data.set(vector, row * dims);
+        reused++;
+      } else {
+        missing.push({ contentHash: photo.contentHash, view, row, item: { source: resolveSource(library, photo, embedder.spec), view } });
+      }
+    });
+  });
   const total = missing.length;
   ctx.report({ stage: 'features', done: 0, total });
   for (let start = 0; start < total; start += FEATURE_CHUNK) {
@@ -152,16 +157,10 @@ export async function ensureFeatures(
       chunk.map((m) => m.item),
       { signal: ctx.signal, onProgress: (done) => ctx.report({ stage: 'features', done: start + done, total }) },
     );
-    const rows = chunk.map((m, i) => ({ contentHash: m.contentHash, view: m.view, vector: matrix.slice(i * dims, (i + 1) * dims) }));
-    putFeatures(library.db, key, rows);
-    for (const row of rows) found.set(pairKey(row.contentHash, row.view), row.vector);
+    const embedded = chunk.map((m, i) => ({ contentHash: m.contentHash, view: m.view, vector: matrix.subarray(i * dims, (i + 1) * dims) }));
+    putFeatures(library.db, key, embedded);
+    chunk.forEach((m, i) => data.set(embedded[i]!.vector, m.row * dims));
   }
-
-  const data = new Float32Array(request.photos.length * views.length * dims);
-  request.photos.forEach((photo, p) => {
-    views.forEach((view, v) => {
-      data.set(found.get(pairKey(photo.contentHash, view))!, (p * views.length + v) * dims);
-    });
-  });
-  return { data, dims, views, rows: request.photos.length * views.length, computed: total, reused };
+  for (const { from, to } of copies) data.copyWithin(to * dims, from * dims, (from + 1) * dims);
+  return { data, dims, views, rows, computed: total, reused };
 }

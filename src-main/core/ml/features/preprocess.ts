@@ -1,15 +1,16 @@
 // The one chain from a photo to model input, for training, inference and export:
-// original → upright sRGB square at the model size ('center-crop': short side to size / 0.875, centre square;
-// 'fill': stretched, read from the import's 224 px cache when the model size is ≤ 224) → optional augmentation
-// view → bilinear resize to the model size → x/127.5 − 1. Predicting on an outside file and training share it.
+// original → upright sRGB working image (short side 329 px, aspect kept, JPEG: the import's model-input cache)
+// → square at the model size ('center-crop': short side to size / 0.875, centre square; 'fill': stretched)
+// → optional augmentation view → x/127.5 − 1. Predicting on an outside file and training share it: an original
+// goes through the same JPEG round trip, so a photo gives the same input with or without its cache file.
 import fs from 'node:fs';
 import sharp from 'sharp';
 import type { Tensor4D } from '@tensorflow/tfjs';
 import { StudioError } from '../../../api/errors.js';
 import type { LibraryPaths } from '../../library/library.js';
 import { openUpright, type RgbImage } from '../../photos/decode-image.js';
-import { WORKING_SHORT_SIDE_PX, decodeWorkingImage, encodeModelInput } from '../../photos/derive-images.js';
-import { MODEL_INPUT_SIZE_PX, modelInputPath } from '../../photos/derived-files.js';
+import { decodeWorkingImage, encodeModelInput } from '../../photos/derive-images.js';
+import { MODEL_INPUT_JPEG, MODEL_INPUT_SHORT_SIDE_PX, modelInputPath, writeModelInput } from '../../photos/derived-files.js';
 import { applyView, ORIGINAL_VIEW, type FloatRgbImage } from './augment-views.js';
 import type { Tf } from '../backbone/backend.js';
 import { checkMobileNetV2Options } from '../backbone/mobilenet-v2.js';
@@ -22,7 +23,7 @@ const SCALE_SUBTRACT = 1;
 /** 224 of 256, as in the ImageNet evaluation protocol. */
 export const CENTER_CROP_FRACTION = 0.875;
 /** Bumped whenever the pixels a spec produces change; part of the feature-cache key. */
-export const PREPROCESSING_VERSION = 2;
+export const PREPROCESSING_VERSION = 3;
 
 /** Stored with every run and model, so a model is always fed the way it was trained. */
 export interface PreprocessingSpec {
@@ -32,11 +33,12 @@ export interface PreprocessingSpec {
   /** how the frame becomes a square */
   geometry: { mode: 'fill' } | { mode: 'center-crop'; cropFraction: number };
   /**
-   * The import's cached intermediate (short side reduced to `workingShortSidePx`, then stretched to a square,
-   * lossless PNG). It serves only 'fill' at sizes up to its own; anything else is read from the original.
+   * The import's cached intermediate: short side `shortSidePx` (bilinear, aspect kept), JPEG at `quality`,
+   * chroma not subsampled. It serves every geometry whose first resize is not larger than it (centre crop up to
+   * 288 px, fill up to 320 px); anything else is read from the original straight to the model size.
    */
-  cache: { sizePx: number; fit: 'fill'; workingShortSidePx: number; kernel: 'linear' };
-  /** from the cached square to the model size; half-pixel centres, no antialiasing (tf.image.resize 'bilinear') */
+  cache: { shortSidePx: number; kernel: 'linear'; encoding: 'jpeg'; quality: number; chromaSubsampling: '4:4:4' };
+  /** from the working image to the model square (libvips bilinear, antialiased when shrinking) */
   resize: { sizePx: number; method: 'bilinear' };
   /** value = pixel / divide − subtract, giving [-1, 1] (Keras mobilenet_v2.preprocess_input) */
   scale: { divide: number; subtract: number };
@@ -49,35 +51,45 @@ export function preprocessingSpec(inputSize: number, resize: ResizeMode = DEFAUL
     version: PREPROCESSING_VERSION,
     decode: 'upright-srgb',
     geometry: resize === 'fill' ? { mode: 'fill' } : { mode: 'center-crop', cropFraction: CENTER_CROP_FRACTION },
-    cache: { sizePx: MODEL_INPUT_SIZE_PX, fit: 'fill', workingShortSidePx: WORKING_SHORT_SIDE_PX, kernel: 'linear' },
+    cache: { shortSidePx: MODEL_INPUT_SHORT_SIDE_PX, kernel: 'linear', encoding: 'jpeg', ...MODEL_INPUT_JPEG },
     resize: { sizePx: inputSize, method: 'bilinear' },
     scale: { divide: SCALE_DIVIDE, subtract: SCALE_SUBTRACT },
     layout: 'NHWC-RGB',
   };
 }
 
-/** Where the pixels come from: an original photo, or its model-input cache file written at import. */
-export type ImageSource = { kind: 'original'; path: string } | { kind: 'model-input'; path: string };
+/**
+ * Where the pixels come from: an original photo, or its model-input cache file written at import. `cachePath`:
+ * a library photo without its cache file (an older library); the cache file is written there on the way.
+ */
+export type ImageSource = { kind: 'original'; path: string; cachePath?: string } | { kind: 'model-input'; path: string };
 
 async function decodeRaw(input: string | Buffer): Promise<RgbImage> {
   const { data, info } = await sharp(input).removeAlpha().raw().toBuffer({ resolveWithObject: true });
   return { data, width: info.width, height: info.height };
 }
 
-/** A short name of the spec for keys (feature cache, embedder reuse): 'v2-center-crop'. */
+/** A short name of the spec for keys (feature cache, embedder reuse): 'v3-center-crop'. */
 export function preprocessingKey(spec: PreprocessingSpec): string {
   return `v${spec.version}-${spec.geometry.mode}`;
 }
 
-/** True when the import's model-input cache holds the pixels this spec needs. */
-export function servedByModelInputCache(spec: PreprocessingSpec): boolean {
-  return spec.geometry.mode === 'fill' && spec.resize.sizePx <= spec.cache.sizePx;
+/** Short side the geometry first resizes the frame to: size / 0.875 for the centre crop, the size for fill. */
+function firstShortSide(spec: PreprocessingSpec): number {
+  const size = spec.resize.sizePx;
+  return spec.geometry.mode === 'center-crop' ? Math.round(size / spec.geometry.cropFraction) : size;
 }
 
-/** The model-input cache file when it exists and serves `spec`, else the original. */
+/** True when the import's model-input cache holds the pixels this spec needs. */
+export function servedByModelInputCache(spec: PreprocessingSpec): boolean {
+  return firstShortSide(spec) <= spec.cache.shortSidePx;
+}
+
+/** The model-input cache file when it exists and serves `spec`, else the original (writing the cache on the way). */
 export function imageSourceFor(paths: Pick<LibraryPaths, 'modelInputs'>, photo: { contentHash: string; path: string }, spec: PreprocessingSpec): ImageSource {
+  if (!servedByModelInputCache(spec)) return { kind: 'original', path: photo.path };
   const cached = modelInputPath(paths, photo.contentHash);
-  return servedByModelInputCache(spec) && fs.existsSync(cached) ? { kind: 'model-input', path: cached } : { kind: 'original', path: photo.path };
+  return fs.existsSync(cached) ? { kind: 'model-input', path: cached } : { kind: 'original', path: photo.path, cachePath: cached };
 }
 
 /** An original decoded straight to the model size: stretched, or short side scaled and the centre square cut. */
@@ -99,27 +111,46 @@ async function decodeOriginalSquare(file: string, spec: PreprocessingSpec): Prom
   return { data, width: info.width, height: info.height };
 }
 
+/** The model square cut from a working image: stretched, or short side scaled (skipped when it is already the size) and the centre square cut. */
+async function squareFromWorking(image: RgbImage, spec: PreprocessingSpec): Promise<RgbImage> {
+  const size = spec.resize.sizePx;
+  let pipeline = sharp(image.data, { raw: { width: image.width, height: image.height, channels: CHANNELS } });
+  let { width, height } = image;
+  if (spec.geometry.mode === 'fill') {
+    pipeline = pipeline.resize(size, size, { fit: 'fill', kernel: 'linear' });
+  } else {
+    const shortSide = firstShortSide(spec);
+    if (Math.min(width, height) !== shortSide) {
+      const scaled = await pipeline.resize(shortSide, shortSide, { fit: 'outside', kernel: 'linear' }).raw().toBuffer({ resolveWithObject: true });
+      ({ width, height } = scaled.info);
+      pipeline = sharp(scaled.data, { raw: { width, height, channels: CHANNELS } });
+    }
+    pipeline = pipeline.extract({ left: Math.floor((width - size) / 2), top: Math.floor((height - size) / 2), width: size, height: size });
+  }
+  const { data, info } = await pipeline.raw().toBuffer({ resolveWithObject: true });
+  return { data, width: info.width, height: info.height };
+}
+
+/** An original made into its cache file's bytes (written to `cachePath` when given; a read-only library still embeds). */
+async function workingImageOf(source: Extract<ImageSource, { kind: 'original' }>): Promise<RgbImage> {
+  const encoded = await encodeModelInput(await decodeWorkingImage(source.path));
+  if (source.cachePath) await writeModelInput(source.cachePath, encoded).catch(() => undefined);
+  return decodeRaw(encoded);
+}
+
 /**
- * The square the spec starts from: the import's cached 224 px square for 'fill' up to 224 px (made exactly as
- * import makes it when reading an original), else the original decoded straight to the model size.
+ * The model square the spec asks for: cut from the import's cached working image when the spec is served by it
+ * (an original goes through the same JPEG round trip, so both give identical pixels), else the original decoded
+ * straight to the model size.
  */
-export async function readModelInput(source: ImageSource, spec: PreprocessingSpec = preprocessingSpec(MODEL_INPUT_SIZE_PX, 'fill')): Promise<RgbImage> {
+export async function readModelInput(source: ImageSource, spec: PreprocessingSpec): Promise<RgbImage> {
   if (!servedByModelInputCache(spec)) {
     if (source.kind === 'model-input') {
-      throw new StudioError('INTERNAL', `Model input ${source.path}: the ${MODEL_INPUT_SIZE_PX} px 'fill' cache cannot serve ${preprocessingKey(spec)} at ${spec.resize.sizePx} px`);
+      throw new StudioError('INTERNAL', `Model input ${source.path}: the ${spec.cache.shortSidePx} px cache cannot serve ${preprocessingKey(spec)} at ${spec.resize.sizePx} px`);
     }
     return decodeOriginalSquare(source.path, spec);
   }
-  // The cache is PNG, so encoding an original the same way and decoding it gives byte-identical pixels.
-  const image =
-    source.kind === 'model-input' ? await decodeRaw(source.path) : await decodeRaw(await encodeModelInput(await decodeWorkingImage(source.path)));
-  if (image.width !== MODEL_INPUT_SIZE_PX || image.height !== MODEL_INPUT_SIZE_PX) {
-    throw new StudioError(
-      'INVALID_INPUT',
-      `Model input ${source.path}: expected ${MODEL_INPUT_SIZE_PX}×${MODEL_INPUT_SIZE_PX}, received ${image.width}×${image.height}`,
-    );
-  }
-  return image;
+  return squareFromWorking(source.kind === 'model-input' ? await decodeRaw(source.path) : await workingImageOf(source), spec);
 }
 
 function toFloatImage(image: RgbImage): FloatRgbImage {

@@ -85,7 +85,7 @@ describe('ensureFeatures', () => {
     expect(countFeatures(library.db, featureKeyOf(inner))).toBe(18);
   });
 
-  it('embeds again from the originals when the preprocessing changes, keeping the other features', async () => {
+  it('embeds again when the preprocessing changes, from the import cache where it exists, keeping the other features', async () => {
     const { tf } = await selectBackend('wasm');
     const cropping = await createLocalEmbedder(tf, { alpha: 0.35, inputSize: 96, resize: 'center-crop', weightsDir: WEIGHTS_DIR });
     const seen: string[] = [];
@@ -94,9 +94,10 @@ describe('ensureFeatures', () => {
       const before = countFeatures(library.db, featureKeyOf(inner));
       const result = await ensureFeatures(library, { photos: photos.slice(0, 2), embedder: spy }, ctx());
       expect([result.computed, result.reused]).toEqual([2, 0]);
-      // the import's stretched 224 px cache cannot give a centre crop: both come from the originals
-      expect(seen).toEqual(['original', 'original']);
-      expect(featureKeyOf(spy).backboneId).toBe(`${inner.backboneId}@v2-center-crop`);
+      // the import's working image serves the centre crop too; photo 1 had none, but its first embedding (from the
+      // original, in the first test) wrote it
+      expect(seen).toEqual(['model-input', 'model-input']);
+      expect(featureKeyOf(spy).backboneId).toBe(`${inner.backboneId}@v3-center-crop`);
       expect(countFeatures(library.db, featureKeyOf(spy))).toBe(2);
       expect(countFeatures(library.db, featureKeyOf(inner))).toBe(before);
     } finally {

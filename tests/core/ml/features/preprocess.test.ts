@@ -4,7 +4,7 @@ import sharp from 'sharp';
 import { libraryPaths } from '../../../../src-main/core/library/library.js';
 import { selectBackend, type Tf } from '../../../../src-main/core/ml/backbone/backend.js';
 import { fileModelHandler } from '../../../../src-main/core/ml/backbone/file-io-handler.js';
-import { modelInputToArray, preprocessingSpec, preprocessPhoto, readModelInput, toBatchTensor } from '../../../../src-main/core/ml/features/preprocess.js';
+import { imageSourceFor, modelInputToArray, preprocessingKey, preprocessingSpec, preprocessPhoto, readModelInput, toBatchTensor } from '../../../../src-main/core/ml/features/preprocess.js';
 import { deriveImages } from '../../../../src-main/core/photos/derive-images.js';
 import { modelInputPath } from '../../../../src-main/core/photos/derived-files.js';
 import { SHARED_DIR } from '../../../helpers/shared-dir.js';
@@ -26,24 +26,24 @@ function maxAbsDiff(a: Float32Array, b: Float32Array): number {
 }
 
 describe('preprocessPhoto', () => {
-  it('describes the chain it runs: the cached square on disk, the model size and the scale', async () => {
+  it('describes the chain it runs: the cached working image on disk, the model size and the scale', async () => {
     const spec = preprocessingSpec(160, 'fill');
     const paths = libraryPaths(makeTempDir());
     await deriveImages(PHOTOS[3]!, 'spec', paths);
     const cached = await sharp(modelInputPath(paths, 'spec')).metadata();
-    expect([cached.width, cached.height]).toEqual([spec.cache.sizePx, spec.cache.sizePx]);
+    // the alpaca photo is 1024×576: short side to the cache's, aspect kept
+    expect([cached.format, cached.height, cached.width]).toEqual(['jpeg', spec.cache.shortSidePx, Math.round((spec.cache.shortSidePx * 1024) / 576)]);
     const source = { kind: 'model-input', path: modelInputPath(paths, 'spec') } as const;
     const input = await preprocessPhoto(source, spec);
     expect(input.length).toBe(spec.resize.sizePx * spec.resize.sizePx * 3);
-    const full = await preprocessPhoto(source, preprocessingSpec(spec.cache.sizePx, 'fill'));
-    const raw = await readModelInput(source);
-    for (const i of [0, 1, 2, 1000, raw.data.length - 1]) expect(full[i]).toBeCloseTo(raw.data[i]! / spec.scale.divide - spec.scale.subtract, 6);
+    const raw = await readModelInput(source, spec);
+    for (const i of [0, 1, 2, 1000, raw.data.length - 1]) expect(input[i]).toBeCloseTo(raw.data[i]! / spec.scale.divide - spec.scale.subtract, 6);
     expect(() => preprocessingSpec(150)).toThrow(/received 150/);
   });
 
-  it('gives at the cache size exactly what the bilinear resize of a view gives, without resizing', async () => {
-    const image = await readModelInput({ kind: 'original', path: PHOTOS[3]! });
+  it('gives at the model size exactly what the bilinear resize of a view gives, without resizing', async () => {
     const spec = preprocessingSpec(224, 'fill');
+    const image = await readModelInput({ kind: 'original', path: PHOTOS[3]! }, spec);
     const direct = modelInputToArray(image, spec);
     // 'flip|flip' is the original through the general path (view, then bilinear resize at scale 1)
     const general = modelInputToArray(image, spec, 'flip|flip');
@@ -55,10 +55,10 @@ describe('preprocessPhoto', () => {
 
   it('records the whole chain in its spec', () => {
     expect(preprocessingSpec(160, 'fill')).toEqual({
-      version: 2,
+      version: 3,
       decode: 'upright-srgb',
       geometry: { mode: 'fill' },
-      cache: { sizePx: 224, fit: 'fill', workingShortSidePx: 256, kernel: 'linear' },
+      cache: { shortSidePx: 329, kernel: 'linear', encoding: 'jpeg', quality: 90, chromaSubsampling: '4:4:4' },
       resize: { sizePx: 160, method: 'bilinear' },
       scale: { divide: 127.5, subtract: 1 },
       layout: 'NHWC-RGB',
@@ -85,24 +85,29 @@ describe('preprocessPhoto', () => {
     }
   });
 
-  it('refuses to serve center-crop from the 224 px stretched import cache', async () => {
+  it('refuses to serve a centre crop whose short side is larger than the import cache (320 px needs 366 px)', async () => {
     const paths = libraryPaths(makeTempDir());
     await deriveImages(PHOTOS[0]!, 'refuse0', paths);
-    await expect(preprocessPhoto({ kind: 'model-input', path: modelInputPath(paths, 'refuse0') }, preprocessingSpec(224, 'center-crop'))).rejects.toThrow(/cannot serve v2-center-crop/);
+    expect(imageSourceFor(paths, { contentHash: 'refuse0', path: PHOTOS[0]! }, preprocessingSpec(320, 'center-crop'))).toEqual({ kind: 'original', path: PHOTOS[0]! });
+    await expect(preprocessPhoto({ kind: 'model-input', path: modelInputPath(paths, 'refuse0') }, preprocessingSpec(320, 'center-crop'))).rejects.toThrow(
+      /cannot serve v3-center-crop at 320 px/,
+    );
   });
 
-  it('gives the same input from an outside original as from the import cache', async () => {
+  it('gives the same input from an outside original as from the import cache, for the default 288 px crop and the stretched sizes', async () => {
     const paths = libraryPaths(makeTempDir());
+    const specs = [preprocessingSpec(288, 'center-crop'), preprocessingSpec(224, 'center-crop'), preprocessingSpec(224, 'fill'), preprocessingSpec(96, 'fill')];
     for (const [i, file] of PHOTOS.entries()) {
       const hash = `parity${i}`;
       await deriveImages(file, hash, paths);
-      for (const size of [224, 160, 96]) {
-        const spec = preprocessingSpec(size, 'fill');
+      for (const spec of specs) {
+        const size = spec.resize.sizePx;
+        expect(imageSourceFor(paths, { contentHash: hash, path: file }, spec).kind).toBe('model-input');
         for (const view of ['original', 'flip|rot+10']) {
           const fromOriginal = await preprocessPhoto({ kind: 'original', path: file }, spec, view);
           const fromCache = await preprocessPhoto({ kind: 'model-input', path: modelInputPath(paths, hash) }, spec, view);
           expect(fromOriginal.length).toBe(size * size * 3);
-          expect(maxAbsDiff(fromOriginal, fromCache), `${file} @${size} ${view}`).toBeLessThan(1e-6);
+          expect(maxAbsDiff(fromOriginal, fromCache), `${file} ${preprocessingKey(spec)} @${size} ${view}`).toBeLessThan(1e-6);
         }
       }
     }
@@ -111,7 +116,7 @@ describe('preprocessPhoto', () => {
   it('scales the cached pixels to [-1, 1] and feeds the photo upright', async () => {
     const spec = preprocessingSpec(224, 'fill');
     const source = { kind: 'original', path: PHOTOS[0]! } as const;
-    const raw = await readModelInput(source);
+    const raw = await readModelInput(source, spec);
     const input = await preprocessPhoto(source, spec);
     expect(input[0]).toBeCloseTo(raw.data[0]! / 127.5 - 1, 6);
     expect(input.every((v) => v >= -1 && v <= 1)).toBe(true);
