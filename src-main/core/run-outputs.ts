@@ -1,7 +1,9 @@
 // What a trained run does with files outside the library: predict a folder, evaluate a folder of class
-// subfolders (both with the leak check against the run's training photos), and export the run's model.
+// subfolders (both with the leak check against the run's training photos), export the run's model, and predict
+// library photos that arrived after the latest run.
 import path from 'node:path';
-import { StudioError } from '../api/errors.js';
+import { StudioError, isCancelled, toStudioError } from '../api/errors.js';
+import type { ImportSummary } from '../api/schemas.js';
 import type { ExportResult, FolderEvaluation, FolderPredictions, FolderRequest } from '../api/training-schemas.js';
 import type { JobContext } from './jobs/job-context.js';
 import type { Library } from './library/library.js';
@@ -17,6 +19,11 @@ export interface RunOutputs {
   predictFolder(request: FolderRequest, ctx: JobContext): Promise<FolderPredictions>;
   evaluateFolder(request: FolderRequest, ctx: JobContext): Promise<FolderEvaluation>;
   exportRun(request: { runId: number; outDir: string; format?: 'tfjs' | 'onnx' | undefined }): Promise<ExportResult>;
+  /**
+   * Predicts every usable photo the latest finished run has no prediction for (photos imported since) with that run;
+   * undefined when no run has finished. A failure is the result's `error`: what was imported stays.
+   */
+  predictArrivals(ctx: JobContext): Promise<ImportSummary['predictions']>;
 }
 
 export function createRunOutputs(library: Library, session: MlSession): RunOutputs {
@@ -101,6 +108,24 @@ export function createRunOutputs(library: Library, session: MlSession): RunOutpu
         seenInTraining: [...seen.values()],
         unseen: unseen.length > 0 ? { photos: unseen.length, metrics: metricsOf(unseen) } : null,
       };
+    },
+    async predictArrivals(ctx) {
+      const runId = latestDoneRunId(db);
+      if (runId === null) return undefined;
+      // loaded at first use: commands that never predict do not load the ML stack
+      const { photosWithoutPrediction, predictLibraryPhotos } = await import('./ml/runs/predict-photos.js');
+      const photos = photosWithoutPrediction(db, runId);
+      if (photos.length === 0) return { runId, predicted: 0, skipped: [], cancelled: false, error: null };
+      try {
+        const config = getRunConfig(db, runId);
+        const backend = await session.backendFor(config.backend);
+        const backbone = await session.backboneFor(config, { requestedAlpha: config.alpha, what: `Run ${runId} was trained with` }, ctx.signal);
+        const result = await session.withEmbedder(backbone, backend, (embed) => predictLibraryPhotos(library, runId, photos, embed, ctx));
+        return { ...result, error: null };
+      } catch (error) {
+        if (isCancelled(error)) return { runId, predicted: 0, skipped: [], cancelled: true, error: null };
+        return { runId, predicted: 0, skipped: [], cancelled: false, error: toStudioError(error).message };
+      }
     },
     async exportRun({ runId, outDir, format }) {
       const config = getRunConfig(db, runId);

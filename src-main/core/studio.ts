@@ -79,11 +79,18 @@ export function openStudio(libraryDir: string): Studio {
     'photos.import': async (request) => {
       requireAbsoluteFolder(request.root);
       const jobId = jobs.start('import', async (ctx): Promise<ImportSummary> => {
+        let summary: ImportSummary;
         try {
-          return await importFolder(library, request, ctx);
+          summary = await importFolder(library, request, ctx);
         } finally {
           emit('library.changed', { what: 'photos' });
         }
+        // new photos get the current model's prediction at once, so the grid's predicted filters cover them
+        if (summary.cancelled) return summary;
+        const predictions = await runOutputs.predictArrivals(ctx);
+        if (!predictions) return summary;
+        if (predictions.predicted > 0) emit('library.changed', { what: 'photos' });
+        return { ...summary, predictions, cancelled: predictions.cancelled };
       }, { queue: 'import' });
       return { jobId };
     },

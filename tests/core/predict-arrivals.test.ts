@@ -1,0 +1,136 @@
+// Photos imported into a library with a finished run are predicted by that run at the end of the import job: no
+// retrain, the run is recorded with each prediction, the grid's predicted-class filter covers them, and the answers
+// are the ones `studio predict` gives for the same files.
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ImportSummary } from '../../src-main/api/schemas.js';
+import { openStudio, type Studio } from '../../src-main/core/studio.js';
+import { copyAlpacaSubset } from '../helpers/alpaca-subset.js';
+import { runCli as studio } from '../helpers/run-cli.js';
+import { SHARED_DIR } from '../helpers/shared-dir.js';
+import { makeTempDir } from '../helpers/temp-dir.js';
+
+const WEIGHTS = path.join(SHARED_DIR, 'models', 'mobilenet_v2_0.35_imagenet_notop');
+const HIKE = path.join(SHARED_DIR, 'photos', 'hike-unlabeled');
+/** a safety net only: a training on a shared 2-core machine can take minutes */
+const SLOW = { timeout: 900_000 };
+
+const tmp = makeTempDir('studio-arrivals-');
+const library = path.join(tmp, 'library');
+const hike = path.join(tmp, 'hike');
+const lib = (...argv: string[]) => studio(...argv, '--library', library);
+
+let runId: number;
+let summary: ImportSummary;
+let core: Studio;
+
+beforeAll(async () => {
+  copyAlpacaSubset(path.join(tmp, 'subset'), 6);
+  fs.cpSync(HIKE, hike, { recursive: true });
+  expect((await lib('import', path.join(tmp, 'subset'), '--labels-from-folders')).code).toBe(0);
+  const train = await lib('train', '--weights', WEIGHTS, '--alpha', '0.35', '--input-size', '96', '--resize', 'fill', '--mirror', 'off', '--epochs', '3', '--kfold', '0', '--val-split', '0.3', '--json');
+  expect(train.code, train.stderr).toBe(0);
+  runId = train.json<{ id: number }>().id;
+  const imported = await lib('import', hike, '--json');
+  expect(imported.code, imported.stderr).toBe(0);
+  summary = imported.json<ImportSummary>();
+  core = openStudio(library);
+}, 900_000);
+
+afterAll(async () => {
+  await core?.close();
+});
+
+describe('importing into a library with a finished run', () => {
+  it('predicts all 16 new photos with that run, without a retrain', SLOW, async () => {
+    expect(summary.added).toBe(16);
+    expect(summary.predictions).toEqual({ runId, predicted: 16, skipped: [], cancelled: false, error: null });
+    expect(await core.api['runs.list']({})).toHaveLength(1);
+    const page = await core.api['photos.list']({ folder: hike, limit: 100, offset: 0, sort: 'name', descending: false });
+    expect(page.total).toBe(16);
+    for (const photo of page.items) expect(photo.prediction).toEqual(expect.objectContaining({ runId, split: 'none' }));
+  });
+
+  it('puts the new photos into the grid’s predicted-class filters at once', SLOW, async () => {
+    const classes = await core.api['classes.list']({});
+    let covered = 0;
+    for (const c of classes) {
+      const page = await core.api['photos.list']({ folder: hike, predictedClassId: c.id, limit: 100, offset: 0, sort: 'confidence', descending: true });
+      covered += page.total;
+      expect(page.items.every((p) => p.prediction?.classId === c.id)).toBe(true);
+    }
+    expect(covered).toBe(16);
+  });
+
+  it('gives each photo the answer `studio predict` gives for its file', SLOW, async () => {
+    const predicted = (await lib('predict', hike, '--json')).json<{ items: { path: string; probabilities: Record<string, number> }[] }>();
+    expect(predicted.items).toHaveLength(16);
+    for (const item of predicted.items) {
+      const id = core.findPhotoIdByPath(fs.realpathSync(item.path));
+      expect(id).toBeDefined();
+      const photo = await core.api['photos.get']({ id: id! });
+      expect(photo.prediction?.runId).toBe(runId);
+      // the import's model-input cache and the original are resized from different pixels: close, not equal
+      for (const [name, p] of Object.entries(item.probabilities)) expect(Math.abs((photo.probabilities?.[name] ?? -1) - p)).toBeLessThan(0.05);
+    }
+  });
+
+  it('predicts nothing again when the same photos are imported again', SLOW, async () => {
+    const again = await lib('import', hike, '--json');
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.json<ImportSummary>().predictions).toEqual({ runId, predicted: 0, skipped: [], cancelled: false, error: null });
+  });
+});
+
+describe('importing after a retrain with mirror test-time augmentation', () => {
+  it('predicts the new photos with the latest run, averaged with their mirror images as `studio predict` does', SLOW, async () => {
+    const train = await lib('train', '--mirror', 'on', '--json');
+    expect(train.code, train.stderr).toBe(0);
+    const latest = train.json<{ id: number }>().id;
+    const more = path.join(tmp, 'more');
+    fs.mkdirSync(more);
+    for (const name of fs.readdirSync(hike).slice(0, 4)) fs.copyFileSync(path.join(hike, name), path.join(more, `copy-${name}`));
+    const imported = await lib('import', more, '--json');
+    expect(imported.json<ImportSummary>().predictions).toEqual({ runId: latest, predicted: 4, skipped: [], cancelled: false, error: null });
+    const predicted = (await lib('predict', more, '--json')).json<{ items: { path: string; probabilities: Record<string, number> }[] }>();
+    for (const item of predicted.items) {
+      const photo = await core.api['photos.get']({ id: core.findPhotoIdByPath(fs.realpathSync(item.path))! });
+      expect(photo.prediction?.runId).toBe(latest);
+      for (const [name, p] of Object.entries(item.probabilities)) expect(Math.abs((photo.probabilities?.[name] ?? -1) - p)).toBeLessThan(0.05);
+    }
+  });
+});
+
+describe('cancelling an import while it predicts', () => {
+  it('keeps the imported photos, says it was cancelled, and the next import predicts them', SLOW, async () => {
+    const later = path.join(tmp, 'later');
+    fs.mkdirSync(later);
+    for (const name of fs.readdirSync(HIKE).slice(4, 7)) fs.copyFileSync(path.join(HIKE, name), path.join(later, `later-${name}`));
+    const finished = new Promise<ImportSummary>((resolve) => {
+      const stop = core.subscribe((event, payload) => {
+        if (event === 'job.progress' && 'stage' in payload && payload.stage === 'predict') void core.api['jobs.cancel']({ jobId: payload.jobId });
+        if (event === 'job.finished' && 'result' in payload) {
+          stop();
+          resolve(payload.result as ImportSummary);
+        }
+      });
+    });
+    await core.api['photos.import']({ root: later, labelsFromFolders: false });
+    const cancelled = await finished;
+    expect(cancelled.added).toBe(3);
+    expect(cancelled.cancelled).toBe(true);
+    expect(cancelled.predictions).toEqual(expect.objectContaining({ predicted: 0, cancelled: true }));
+    const again = (await lib('import', later, '--json')).json<ImportSummary>();
+    expect(again.predictions).toEqual(expect.objectContaining({ predicted: 3, cancelled: false }));
+  });
+});
+
+describe('importing into a library without a finished run', () => {
+  it('imports without predictions', SLOW, async () => {
+    const fresh = path.join(tmp, 'fresh-library');
+    const imported = await studio('import', hike, '--json', '--library', fresh);
+    expect(imported.code, imported.stderr).toBe(0);
+    expect(imported.json<ImportSummary>().predictions).toBeUndefined();
+  });
+});
