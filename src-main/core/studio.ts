@@ -24,6 +24,7 @@ import { writePhotoTable } from './curate/photo-table.js';
 import { sortedCopies } from './curate/sorted-copies.js';
 import { writeXmpSidecars } from './curate/xmp-sidecars.js';
 import { previewImport, requireAbsoluteFolder } from './photos/preview-import.js';
+import { watchFolder, type FolderWatch, type FolderWatchOptions } from './folder-watch.js';
 
 export type StudioEventListener = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
 
@@ -35,6 +36,8 @@ export interface Studio {
   subscribe(listener: StudioEventListener): () => void;
   /** The file behind a photo id for the media routes of the shells (thumbnail or upright preview); NOT_FOUND otherwise. */
   media(kind: MediaKind, photoId: number): Promise<MediaFile>;
+  /** Imports `dir` now and whenever files change below it (core/folder-watch.ts); NOT_FOUND / INVALID_INPUT for a bad folder. */
+  watch(dir: string, options: FolderWatchOptions): FolderWatch;
   /** For the local CLI, which names photos by path. */
   findPhotoIdByPath(filePath: string): number | undefined;
   close(): Promise<void>;
@@ -165,18 +168,26 @@ export function openStudio(libraryDir: string): Studio {
     'jobs.cancel': async ({ jobId }) => ({ cancelled: jobs.cancel(jobId) }),
   };
 
+  const subscribe = (listener: StudioEventListener) => {
+    listeners.add(listener);
+    return () => listeners.delete(listener);
+  };
+  const watches = new Set<FolderWatch>();
   return {
     api,
     library,
     jobs,
     training,
-    subscribe(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
+    subscribe,
+    watch(dir, options) {
+      const watch = watchFolder({ api, subscribe, library }, dir, options);
+      watches.add(watch);
+      return { root: watch.root, close: () => (watches.delete(watch), watch.close()) };
     },
     media: (kind, photoId) => resolveMedia(library, kind, photoId),
     findPhotoIdByPath: (filePath) => findPhotoIdByPath(db, filePath),
     async close() {
+      for (const watch of watches) watch.close();
       await jobs.cancelAll();
       await ml.close();
       library.close();
