@@ -4,6 +4,7 @@ import { z } from 'zod';
 import * as s from './schemas.js';
 import * as t from './training-schemas.js';
 import * as c from './curate-schemas.js';
+import * as e from './explain-schemas.js';
 
 function method<Req extends z.ZodType, Res extends z.ZodType>(request: Req, response: Res) {
   return { request, response };
@@ -46,6 +47,8 @@ export const studioMethods = {
   'predict.folder': method(t.FolderRequest, s.JobStarted),
   /** accuracy of a run on a folder with class subfolders outside the library (result: FolderEvaluation) */
   'predict.evaluate': method(t.FolderRequest, s.JobStarted),
+  /** why a run gives a photo a class: its class activation map (computed on first ask, then cached) */
+  'photos.explain': method(e.ExplainRequest, e.PhotoExplanation),
   'review.queue': method(t.ReviewQueueRequest, t.ReviewQueuePage),
   'review.resolve': method(t.ReviewAction, s.LabelChangeResult),
 

@@ -6,6 +6,7 @@ import { importCommand, labelCommand, photosCommand, statsCommand, undoCommand }
 import type { OptionSpec, ParsedCommand } from './parse-command.js';
 import { evalCommand, exportCommand, predictCommand } from './predict-commands.js';
 import { SERVE_COMMAND } from './serve-command.js';
+import { EXPLAIN_USAGE, explainCommand } from './explain-command.js';
 import { reviewCommand, runCommand, runsCommand, trainCommand } from './training-commands.js';
 import { TRAIN_OPTIONS, TRAIN_USAGE, trainHelp } from './training-flags.js';
 
@@ -75,6 +76,12 @@ export const COMMANDS: Record<string, CliCommand> = {
     usage: 'eval <dir> [--run ID]',
     options: { run: { type: 'string' } },
     run: evalCommand,
+  },
+  explain: {
+    summary: 'why a run gives a photo its class: the class activation map over the photo, written as a PNG',
+    usage: EXPLAIN_USAGE,
+    options: { run: { type: 'string' }, class: { type: 'string' }, out: { type: 'string' } },
+    run: explainCommand,
   },
   export: {
     summary: 'export a run as one tfjs or ONNX model (image in, class probabilities out) with studio-model.json and a README',

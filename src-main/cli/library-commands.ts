@@ -48,7 +48,7 @@ function formatImportSummary(s: ImportSummary): string {
   return lines.join('\n');
 }
 
-async function resolvePhotoIds(ctx: CliContext, refs: string[]): Promise<number[]> {
+export async function resolvePhotoIds(ctx: CliContext, refs: string[]): Promise<number[]> {
   const studio = ctx.studio();
   return refs.map((ref) => {
     if (/^\d+$/.test(ref)) return Number(ref);

@@ -3,7 +3,10 @@
 // library photos that arrived after the latest run.
 import path from 'node:path';
 import { StudioError, isCancelled, toStudioError } from '../api/errors.js';
+import type { ExplainRequest, PhotoExplanation } from '../api/explain-schemas.js';
 import type { ImportSummary } from '../api/schemas.js';
+import { getPhoto } from './library/photo-list.js';
+import type { RunExplainer } from './ml/runs/explain-photo.js';
 import type { ExportResult, FolderEvaluation, FolderPredictions, FolderRequest } from '../api/training-schemas.js';
 import type { JobContext } from './jobs/job-context.js';
 import type { Library } from './library/library.js';
@@ -24,6 +27,11 @@ export interface RunOutputs {
    * undefined when no run has finished. A failure is the result's `error`: what was imported stays.
    */
   predictArrivals(ctx: JobContext): Promise<ImportSummary['predictions']>;
+  /** The run's class activation map for one photo (cached per run, content and class). */
+  explainPhoto(request: ExplainRequest): Promise<PhotoExplanation>;
+  /** The same, drawn over the photo as PNG bytes (`studio explain --out`). */
+  explanationPng(request: ExplainRequest): Promise<Buffer>;
+  close(): void;
 }
 
 export function createRunOutputs(library: Library, session: MlSession): RunOutputs {
@@ -57,7 +65,55 @@ export function createRunOutputs(library: Library, session: MlSession): RunOutpu
     return matches;
   }
 
+  /** the last run's explainer stays loaded: a person steps through photos of one run */
+  let explainer: Promise<RunExplainer> | null = null;
+  async function explainerFor(runId: number): Promise<RunExplainer> {
+    const current = await explainer?.catch(() => null);
+    if (current?.runId === runId) return current;
+    current?.dispose();
+    const config = getRunConfig(db, runId);
+    const { loadRunExplainer } = await import('./ml/runs/explain-photo.js');
+    explainer = session
+      .backendFor(config.backend)
+      .then(() => session.backboneFor(config, { requestedAlpha: config.alpha, what: `Run ${runId} was trained with` }))
+      .then((backbone) => loadRunExplainer(library, runId, backbone));
+    return explainer;
+  }
+
+  async function explainPhoto(request: ExplainRequest): Promise<{ explanation: PhotoExplanation; path: string }> {
+    const runId = runIdOrLatest(request.runId);
+    const photo = getPhoto(db, request.photoId, runId);
+    if (photo.status !== 'ok') throw new StudioError('NOT_FOUND', `Photo ${photo.id} (${photo.path}) is ${photo.status}: there is nothing to explain`);
+    const { classes } = getRunConfig(db, runId);
+    const indexOf = (classId: number) => classes.findIndex((c) => c.id === classId);
+    if (request.classId !== undefined && indexOf(request.classId) < 0) {
+      throw new StudioError('INVALID_INPUT', `Class ${request.classId} is not one of run ${runId}'s classes (${classes.map((c) => c.name).join(', ')})`);
+    }
+    // by default the class the grid shows for the photo: the run's stored prediction, when it has one
+    const wanted = request.classId ?? photo.prediction?.classId;
+    const requested = wanted === undefined ? null : indexOf(wanted);
+    const { cachedExplanation, cacheExplanation } = await import('./ml/runs/explain-photo.js');
+    let found = await cachedExplanation(library, runId, photo.contentHash, requested);
+    if (!found) {
+      found = await (await explainerFor(runId)).explain(photo, requested);
+      await cacheExplanation(library, photo.contentHash, requested, found);
+    }
+    const { classIndex, ...rest } = found;
+    const cls = classes[classIndex]!;
+    return { explanation: { ...rest, photoId: photo.id, classId: cls.id, className: cls.name }, path: photo.path };
+  }
+
   return {
+    explainPhoto: async (request) => (await explainPhoto(request)).explanation,
+    async explanationPng(request) {
+      const { explanation, path: photoPath } = await explainPhoto(request);
+      const { explanationPng } = await import('./ml/runs/explanation-png.js');
+      return explanationPng(photoPath, explanation);
+    },
+    close() {
+      void explainer?.then((e) => e.dispose(), () => undefined);
+      explainer = null;
+    },
     async predictFolder(request, ctx) {
       const runId = runIdOrLatest(request.runId);
       const scan = await scanImages(request.root, ctx);

@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import type { EventName, EventPayload, StudioApi } from '../api/contract.js';
 import { StudioError } from '../api/errors.js';
+import type { ExplainRequest } from '../api/explain-schemas.js';
 import type { ImportSummary } from '../api/schemas.js';
 import { DEFAULT_TRAINING_CONFIG, TRAINING_FIELDS } from '../api/training-settings.js';
 import { JobManager } from './jobs/job-manager.js';
@@ -38,6 +39,8 @@ export interface Studio {
   media(kind: MediaKind, photoId: number): Promise<MediaFile>;
   /** Imports `dir` now and whenever files change below it (core/folder-watch.ts); NOT_FOUND / INVALID_INPUT for a bad folder. */
   watch(dir: string, options: FolderWatchOptions): FolderWatch;
+  /** A photo's class activation map drawn over it, as PNG bytes (for `studio explain --out`). */
+  explanationPng(request: ExplainRequest): Promise<Buffer>;
   /** For the local CLI, which names photos by path. */
   findPhotoIdByPath(filePath: string): number | undefined;
   close(): Promise<void>;
@@ -138,6 +141,7 @@ export function openStudio(libraryDir: string): Studio {
     'runs.export': async (request) => runOutputs.exportRun(request),
     'predict.folder': async (request) => ({ jobId: jobs.start('predict', (ctx) => runOutputs.predictFolder(request, ctx)) }),
     'predict.evaluate': async (request) => ({ jobId: jobs.start('evaluate', (ctx) => runOutputs.evaluateFolder(request, ctx)) }),
+    'photos.explain': async (request) => runOutputs.explainPhoto(request),
     'review.queue': async (request) => {
       const page = getReviewQueue(db, request);
       const names = new Map(getRunConfig(db, page.runId).classes.map((c) => [String(c.id), c.name]));
@@ -185,10 +189,12 @@ export function openStudio(libraryDir: string): Studio {
       return { root: watch.root, close: () => (watches.delete(watch), watch.close()) };
     },
     media: (kind, photoId) => resolveMedia(library, kind, photoId),
+    explanationPng: (request) => runOutputs.explanationPng(request),
     findPhotoIdByPath: (filePath) => findPhotoIdByPath(db, filePath),
     async close() {
       for (const watch of watches) watch.close();
       await jobs.cancelAll();
+      runOutputs.close();
       await ml.close();
       library.close();
     },

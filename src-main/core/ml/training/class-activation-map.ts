@@ -92,8 +92,8 @@ export function classActivationMap(featureMap: tf.Tensor4D, dense: readonly Dens
   const score = (a: tf.Tensor): tf.Scalar => {
     let x = a.mean([1, 2]) as tf.Tensor2D;
     dense.forEach((layer, i) => {
-      x = x.matMul(layer.kernel);
-      if (layer.bias) x = x.add(layer.bias);
+      x = x.matMul(layer.kernel) as tf.Tensor2D;
+      if (layer.bias) x = x.add(layer.bias) as tf.Tensor2D;
       if (i < dense.length - 1) x = activate(x, layer.activation);
     });
     return x.slice([0, column], [1, 1]).mul(sign).sum() as tf.Scalar;
@@ -112,8 +112,8 @@ export function headProbabilities(featureMap: tf.Tensor4D, dense: readonly Dense
   return tf.tidy(() => {
     let x = featureMap.mean([1, 2]) as tf.Tensor2D;
     dense.forEach((layer) => {
-      x = x.matMul(layer.kernel);
-      if (layer.bias) x = x.add(layer.bias);
+      x = x.matMul(layer.kernel) as tf.Tensor2D;
+      if (layer.bias) x = x.add(layer.bias) as tf.Tensor2D;
       x = layer.activation === 'softmax' ? tf.softmax(x) : activate(x, layer.activation);
     });
     const values = Array.from(x.dataSync());
