@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImportSummary } from '../../src-main/api/schemas.js';
 import { openStudio, type Studio } from '../../src-main/core/studio.js';
-import { copyAlpacaSubset } from '../helpers/alpaca-subset.js';
+import { ALPACA_DATASET, alpacaNames, copyAlpacaSubset } from '../helpers/alpaca-subset.js';
 import { runCli as studio } from '../helpers/run-cli.js';
 import { SHARED_DIR } from '../helpers/shared-dir.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
@@ -80,6 +80,25 @@ describe('importing into a library with a finished run', () => {
     const again = await lib('import', hike, '--json');
     expect(again.code, again.stderr).toBe(0);
     expect(again.json<ImportSummary>().predictions).toEqual({ runId, predicted: 0, skipped: [], cancelled: false, error: null });
+  });
+});
+
+describe('the source recorded with an arrival’s prediction', () => {
+  it('is out-of-fold for a photo labeled with a run class, in-fold for a copy of a training photo', SLOW, async () => {
+    const labeled = path.join(tmp, 'labeled');
+    fs.mkdirSync(path.join(labeled, 'alpaca'), { recursive: true });
+    const [trained, fresh] = [alpacaNames('alpaca')[0]!, alpacaNames('alpaca')[6]!];
+    fs.copyFileSync(path.join(ALPACA_DATASET, 'alpaca', trained), path.join(labeled, 'alpaca', `copy-${trained}`));
+    fs.copyFileSync(path.join(ALPACA_DATASET, 'alpaca', fresh), path.join(labeled, 'alpaca', fresh));
+    const imported = await lib('import', labeled, '--labels-from-folders', '--json');
+    expect(imported.json<ImportSummary>().predictions).toEqual({ runId, predicted: 2, skipped: [], cancelled: false, error: null });
+    const sources = core.library.db
+      .prepare(`SELECT p.file_name AS name, pr.source FROM predictions pr JOIN photos p ON p.id = pr.photo_id WHERE pr.run_id = ? AND p.folder LIKE ? ORDER BY p.file_name`)
+      .all(runId, `${fs.realpathSync(labeled)}%`);
+    expect(new Set(sources)).toEqual(new Set([
+      { name: `copy-${trained}`, source: 'in-fold' },
+      { name: fresh, source: 'out-of-fold' },
+    ]));
   });
 });
 

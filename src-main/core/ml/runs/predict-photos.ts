@@ -25,7 +25,8 @@ export interface UnpredictedPhoto {
   path: string;
   /** the head saw this content in training (a copy of a training photo) */
   seenInTraining: boolean;
-  labeled: boolean;
+  /** the photo's label, null when it has none */
+  labelClassId: number | null;
 }
 
 export interface PhotoPredictionsResult {
@@ -43,14 +44,14 @@ export function photosWithoutPrediction(db: Database, runId: number): Unpredicte
       `SELECT p.id, p.content_hash AS contentHash, p.path,
          EXISTS (SELECT 1 FROM run_photos rp JOIN photos q ON q.id = rp.photo_id
                  WHERE rp.run_id = @runId AND q.content_hash = p.content_hash) AS seen,
-         EXISTS (SELECT 1 FROM labels l WHERE l.photo_id = p.id) AS labeled
+         (SELECT l.class_id FROM labels l WHERE l.photo_id = p.id) AS labelClassId
        FROM photos p
        WHERE p.status = 'ok' AND p.excluded = 0
          AND NOT EXISTS (SELECT 1 FROM predictions pr WHERE pr.run_id = @runId AND pr.photo_id = p.id)
        ORDER BY p.id`,
     )
-    .all({ runId }) as { id: number; contentHash: string; path: string; seen: number; labeled: number }[];
-  return rows.map((r) => ({ id: r.id, contentHash: r.contentHash, path: r.path, seenInTraining: r.seen === 1, labeled: r.labeled === 1 }));
+    .all({ runId }) as { id: number; contentHash: string; path: string; seen: number; labelClassId: number | null }[];
+  return rows.map((r) => ({ id: r.id, contentHash: r.contentHash, path: r.path, seenInTraining: r.seen === 1, labelClassId: r.labelClassId }));
 }
 
 /** Another process may have predicted the same photo meanwhile: the first prediction stays. */
@@ -64,10 +65,13 @@ function insertPredictions(db: Database, runId: number, rows: readonly Predictio
   })();
 }
 
-/** in-fold when the head saw the content, out-of-fold for other labeled photos (the head never saw them), else unlabeled */
-function sourceOf(photo: UnpredictedPhoto): PredictionRow['source'] {
+/**
+ * in-fold when the head saw the content; out-of-fold for a photo labeled with one of the run's classes (the head
+ * never saw it, so it may join the misclassified queue); else unlabeled (no label, or a class the run does not know).
+ */
+function sourceOf(photo: UnpredictedPhoto, runClassIds: ReadonlySet<number>): PredictionRow['source'] {
   if (photo.seenInTraining) return 'in-fold';
-  return photo.labeled ? 'out-of-fold' : 'unlabeled';
+  return photo.labelClassId !== null && runClassIds.has(photo.labelClassId) ? 'out-of-fold' : 'unlabeled';
 }
 
 type ChunkPredictor = (photos: readonly UnpredictedPhoto[], ctx: JobContext) => Promise<Float32Array>;
@@ -143,6 +147,7 @@ export async function predictLibraryPhotos(
   const loaded = meta.fineTunedClassifier ? null : await loadRunHead(modelDir);
   const predict = loaded ? headPredictor(library, loaded.head as tf.LayersModel, embedder, meta.mirrorTta === true) : classifierPredictor(library, runId, embedder);
   const numClasses = config.classes.length;
+  const runClassIds = new Set(config.classes.map((c) => c.id));
   try {
     ctx.report({ stage: 'predict', done: 0, total: photos.length });
     for (let start = 0; start < photos.length; start += PHOTO_CHUNK) {
@@ -162,7 +167,7 @@ export async function predictLibraryPhotos(
           probabilities.set(part, offset);
           offset += part.length;
         }
-        insertPredictions(library.db, runId, predictionRows(done.photos.map((p) => p.id), probabilities, config, (i) => sourceOf(done.photos[i]!)));
+        insertPredictions(library.db, runId, predictionRows(done.photos.map((p) => p.id), probabilities, config, (i) => sourceOf(done.photos[i]!, runClassIds)));
         result.predicted += done.photos.length;
       }
       ctx.report({ stage: 'predict', done: start + chunk.length, total: photos.length });
