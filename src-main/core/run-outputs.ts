@@ -66,18 +66,23 @@ export function createRunOutputs(library: Library, session: MlSession): RunOutpu
   }
 
   /** the last run's explainer stays loaded: a person steps through photos of one run */
-  let explainer: Promise<RunExplainer> | null = null;
-  async function explainerFor(runId: number): Promise<RunExplainer> {
-    const current = await explainer?.catch(() => null);
-    if (current?.runId === runId) return current;
-    current?.dispose();
-    const config = getRunConfig(db, runId);
-    const { loadRunExplainer } = await import('./ml/runs/explain-photo.js');
-    explainer = session
-      .backendFor(config.backend)
-      .then(() => session.backboneFor(config, { requestedAlpha: config.alpha, what: `Run ${runId} was trained with` }))
-      .then((backbone) => loadRunExplainer(library, runId, backbone));
-    return explainer;
+  let explainer: { runId: number; ready: Promise<RunExplainer> } | null = null;
+  function explainerFor(runId: number): Promise<RunExplainer> {
+    if (explainer?.runId === runId) return explainer.ready;
+    void explainer?.ready.then((e) => e.dispose(), () => undefined);
+    const ready = (async () => {
+      const config = getRunConfig(db, runId);
+      const { loadRunExplainer } = await import('./ml/runs/explain-photo.js');
+      await session.backendFor(config.backend);
+      const backbone = await session.backboneFor(config, { requestedAlpha: config.alpha, what: `Run ${runId} was trained with` });
+      return loadRunExplainer(library, runId, backbone);
+    })();
+    // a failed load is tried again at the next ask
+    ready.catch(() => {
+      if (explainer?.ready === ready) explainer = null;
+    });
+    explainer = { runId, ready };
+    return ready;
   }
 
   async function explainPhoto(request: ExplainRequest): Promise<{ explanation: PhotoExplanation; path: string }> {
@@ -111,7 +116,7 @@ export function createRunOutputs(library: Library, session: MlSession): RunOutpu
       return explanationPng(photoPath, explanation);
     },
     close() {
-      void explainer?.then((e) => e.dispose(), () => undefined);
+      void explainer?.ready.then((e) => e.dispose(), () => undefined);
       explainer = null;
     },
     async predictFolder(request, ctx) {
