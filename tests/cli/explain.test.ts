@@ -6,6 +6,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { PhotoExplanation } from '../../src-main/api/explain-schemas.js';
+import { openStudio } from '../../src-main/core/studio.js';
 import { alpacaNames, copyAlpacaSubset } from '../helpers/alpaca-subset.js';
 import { runCli as studio } from '../helpers/run-cli.js';
 import { SHARED_DIR } from '../helpers/shared-dir.js';
@@ -31,6 +32,18 @@ beforeAll(async () => {
   fillRun = train.json<{ id: number }>().id;
 }, 600_000);
 
+/** The probability of the explained class that the explained run stored for the photo. */
+async function storedProbability(explanation: PhotoExplanation): Promise<number> {
+  const core = openStudio(library);
+  try {
+    const photo = await core.api['photos.get']({ id: explanation.photoId });
+    expect(photo.prediction?.runId).toBe(explanation.runId);
+    return photo.probabilities![explanation.className]!;
+  } finally {
+    await core.close();
+  }
+}
+
 describe('studio explain', () => {
   it('writes the photo with the class activation map over it and names the class', SLOW, async () => {
     const out = path.join(tmp, 'explained.png');
@@ -41,6 +54,8 @@ describe('studio explain', () => {
     expect(['alpaca', 'not_alpaca']).toContain(explanation.className);
     expect(explanation.values).toHaveLength(9);
     expect(Math.max(...explanation.values)).toBe(1);
+    // the map's forward pass is the run's own: it gives the probability the run stored for the photo (mirror off)
+    expect(explanation.probability).toBeCloseTo(await storedProbability(explanation), 3);
     const [png, photo] = await Promise.all([sharp(out).metadata(), sharp(alpacaPhoto).rotate().metadata()]);
     expect(png.format).toBe('png');
     const upright = { width: photo.autoOrient?.width ?? photo.width!, height: photo.autoOrient?.height ?? photo.height! };
@@ -73,6 +88,17 @@ describe('studio explain', () => {
     expect(explanation.region.width * width).toBeCloseTo(side, 3);
     expect(explanation.region.height * height).toBeCloseTo(side, 3);
     expect(explanation.region.x + explanation.region.width / 2).toBeCloseTo(0.5, 5);
+  });
+
+  it('explains a fine-tuned run through its fine-tuned classifier, with the probability the run stored', SLOW, async () => {
+    const train = await lib('train', ...FAST, '--resize', 'fill', '--hidden-units', 'none', '--fine-tune-layers', '4', '--fine-tune-epochs', '1');
+    expect(train.code, train.stderr).toBe(0);
+    const runId = train.json<{ id: number }>().id;
+    const result = await lib('explain', alpacaPhoto, '--out', path.join(tmp, 'fine.png'), '--json');
+    expect(result.code, result.stderr).toBe(0);
+    const explanation = result.json<PhotoExplanation>();
+    expect(explanation).toMatchObject({ runId, method: 'cam', size: 3 });
+    expect(explanation.probability).toBeCloseTo(await storedProbability(explanation), 3);
   });
 
   it('refuses a request without --out (2), a photo not in the library (3) and a library without a run (3)', SLOW, async () => {
