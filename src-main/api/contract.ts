@@ -7,6 +7,7 @@ import * as c from './curate-schemas.js';
 import * as r from './removal-schemas.js';
 import * as g from './photo-group-schemas.js';
 import * as j from './job-schemas.js';
+import * as e from './explain-schemas.js';
 
 function method<Req extends z.ZodType, Res extends z.ZodType>(request: Req, response: Res) {
   return { request, response };
@@ -60,6 +61,8 @@ export const studioMethods = {
   'predict.folder': method(t.FolderRequest, s.JobStarted),
   /** accuracy of a run on a folder with class subfolders outside the library (result: FolderEvaluation) */
   'predict.evaluate': method(t.FolderRequest, s.JobStarted),
+  /** why a run gives a photo a class: its class activation map (computed on first ask, then cached) */
+  'photos.explain': method(e.ExplainRequest, e.PhotoExplanation),
   'review.queue': method(t.ReviewQueueRequest, t.ReviewQueuePage),
   'review.resolve': method(t.ReviewAction, s.LabelChangeResult),
 

@@ -126,6 +126,18 @@ export const ImportSummary = z.object({
   duplicateGroups: z.array(DuplicateGroup),
   cancelled: z.boolean(),
   durationMs: z.number(),
+  /** the photos without a prediction of the latest finished run, predicted by it after the import; absent: no run */
+  predictions: z
+    .object({
+      runId: Id,
+      predicted: z.number().int(),
+      /** photos imported but not predicted, each with its reason */
+      skipped: z.array(SkippedFile),
+      cancelled: z.boolean(),
+      /** why no prediction could be made (e.g. the run's weights are gone); the import itself is kept */
+      error: z.string().nullable(),
+    })
+    .optional(),
 });
 export type ImportSummary = z.infer<typeof ImportSummary>;
 

@@ -8,6 +8,7 @@ import { evalCommand, exportCommand, predictCommand } from './predict-commands.j
 import { REMOVE_OPTIONS, REMOVE_USAGE, removeCommand } from './remove-command.js';
 import { DAY_OPTION_HELP, DAYS_USAGE, GROUP_OPTIONS, PLACE_OPTION_HELP, PLACES_USAGE, daysCommand, placesCommand } from './photo-group-commands.js';
 import { SERVE_COMMAND } from './serve-command.js';
+import { EXPLAIN_USAGE, explainCommand } from './explain-command.js';
 import { reviewCommand, runCommand, runsCommand, trainCommand } from './training-commands.js';
 import { TRAIN_OPTIONS, TRAIN_USAGE, trainHelp } from './training-flags.js';
 
@@ -87,6 +88,12 @@ export const COMMANDS: Record<string, CliCommand> = {
     usage: 'eval <dir> [--run ID]',
     options: { run: { type: 'string' } },
     run: evalCommand,
+  },
+  explain: {
+    summary: 'why a run gives a photo its class: the class activation map over the photo, written as a PNG',
+    usage: EXPLAIN_USAGE,
+    options: { run: { type: 'string' }, class: { type: 'string' }, out: { type: 'string' } },
+    run: explainCommand,
   },
   export: {
     summary: 'export a run as one tfjs or ONNX model (image in, class probabilities out) with studio-model.json and a README',

@@ -41,6 +41,11 @@ function formatImportSummary(s: ImportSummary): string {
     lines.push(`  skipped ${s.skipped.length} file(s):`);
     for (const skip of s.skipped) lines.push(`    ${skip.path}: ${skip.reason}`);
   }
+  const p = s.predictions;
+  if (p) {
+    lines.push(`  predicted ${p.predicted} photo(s) with run ${p.runId}${p.cancelled ? ' (cancelled)' : ''}${p.error ? `; no predictions: ${p.error}` : ''}`);
+    for (const skip of p.skipped) lines.push(`    not predicted ${skip.path}: ${skip.reason}`);
+  }
   return lines.join('\n');
 }
 

@@ -1,11 +1,13 @@
 // `studio serve`: browser mode. Starts the HTTP server over the library, prints the URL with its token (as
 // Jupyter does) and runs until SIGINT/SIGTERM, then stops the server; the CLI closes the studio (jobs, db).
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { StudioError } from '../api/errors.js';
 import { startServer } from '../server.js';
 import type { CliCommand } from './commands.js';
 import type { CliContext } from './cli-context.js';
 import type { ParsedCommand } from './parse-command.js';
+import { watchReporter } from './watch-lines.js';
 
 /** Where `npm run build` puts the renderer, relative to this file (src-main/cli/ → dist/renderer/). */
 export const DEFAULT_RENDERER_DIR = fileURLToPath(new URL('../../dist/renderer/', import.meta.url));
@@ -35,6 +37,10 @@ export async function serveCommand(ctx: CliContext, cmd: ParsedCommand): Promise
   });
   ctx.io.stderr(`Serving the library ${ctx.libraryDir}\nOpen this URL in a browser (it contains the access token; keep it private):\n`);
   ctx.io.stdout(server.url);
+  const watchDir = cmd.option('watch');
+  // a bad folder ends the command with its one-line error (exit 2 / 3) before anything is imported
+  const watch = watchDir ? studio.watch(path.resolve(watchDir), watchReporter((line) => ctx.io.stderr(`${line}\n`))) : null;
+  if (watch) ctx.io.stderr(`Watching ${watch.root}: new photos are imported and predicted as they appear.\n`);
   ctx.io.stderr('Press Ctrl+C to stop.\n');
 
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
@@ -49,6 +55,7 @@ export async function serveCommand(ctx: CliContext, cmd: ParsedCommand): Promise
     process.on('SIGTERM', onSignal);
   });
   ctx.io.stderr(`${signal}: stopping the server, cancelling jobs, closing the library…\n`);
+  watch?.close();
   await server.close();
   await studio.close();
   return 0;
@@ -56,7 +63,7 @@ export async function serveCommand(ctx: CliContext, cmd: ParsedCommand): Promise
 
 export const SERVE_COMMAND: CliCommand = {
   summary: 'browser mode: serve the studio over HTTP on 127.0.0.1 and print its URL with an access token',
-  usage: 'serve [--port N] [--host H --allow-remote] [--renderer-dir DIR]',
-  options: { port: { type: 'string' }, host: { type: 'string' }, 'allow-remote': { type: 'boolean' }, 'renderer-dir': { type: 'string' } },
+  usage: 'serve [--port N] [--host H --allow-remote] [--renderer-dir DIR] [--watch DIR]',
+  options: { watch: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, 'allow-remote': { type: 'boolean' }, 'renderer-dir': { type: 'string' } },
   run: serveCommand,
 };

@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import type { EventName, EventPayload, StudioApi } from '../api/contract.js';
 import { StudioError } from '../api/errors.js';
+import type { ExplainRequest } from '../api/explain-schemas.js';
 import type { ImportSummary } from '../api/schemas.js';
 import { DEFAULT_TRAINING_CONFIG, TRAINING_FIELDS } from '../api/training-settings.js';
 import { JobManager } from './jobs/job-manager.js';
@@ -28,6 +29,7 @@ import { browseFolders } from './photos/browse-folders.js';
 import { createRemovalActions } from './removal-actions.js';
 import { listPhotoDays, listPhotoPlaces } from './library/photo-groups.js';
 import { PLACE_LINK_KM, placesNeedUpdate, updatePlaces } from './photos/place-clusters.js';
+import { watchFolder, type FolderWatch, type FolderWatchOptions } from './folder-watch.js';
 
 export type StudioEventListener = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
 
@@ -39,6 +41,10 @@ export interface Studio {
   subscribe(listener: StudioEventListener): () => void;
   /** The file behind a photo id for the media routes of the shells (thumbnail or upright preview); NOT_FOUND otherwise. */
   media(kind: MediaKind, photoId: number): Promise<MediaFile>;
+  /** Imports `dir` now and whenever files change below it (core/folder-watch.ts); NOT_FOUND / INVALID_INPUT for a bad folder. */
+  watch(dir: string, options: FolderWatchOptions): FolderWatch;
+  /** A photo's class activation map drawn over it, as PNG bytes (for `studio explain --out`). */
+  explanationPng(request: ExplainRequest): Promise<Buffer>;
   /** For the local CLI, which names photos by path. */
   findPhotoIdByPath(filePath: string): number | undefined;
   close(): Promise<void>;
@@ -93,11 +99,18 @@ export function openStudio(libraryDir: string): Studio {
     'photos.import': async (request) => {
       requireAbsoluteFolder(request.root);
       const jobId = jobs.start('import', async (ctx): Promise<ImportSummary> => {
+        let summary: ImportSummary;
         try {
-          return await importFolder(library, request, ctx);
+          summary = await importFolder(library, request, ctx);
         } finally {
           emit('library.changed', { what: 'photos' });
         }
+        // new photos get the current model's prediction at once, so the grid's predicted filters cover them
+        if (summary.cancelled) return summary;
+        const predictions = await runOutputs.predictArrivals(ctx);
+        if (!predictions) return summary;
+        if (predictions.predicted > 0) emit('library.changed', { what: 'photos' });
+        return { ...summary, predictions, cancelled: predictions.cancelled };
       }, { queue: 'import' });
       return { jobId };
     },
@@ -169,6 +182,7 @@ export function openStudio(libraryDir: string): Studio {
     'runs.export': async (request) => runOutputs.exportRun(request),
     'predict.folder': async (request) => ({ jobId: jobs.start('predict', (ctx) => runOutputs.predictFolder(request, ctx)) }),
     'predict.evaluate': async (request) => ({ jobId: jobs.start('evaluate', (ctx) => runOutputs.evaluateFolder(request, ctx)) }),
+    'photos.explain': async (request) => runOutputs.explainPhoto(request),
     'review.queue': async (request) => {
       const page = getReviewQueue(db, request);
       const names = new Map(getRunConfig(db, page.runId).classes.map((c) => [String(c.id), c.name]));
@@ -199,19 +213,29 @@ export function openStudio(libraryDir: string): Studio {
     'jobs.cancel': async ({ jobId }) => ({ cancelled: jobs.cancel(jobId) }),
   };
 
+  const subscribe = (listener: StudioEventListener) => {
+    listeners.add(listener);
+    return () => listeners.delete(listener);
+  };
+  const watches = new Set<FolderWatch>();
   return {
     api,
     library,
     jobs,
     training,
-    subscribe(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
+    subscribe,
+    watch(dir, options) {
+      const watch = watchFolder({ api, subscribe, library }, dir, options);
+      watches.add(watch);
+      return { root: watch.root, close: () => (watches.delete(watch), watch.close()) };
     },
     media: (kind, photoId) => resolveMedia(library, kind, photoId),
+    explanationPng: (request) => runOutputs.explanationPng(request),
     findPhotoIdByPath: (filePath) => findPhotoIdByPath(db, filePath),
     async close() {
+      for (const watch of watches) watch.close();
       await jobs.cancelAll();
+      runOutputs.close();
       await ml.close();
       library.close();
     },

@@ -51,6 +51,7 @@ export const BRIDGE_METHODS = [
   'curate.dataset',
   'curate.table',
   'curate.xmp',
+  'photos.explain',
 ] as const satisfies readonly MethodName[];
 
 type MissingMethod = Exclude<MethodName, (typeof BRIDGE_METHODS)[number]>;

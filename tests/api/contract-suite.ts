@@ -117,6 +117,8 @@ export const CONTRACT_SCRIPT: readonly ScriptStep[] = [
   { method: 'curate.table', request: { outFile: '/nowhere/photos.xml', format: 'xml' }, expect: 'INVALID_INPUT' },
   { method: 'curate.xmp', request: { by: 'prediction' }, expect: 'NOT_FOUND' },
   { method: 'curate.xmp', request: { naming: 'xmp' }, expect: 'INVALID_INPUT' },
+  { method: 'photos.explain', request: { photoId: 1 }, expect: 'NOT_FOUND' },
+  { method: 'photos.explain', request: { photoId: 0 }, expect: 'INVALID_INPUT' },
   { method: 'no.suchMethod', request: {}, expect: 'NOT_FOUND' },
   { method: 'classes.list', request: null, expect: 'INVALID_INPUT' },
 ];

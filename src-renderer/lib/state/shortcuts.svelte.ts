@@ -43,6 +43,7 @@ export function buildShortcuts(studio: StudioState): Shortcut[] {
       selection.selectOnly(next);
     }
   };
+  const toggleHeatmap = () => (studio.heatmapOn = !studio.heatmapOn);
   const undo = () => void (studio.view === 'review' ? review.undo() : labelKeys.undo());
   const redo = () => void (studio.view === 'review' ? review.redo() : labelKeys.redo());
 
@@ -65,11 +66,13 @@ export function buildShortcuts(studio: StudioState): Shortcut[] {
     { keys: '1–9', description: 'Label the photo and go to the next unlabeled one', group: 'Photo viewer', scope: 'viewer', match: (e) => plain(e) && digit(e) !== null, run: (e) => { const c = classAtKey(e); if (c) void labelKeys.labelCurrent(c.id); } },
     { keys: 'Backspace', description: 'Clear the label', group: 'Photo viewer', scope: 'viewer', match: (e) => plain(e) && (e.key === 'Backspace' || e.key === 'Delete'), run: () => void labelKeys.labelCurrent(null) },
     { keys: '← → / J K', description: 'Previous / next photo', group: 'Photo viewer', scope: 'viewer', match: (e) => plain(e) && ['ArrowLeft', 'ArrowRight', 'j', 'k'].includes(e.key), run: (e) => moveViewer(e.key === 'ArrowLeft' || e.key === 'k' ? -1 : 1) },
+    { keys: 'H', description: 'Show or hide why the model chose its class (heatmap)', group: 'Photo viewer', scope: 'viewer', match: (e) => plain(e) && e.key.toLowerCase() === 'h', run: toggleHeatmap },
     { keys: 'Esc', description: 'Close the viewer', group: 'Photo viewer', scope: 'viewer', match: (e) => e.key === 'Escape', run: () => studio.closeViewer() },
 
     { keys: '1–9', description: 'This class is right (the model’s class or another one): label it so', group: 'Review', scope: 'review', match: (e) => plain(e) && digit(e) !== null, run: (e) => { const c = classAtKey(e); if (c) void review.resolve('relabel', c.id); } },
     { keys: 'K', description: 'My label is right: keep it (counts as kept)', group: 'Review', scope: 'review', match: (e) => plain(e) && e.key.toLowerCase() === 'k', run: () => void review.resolve('keep') },
     { keys: 'X', description: 'Exclude the photo from training', group: 'Review', scope: 'review', match: (e) => plain(e) && e.key.toLowerCase() === 'x', run: () => void review.resolve('exclude') },
+    { keys: 'H', description: 'Show or hide why the model chose its class (heatmap)', group: 'Review', scope: 'review', match: (e) => plain(e) && e.key.toLowerCase() === 'h', run: toggleHeatmap },
     { keys: '← →', description: 'Previous / next item without deciding', group: 'Review', scope: 'review', match: (e) => plain(e) && (e.key === 'ArrowLeft' || e.key === 'ArrowRight'), run: (e) => review.move(e.key === 'ArrowLeft' ? -1 : 1) },
   ];
 }

@@ -28,6 +28,8 @@ export const VIEWS: ReadonlyArray<{ name: ViewName; title: string }> = [
 export class StudioState {
   view = $state<ViewName>('library');
   helpOpen = $state(false);
+  /** the class activation map over the photo in the viewer and the review (key H) */
+  heatmapOn = $state(false);
   importOpen = $state(false);
   curateOpen = $state(false);
   removeOpen = $state(false);

@@ -120,7 +120,7 @@ export function toRunMetrics(
   };
 }
 
-function predictionRows(
+export function predictionRows(
   photoIds: readonly number[],
   probabilities: Float32Array,
   config: RunConfig,
