@@ -6,5 +6,6 @@ import { migration0003 } from './0003-runs.js';
 import { migration0004 } from './0004-review-marks.js';
 import { migration0005 } from './0005-relative-model-dirs.js';
 import { migration0006 } from './0006-outlier-scores.js';
+import { migration0007 } from './0007-natural-name-order.js';
 
-export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006];
+export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007];
