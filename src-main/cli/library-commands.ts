@@ -89,6 +89,7 @@ export async function photosCommand(ctx: CliContext, cmd: ParsedCommand): Promis
     ...(classId !== undefined ? { classId } : {}),
     ...(cmd.flag('unlabeled') ? { unlabeled: true } : {}),
     ...(cmd.option('folder') ? { folder: path.resolve(cmd.option('folder') as string) } : {}),
+    ...(cmd.option('name') ? { search: cmd.option('name') as string } : {}),
     ...(cmd.flag('duplicates') ? { onlyDuplicates: true } : {}),
     limit: cmd.intOption('limit') ?? 50,
     offset: cmd.intOption('offset') ?? 0,
