@@ -2,6 +2,7 @@
 // app-level things (current view, viewer, help). Components reach it through getStudio().
 import { getContext, setContext } from 'svelte';
 import type { StudioClient } from '../api/studio-client.js';
+import { BrowsePrefs } from './browse-prefs.svelte.js';
 import { JobsState } from './jobs.svelte.js';
 import { LabelKeys } from './label-keys.svelte.js';
 import { Labeling } from './labeling.svelte.js';
@@ -11,6 +12,7 @@ import { ReviewState } from './review.svelte.js';
 import { RunsState } from './runs.svelte.js';
 import { Selection } from './selection.svelte.js';
 import { TrainingState } from './training.svelte.js';
+import { ViewerZoom } from './viewer-zoom.svelte.js';
 import { VirtualGrid } from './virtual-grid.svelte.js';
 
 export type ViewName = 'library' | 'train' | 'runs' | 'review';
@@ -30,11 +32,15 @@ export class StudioState {
   viewerIndex = $state(-1);
   /** Bumped to ask the grid to take the keyboard focus (it is the one place grid shortcuts act). */
   gridFocusRequest = $state(0);
+  /** Bumped to ask the filter bar's search field to take the focus (/). */
+  searchFocusRequest = $state(0);
 
   readonly client: StudioClient;
   readonly library: LibraryState;
   readonly pages: PhotoPages;
   readonly grid: VirtualGrid;
+  readonly prefs = new BrowsePrefs();
+  readonly zoom = new ViewerZoom();
   readonly selection: Selection;
   readonly labeling: Labeling;
   readonly labelKeys: LabelKeys;
@@ -47,7 +53,7 @@ export class StudioState {
     this.client = client;
     this.library = new LibraryState(client);
     this.pages = new PhotoPages(client);
-    this.grid = new VirtualGrid(() => this.pages.total ?? 0);
+    this.grid = new VirtualGrid(() => this.pages.total ?? 0, this.prefs.thumbSize);
     this.selection = new Selection(this.pages);
     this.labeling = new Labeling(client, this.library, this.pages);
     this.labelKeys = new LabelKeys(this);
@@ -89,6 +95,12 @@ export class StudioState {
 
   focusGrid(): void {
     this.gridFocusRequest++;
+  }
+
+  focusSearch(): void {
+    this.show('library');
+    this.viewerIndex = -1;
+    this.searchFocusRequest++;
   }
 
   openViewer(index: number): void {
