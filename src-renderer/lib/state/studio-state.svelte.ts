@@ -67,7 +67,8 @@ export class StudioState {
     client.on('library.changed', ({ what }) => {
       void this.library.refresh();
       if (what === 'runs') void this.runs.refresh();
-      if (what === 'photos' || what === 'classes') this.pages.refresh();
+      // a finished run brings new predictions for the tiles
+      if (what === 'photos' || what === 'classes' || what === 'runs') this.pages.refresh();
     });
   }
 
@@ -97,8 +98,9 @@ export class StudioState {
     this.gridFocusRequest++;
   }
 
+  /** `/`: the library's file-name search takes the focus (not the grid: show() would give it to the grid). */
   focusSearch(): void {
-    this.show('library');
+    this.view = 'library';
     this.viewerIndex = -1;
     this.searchFocusRequest++;
   }
