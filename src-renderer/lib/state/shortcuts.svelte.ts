@@ -34,9 +34,9 @@ export function buildShortcuts(studio: StudioState): Shortcut[] {
   const { selection, grid, labelKeys, library, review, pages, prefs, zoom } = studio;
   const classAtKey = (e: KeyboardEvent) => library.keyedClasses[(digit(e) ?? 0) - 1];
   const classNames = library.keyedClasses.map((c, i) => `${i + 1} ${c.name}`).join(', ');
-  const moveCursor = (delta: number, extend: boolean) => {
+  const moveCursorTo = (index: number, extend: boolean) => {
     if (grid.total === 0) return;
-    const next = Math.max(0, Math.min(grid.total - 1, (selection.cursor < 0 ? -delta : selection.cursor) + delta));
+    const next = Math.max(0, Math.min(grid.total - 1, index));
     if (extend) void selection.extendTo(next);
     else selection.selectOnly(next);
     const top = grid.scrollTopToReveal(next);
@@ -44,7 +44,8 @@ export function buildShortcuts(studio: StudioState): Shortcut[] {
     // a far move (End, PageDown) can land on a page not loaded yet: select its photo once it is
     if (!extend && !pages.photoAt(next)) void pages.ensurePhoto(next).then(() => { if (selection.cursor === next && selection.size === 0) selection.selectOnly(next); });
   };
-  const moveCursorTo = (index: number, extend: boolean) => moveCursor(index - Math.max(0, selection.cursor), extend);
+  /** without a cursor yet, any move starts at the first photo */
+  const moveCursor = (delta: number, extend: boolean) => moveCursorTo(selection.cursor < 0 ? 0 : selection.cursor + delta, extend);
   /** rows that fit on screen, for PageUp / PageDown */
   const pageRows = () => Math.max(1, Math.floor(grid.viewportHeight / grid.rowHeight));
   /** keys that resize thumbnails act in the library with the viewer closed (in the viewer they zoom the photo) */
