@@ -181,7 +181,7 @@ describe('browsing the library', () => {
     await page.keyboard.press('+');
     await page.keyboard.press('+');
     await expect.poll(async () => (await viewerImageBox())?.width ?? 0).toBeGreaterThan(8);
-    await expect(page.getByTestId('viewer-image').evaluate((img) => getComputedStyle(img).imageRendering)).resolves.toBe('pixelated');
+    await expect(page.evaluate(`getComputedStyle(document.querySelector('[data-testid="viewer-image"]')).imageRendering`)).resolves.toBe('pixelated');
     await page.keyboard.press('0');
     await expect.poll(async () => (await viewerImageBox())?.width ?? 0).toBeGreaterThan(200);
     await page.keyboard.press('f');

@@ -76,8 +76,8 @@ const SELECT_PHOTO = `SELECT p.*, l.class_id AS class_id, c.name AS class_name,
 
 // Sort keys end in p.id so paging is stable; each has a matching index (migrations 0001, 0007).
 const ORDER_BY: Record<PhotoQuery['sort'], (dir: string) => string> = {
-  // case-insensitive natural order (sql-functions.ts), read from the photos_natural_name index
-  name: (dir) => `natural_sort_key(p.file_name) ${dir}, p.id ${dir}`,
+  // case-insensitive natural order: name_key is natural_sort_key(file_name) (sql-functions.ts, migration 0007)
+  name: (dir) => `p.name_key ${dir}, p.id ${dir}`,
   takenAt: (dir) => `p.taken_at ${dir} NULLS LAST, p.id ${dir}`,
   id: (dir) => `p.id ${dir}`,
   confidence: (dir) => `pr.confidence ${dir} NULLS LAST, p.id ${dir}`,

@@ -1,6 +1,7 @@
-// SQL functions the library's queries and indexes use, registered on every connection before the first query:
-// the natural name order (an expression index is built on it, so a connection without it cannot write photos),
-// Unicode case folding for the file-name search, and the bit distance of two perceptual hashes.
+// SQL functions the library's queries and triggers use, registered on every connection before the first query:
+// the natural name order (triggers keep photos.name_key with it, so a connection without it cannot write photos;
+// reading and integrity checks work anywhere), Unicode case folding for the file-name search, and the bit
+// distance of two perceptual hashes.
 import type { Database } from 'better-sqlite3';
 
 /** Digit runs longer than this compare as equally long (no file name has them; the width is fixed in the key). */
@@ -9,8 +10,8 @@ const MAX_DIGIT_RUN = 99;
 /**
  * A key whose plain (binary) order is the case-insensitive natural order of file names: `img2` before `img10`,
  * `B.jpg` beside `b.jpg`. Each digit run becomes its length (two digits) and its value without leading zeros, so
- * shorter numbers sort first and digits still sort before letters. better-sqlite3 has no custom collations, and a
- * deterministic function can back an index, so paging in this order reads the index like the plain name order.
+ * shorter numbers sort first and digits still sort before letters. better-sqlite3 has no custom collations, so the
+ * key is stored (photos.name_key) and indexed: paging in this order reads an index like the plain name order.
  */
 export function naturalSortKey(fileName: string): string {
   return fileName

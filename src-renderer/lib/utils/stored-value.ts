@@ -8,7 +8,8 @@ export interface KeyValueStore {
 
 function defaultStore(): KeyValueStore | null {
   try {
-    return globalThis.localStorage ?? null;
+    // reading it throws where storage is blocked; absent outside a browser (unit tests)
+    return (globalThis as { localStorage?: KeyValueStore }).localStorage ?? null;
   } catch {
     return null;
   }

@@ -1,6 +1,7 @@
 // The grid's browsing queries on a real SQLite library: natural name order, file-name search, folder counts,
 // near-duplicate groups side by side with their distance.
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PhotoQuery } from '../../../src-main/api/schemas.js';
 import { listFolderCounts } from '../../../src-main/core/library/folder-counts.js';
@@ -53,6 +54,26 @@ describe('the name sort', () => {
     const plan = (lib.db.prepare(`EXPLAIN QUERY PLAN ${sql.page}`).all({ ...sql.params, runId: null }) as { detail: string }[]).map((r) => r.detail).join(' | ');
     expect(plan).toMatch(/INDEX photos_natural_name/);
     expect(plan).not.toMatch(/TEMP B-TREE/);
+  });
+
+  it('keeps the sort key of a renamed photo', () => {
+    const id = lib.db.prepare(`SELECT id FROM photos WHERE file_name = 'img2.jpg'`).pluck().get() as number;
+    lib.db.prepare(`UPDATE photos SET file_name = 'img11.jpg' WHERE id = ?`).run(id);
+    try {
+      expect(names({ search: 'img' })).toEqual(['IMG1.jpg', 'img002.jpg', 'img10.jpg', 'img11.jpg']);
+    } finally {
+      lib.db.prepare(`UPDATE photos SET file_name = 'img2.jpg' WHERE id = ?`).run(id);
+    }
+  });
+
+  it('leaves the library readable and checkable by SQLite tools that lack the app’s functions', () => {
+    const plain = new Database(lib.paths.database, { readonly: true });
+    try {
+      expect(plain.pragma('integrity_check', { simple: true })).toBe('ok');
+      expect(plain.prepare('SELECT file_name FROM photos ORDER BY name_key, id LIMIT 2').pluck().all()).toEqual(['a.jpg', 'Ärger.jpg']);
+    } finally {
+      plain.close();
+    }
   });
 
   it('finds a photo at the place paging shows it', () => {
