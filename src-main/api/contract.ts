@@ -21,6 +21,8 @@ export const studioMethods = {
   'photos.list': method(s.PhotoQuery, s.PhotoPage),
   'photos.get': method(z.object({ id: s.Id }), s.PhotoDetail),
   'photos.duplicateGroups': method(s.Paging, z.array(s.DuplicateGroup)),
+  /** every folder that holds photos directly, with its photo count, in path order */
+  'photos.folders': method(z.object({}), z.array(s.FolderCount)),
   /** where a photo sits in a filter's order (null: not in it) */
   'photos.indexOf': method(s.PhotoIndexRequest, s.PhotoIndex),
   /** the first unlabeled photo after a list position in a filter, wrapping round; null when every photo has a label */

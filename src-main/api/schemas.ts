@@ -48,6 +48,8 @@ export const Photo = z.object({
   camera: z.string().nullable(),
   gps: z.object({ lat: z.number(), lon: z.number() }).nullable(),
   dupGroup: z.number().int().nullable(),
+  /** bits between this photo's perceptual hash and its nearest member of the same near-duplicate group */
+  dupDistance: z.number().int().nullable().optional(),
   status: PhotoStatus,
   statusReason: z.string().nullable(),
   classId: z.number().int().nullable(),
@@ -72,6 +74,8 @@ export const PhotoQuery = Paging.extend({
   classId: Id.optional(),
   unlabeled: z.boolean().optional(),
   folder: z.string().max(4096).optional(),
+  /** case-insensitive part of the file name */
+  search: z.string().max(200).optional(),
   dupGroup: Id.optional(),
   onlyDuplicates: z.boolean().optional(),
   status: PhotoStatus.optional(),
@@ -96,6 +100,10 @@ export type PhotoQuery = z.output<typeof PhotoQuery>;
 
 export const PhotoPage = z.object({ total: z.number().int(), items: z.array(Photo) });
 export type PhotoPage = z.infer<typeof PhotoPage>;
+
+/** A folder holding library photos directly, with how many (the renderer nests them into a tree). */
+export const FolderCount = z.object({ folder: z.string(), photos: z.number().int() });
+export type FolderCount = z.infer<typeof FolderCount>;
 
 export const DuplicateGroup = z.object({ group: Id, photoIds: z.array(Id) });
 export type DuplicateGroup = z.infer<typeof DuplicateGroup>;

@@ -45,11 +45,12 @@ export const COMMANDS: Record<string, CliCommand> = {
   redo: { summary: 'redo the last undone label change', usage: 'redo', options: {}, run: undoCommand },
   photos: {
     summary: 'list photos',
-    usage: `photos [--class NAME | --unlabeled] [--folder DIR] [--duplicates] [${DAY_OPTION_HELP}] [${PLACE_OPTION_HELP}] [--sort name|takenAt|id|outlierScore] [--desc] [--limit N] [--offset N]`,
+    usage: `photos [--class NAME | --unlabeled] [--folder DIR] [--name TEXT] [--duplicates] [${DAY_OPTION_HELP}] [${PLACE_OPTION_HELP}] [--sort name|takenAt|id|outlierScore] [--desc] [--limit N] [--offset N]`,
     options: {
       class: { type: 'string' },
       unlabeled: { type: 'boolean' },
       folder: { type: 'string' },
+      name: { type: 'string' },
       duplicates: { type: 'boolean' },
       day: { type: 'string' },
       place: { type: 'string' },

@@ -95,6 +95,7 @@ export async function photosCommand(ctx: CliContext, cmd: ParsedCommand): Promis
     ...(classId !== undefined ? { classId } : {}),
     ...(cmd.flag('unlabeled') ? { unlabeled: true } : {}),
     ...(cmd.option('folder') ? { folder: path.resolve(cmd.option('folder') as string) } : {}),
+    ...(cmd.option('name') ? { search: cmd.option('name') as string } : {}),
     ...(cmd.flag('duplicates') ? { onlyDuplicates: true } : {}),
     ...dayFilter(cmd.option('day')),
     ...placeFilter(cmd.option('place')),

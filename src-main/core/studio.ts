@@ -10,6 +10,7 @@ import { createClass, deleteClass, listClasses, mergeClasses, renameClass } from
 import { redoLabels, setLabels, undoLabels } from './library/labels.js';
 import { openLibrary, type Library } from './library/library.js';
 import { getSchemaVersion } from './library/migrate.js';
+import { listFolderCounts } from './library/folder-counts.js';
 import { findPhotoIdByPath, getPhoto, indexOfPhoto, listDuplicateGroups, listPhotos, nextUnlabeledPhoto } from './library/photo-list.js';
 import { resolveMedia, type MediaFile, type MediaKind } from './photos/media-files.js';
 import { getReviewQueue } from './ml/runs/review-queues.js';
@@ -118,6 +119,7 @@ export function openStudio(libraryDir: string): Studio {
     'photos.list': async (query) => listPhotos(db, query.folder ? { ...query, folder: realFolder(query.folder) } : query),
     'photos.get': async ({ id }) => getPhoto(db, id),
     'photos.duplicateGroups': async (paging) => listDuplicateGroups(db, paging),
+    'photos.folders': async () => listFolderCounts(db),
     'photos.indexOf': async ({ photoId, ...query }) => ({ index: indexOfPhoto(db, query.folder ? { ...query, folder: realFolder(query.folder) } : query, photoId) }),
     'photos.nextUnlabeled': async ({ after, ...query }) => nextUnlabeledPhoto(db, query.folder ? { ...query, folder: realFolder(query.folder) } : query, after),
     'photos.previewImport': async ({ root }) => previewImport(db, root, { excludeDirs: [library.paths.root] }),

@@ -17,6 +17,7 @@ export const BRIDGE_METHODS = [
   'photos.list',
   'photos.get',
   'photos.duplicateGroups',
+  'photos.folders',
   'photos.indexOf',
   'photos.nextUnlabeled',
   'photos.previewImport',

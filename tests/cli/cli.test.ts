@@ -60,6 +60,11 @@ describe('studio CLI', () => {
     expect(unlabeled.items).toHaveLength(5);
   });
 
+  it('lists the photos whose file name holds a text, in any case', async () => {
+    const found = (await studio('photos', '--name', '09915AAD', '--library', library, '--json')).json();
+    expect(found.items.map((p: { fileName: string }) => p.fileName)).toEqual(['09915aad4cd6bf0d.jpg']);
+  });
+
   it('creates, renames, merges and deletes classes by name, keeping the photos', async () => {
     const lib = path.join(tmp, 'classes');
     await studio('import', path.join(SHARED_DIR, 'photos', 'hike-unlabeled'), '--library', lib);

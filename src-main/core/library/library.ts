@@ -7,6 +7,7 @@ import type { Database } from 'better-sqlite3';
 import { StudioError } from '../../api/errors.js';
 import { assertSchemaKnown, getSchemaVersion, latestSchemaVersion, migrate, type MigrationResult } from './migrate.js';
 import { MIGRATIONS } from './migrations/index.js';
+import { registerSqlFunctions } from './sql-functions.js';
 import { applyWritePolicy, BUSY_TIMEOUT_MS, retryWhileBusy } from './write-policy.js';
 
 // A read-only library in a folder that cannot hold the WAL's -shm file opens through an `immutable=1` URI. SQLite's
@@ -63,6 +64,7 @@ function createRoot(root: string): void {
 
 function openReadWrite(paths: LibraryPaths): { db: Database; migration: MigrationResult } {
   const db = new BetterSqlite3(paths.database, { timeout: BUSY_TIMEOUT_MS });
+  registerSqlFunctions(db);
   try {
     // refuse a newer schema before switching the journal mode or touching anything else
     assertSchemaKnown(db, MIGRATIONS);
@@ -93,6 +95,7 @@ function openReadOnly(paths: LibraryPaths): { db: Database; migration: Migration
       throw new StudioError('UNAVAILABLE', `The library at ${paths.root} is read-only and cannot be opened for reading either (${code})`);
     }
   }
+  registerSqlFunctions(db);
   try {
     const version = assertSchemaKnown(db, MIGRATIONS);
     if (version < latestSchemaVersion(MIGRATIONS)) {

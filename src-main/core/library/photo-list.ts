@@ -1,8 +1,10 @@
-// Photo queries for the grid and the CLI: filter by class / unlabeled / folder / near-duplicate group, sort, page.
+// Photo queries for the grid and the CLI: filter by class / unlabeled / folder / file name / near-duplicate group,
+// sort, page.
 import type { Database } from 'better-sqlite3';
 import { StudioError } from '../../api/errors.js';
 import type { Photo, PhotoDetail, PhotoPage, PhotoQuery, DuplicateGroup } from '../../api/schemas.js';
 import { addPhotoFactConditions } from './photo-fact-filters.js';
+import { foldCase } from './sql-functions.js';
 
 export interface PhotoRow {
   id: number;
@@ -30,6 +32,8 @@ export interface PhotoRow {
   pred_class_id: number | null;
   pred_confidence: number | null;
   run_split: 'train' | 'val' | 'out-of-fold' | null;
+  /** only in rows read through SELECT_PHOTO */
+  dup_distance?: number | null;
 }
 
 export function rowToPhoto(row: PhotoRow): Photo {
@@ -47,6 +51,7 @@ export function rowToPhoto(row: PhotoRow): Photo {
     camera: row.camera,
     gps: row.gps_lat !== null && row.gps_lon !== null ? { lat: row.gps_lat, lon: row.gps_lon } : null,
     dupGroup: row.dup_group,
+    dupDistance: row.dup_distance ?? null,
     status: row.status,
     statusReason: row.status_reason,
     classId: row.class_id,
@@ -65,12 +70,15 @@ export const FROM_PHOTOS = `FROM photos p LEFT JOIN labels l ON l.photo_id = p.i
   LEFT JOIN run_photos rp ON rp.photo_id = p.id AND rp.run_id = @runId`;
 const SELECT_PHOTO = `SELECT p.*, l.class_id AS class_id, c.name AS class_name,
   pr.run_id AS pred_run_id, pr.class_id AS pred_class_id, pr.confidence AS pred_confidence,
-  CASE WHEN rp.fold IS NOT NULL THEN 'out-of-fold' ELSE rp.split END AS run_split
+  CASE WHEN rp.fold IS NOT NULL THEN 'out-of-fold' ELSE rp.split END AS run_split,
+  CASE WHEN p.dup_group IS NULL THEN NULL ELSE (SELECT MIN(phash_distance(p.phash, o.phash)) FROM photos o
+    WHERE o.dup_group = p.dup_group AND o.id <> p.id) END AS dup_distance
   ${FROM_PHOTOS} LEFT JOIN classes c ON c.id = l.class_id`;
 
-// Sort keys end in p.id so paging is stable; each has a matching index (see migration 0001).
+// Sort keys end in p.id so paging is stable; each has a matching index (migrations 0001, 0007).
 const ORDER_BY: Record<PhotoQuery['sort'], (dir: string) => string> = {
-  name: (dir) => `p.file_name ${dir}, p.id ${dir}`,
+  // case-insensitive natural order: name_key is natural_sort_key(file_name) (sql-functions.ts, migration 0007)
+  name: (dir) => `p.name_key ${dir}, p.id ${dir}`,
   takenAt: (dir) => `p.taken_at ${dir} NULLS LAST, p.id ${dir}`,
   id: (dir) => `p.id ${dir}`,
   confidence: (dir) => `pr.confidence ${dir} NULLS LAST, p.id ${dir}`,
@@ -94,6 +102,11 @@ export function whereClause(query: PhotoQuery): { sql: string; params: Record<st
     params.folder = query.folder.replace(/[\\/]+$/, '');
     params.folderPrefix = `${params.folder}/`;
   }
+  const search = foldCase(query.search?.trim() ?? '');
+  if (search) {
+    conditions.push('instr(fold_case(p.file_name), @search) > 0');
+    params.search = search;
+  }
   if (query.dupGroup !== undefined) {
     conditions.push('p.dup_group = @dupGroup');
     params.dupGroup = query.dupGroup;
@@ -116,13 +129,18 @@ export function whereClause(query: PhotoQuery): { sql: string; params: Record<st
   return { sql: conditions.length ? `WHERE ${conditions.join(' AND ')}` : '', params };
 }
 
+/** The list order: near-duplicates side by side (group by group) when the filter shows only them. */
+function orderBy(query: Omit<PhotoQuery, 'limit' | 'offset'>): string {
+  const order = ORDER_BY[query.sort](query.descending ? 'DESC' : 'ASC');
+  return query.onlyDuplicates ? `p.dup_group, ${order}` : order;
+}
+
 /** The SQL behind listPhotos, separate so tests can check its query plan. */
 export function photoListSql(query: PhotoQuery): { count: string; page: string; params: Record<string, unknown> } {
   const { sql, params } = whereClause(query);
-  const dir = query.descending ? 'DESC' : 'ASC';
   return {
     count: `SELECT COUNT(*) ${FROM_PHOTOS} ${sql}`,
-    page: `${SELECT_PHOTO} ${sql} ORDER BY ${ORDER_BY[query.sort](dir)} LIMIT @limit OFFSET @offset`,
+    page: `${SELECT_PHOTO} ${sql} ORDER BY ${orderBy(query)} LIMIT @limit OFFSET @offset`,
     params: { ...params, runId: query.runId ?? null, limit: query.limit, offset: query.offset },
   };
 }
@@ -179,7 +197,7 @@ export function listDuplicateGroups(db: Database, paging: { limit: number; offse
 /** Every photo of a filter numbered in its list order (0-based `idx`), for finding places without paging. */
 function rankedPhotosSql(query: Omit<PhotoQuery, 'limit' | 'offset'>): { sql: string; params: Record<string, unknown> } {
   const { sql, params } = whereClause({ ...query, limit: 1, offset: 0 });
-  const order = ORDER_BY[query.sort](query.descending ? 'DESC' : 'ASC');
+  const order = orderBy(query);
   return {
     sql: `SELECT p.id AS id, l.class_id AS class_id, ROW_NUMBER() OVER (ORDER BY ${order}) - 1 AS idx ${FROM_PHOTOS} ${sql}`,
     params: { ...params },

@@ -5,6 +5,7 @@ import type { StudioClient } from '../api/studio-client.js';
 import { EditHistory } from './edit-history.js';
 import { connection } from './connection.svelte.js';
 import { ImportState } from './import.svelte.js';
+import { BrowsePrefs } from './browse-prefs.svelte.js';
 import { JobsState } from './jobs.svelte.js';
 import { LabelKeys } from './label-keys.svelte.js';
 import { Labeling } from './labeling.svelte.js';
@@ -15,6 +16,7 @@ import { ReviewState } from './review.svelte.js';
 import { RunsState } from './runs.svelte.js';
 import { Selection } from './selection.svelte.js';
 import { TrainingState } from './training.svelte.js';
+import { ViewerZoom } from './viewer-zoom.svelte.js';
 import { VirtualGrid } from './virtual-grid.svelte.js';
 
 export type ViewName = 'library' | 'train' | 'runs' | 'review';
@@ -37,11 +39,15 @@ export class StudioState {
   viewerIndex = $state(-1);
   /** Bumped to ask the grid to take the keyboard focus (it is the one place grid shortcuts act). */
   gridFocusRequest = $state(0);
+  /** Bumped to ask the filter bar's search field to take the focus (/). */
+  searchFocusRequest = $state(0);
 
   readonly client: StudioClient;
   readonly library: LibraryState;
   readonly pages: PhotoPages;
   readonly grid: VirtualGrid;
+  readonly prefs = new BrowsePrefs();
+  readonly zoom = new ViewerZoom();
   readonly selection: Selection;
   readonly labeling: Labeling;
   readonly history = new EditHistory();
@@ -57,7 +63,7 @@ export class StudioState {
     this.client = client;
     this.library = new LibraryState(client);
     this.pages = new PhotoPages(client);
-    this.grid = new VirtualGrid(() => this.pages.total ?? 0);
+    this.grid = new VirtualGrid(() => this.pages.total ?? 0, this.prefs.thumbSize);
     this.selection = new Selection(this.pages);
     this.labeling = new Labeling(client, this.library, this.pages, this.history);
     this.removals = new Removals(this);
@@ -73,7 +79,8 @@ export class StudioState {
     client.on('library.changed', ({ what }) => {
       void this.library.refresh();
       if (what === 'runs') void this.runs.refresh();
-      if (what === 'photos' || what === 'classes') this.pages.refresh();
+      // a finished run brings new predictions for the tiles
+      if (what === 'photos' || what === 'classes' || what === 'runs') this.pages.refresh();
     });
   }
 
@@ -101,6 +108,13 @@ export class StudioState {
 
   focusGrid(): void {
     this.gridFocusRequest++;
+  }
+
+  /** `/`: the library's file-name search takes the focus (not the grid: show() would give it to the grid). */
+  focusSearch(): void {
+    this.view = 'library';
+    this.viewerIndex = -1;
+    this.searchFocusRequest++;
   }
 
   openViewer(index: number): void {

@@ -1,18 +1,14 @@
 // Light or dark: follows prefers-color-scheme until the person picks one with the toggle (kept in localStorage).
 // The choice lands on <html data-theme>, which app.css reads.
+import { readStored, writeStored } from '../utils/stored-value.js';
+
 export type ThemeName = 'light' | 'dark';
 
 const STORAGE_KEY = 'studio.theme';
 const DARK_QUERY = '(prefers-color-scheme: dark)';
 
-function storedChoice(): ThemeName | null {
-  try {
-    const value = localStorage.getItem(STORAGE_KEY);
-    return value === 'light' || value === 'dark' ? value : null;
-  } catch {
-    return null; // storage can be off (privacy settings): follow the system then
-  }
-}
+// storage can be off (privacy settings): follow the system then
+const storedChoice = (): ThemeName | null => readStored<ThemeName | null>(STORAGE_KEY, (value) => (value === 'light' || value === 'dark' ? value : null), null);
 
 export class ThemeState {
   /** what the system asks for */
@@ -33,11 +29,7 @@ export class ThemeState {
 
   toggle(): void {
     this.chosen = this.current === 'dark' ? 'light' : 'dark';
-    try {
-      localStorage.setItem(STORAGE_KEY, this.chosen);
-    } catch {
-      // not remembered, still switched
-    }
+    writeStored(STORAGE_KEY, this.chosen);
     this.apply();
   }
 

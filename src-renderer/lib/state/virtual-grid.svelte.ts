@@ -2,8 +2,8 @@
 // Hand-written rather than a library: every cell has the same size, so windowing is a few lines of arithmetic
 // (as in Immich's VirtualScrollManager), and the rubber band needs the same geometry the window uses.
 
-export const CELL_MIN_PX = 150;
 export const CELL_GAP_PX = 6;
+/** one caption line under a thumbnail (file name and label; the prediction is a second line) */
 export const CELL_CAPTION_PX = 22;
 /** Rows rendered above and below the viewport, so fast scrolling rarely shows empty rows. */
 export const OVERSCAN_ROWS = 3;
@@ -19,18 +19,24 @@ export class VirtualGrid {
   viewportWidth = $state(0);
   viewportHeight = $state(0);
   scrollTop = $state(0);
+  /** the thumbnail size chosen (slider, Ctrl/Cmd + and −): cells are at least this wide */
+  cellMinPx = $state(150);
+  /** caption lines under each thumbnail */
+  captionLines = $state(1);
   readonly #totalOf: () => number;
   /** Number of cells: the filter's photo count (0 until its first page answers). */
   readonly total = $derived.by(() => this.#totalOf());
 
-  constructor(totalOf: () => number) {
+  constructor(totalOf: () => number, cellMinPx = 150) {
     this.#totalOf = totalOf;
+    this.cellMinPx = cellMinPx;
   }
 
-  readonly columns = $derived(Math.max(1, Math.floor((this.viewportWidth - CELL_GAP_PX) / (CELL_MIN_PX + CELL_GAP_PX))));
+  readonly columns = $derived(Math.max(1, Math.floor((this.viewportWidth - CELL_GAP_PX) / (this.cellMinPx + CELL_GAP_PX))));
   /** Cells stretch to fill the row exactly. */
-  readonly cellWidth = $derived(Math.max(CELL_MIN_PX, Math.floor((this.viewportWidth - CELL_GAP_PX) / this.columns) - CELL_GAP_PX));
-  readonly rowHeight = $derived(this.cellWidth + CELL_CAPTION_PX + CELL_GAP_PX);
+  readonly cellWidth = $derived(Math.max(this.cellMinPx, Math.floor((this.viewportWidth - CELL_GAP_PX) / this.columns) - CELL_GAP_PX));
+  readonly captionHeight = $derived(CELL_CAPTION_PX * this.captionLines);
+  readonly rowHeight = $derived(this.cellWidth + this.captionHeight + CELL_GAP_PX);
   readonly rowCount = $derived(Math.ceil(this.total / this.columns));
   readonly contentHeight = $derived(this.rowCount * this.rowHeight + CELL_GAP_PX);
 
@@ -54,8 +60,21 @@ export class VirtualGrid {
       left: CELL_GAP_PX + column * (this.cellWidth + CELL_GAP_PX),
       top: CELL_GAP_PX + row * this.rowHeight,
       width: this.cellWidth,
-      height: this.cellWidth + CELL_CAPTION_PX,
+      height: this.cellWidth + this.captionHeight,
     };
+  }
+
+  /** Changes the cell size or caption lines and scrolls so the anchor cell (the cursor, else the first one on
+   *  screen) stays where it was on screen, or at least in view. */
+  relayout(change: { cellMinPx?: number; captionLines?: number }, anchor: number): void {
+    const offset = anchor >= 0 && anchor < this.total ? this.cellRect(anchor).top - this.scrollTop : null;
+    if (change.cellMinPx !== undefined) this.cellMinPx = change.cellMinPx;
+    if (change.captionLines !== undefined) this.captionLines = change.captionLines;
+    if (offset === null) return;
+    const maxTop = Math.max(0, this.contentHeight - this.viewportHeight);
+    this.scrollTop = Math.min(maxTop, Math.max(0, this.cellRect(anchor).top - offset));
+    const reveal = this.scrollTopToReveal(anchor);
+    if (reveal !== null) this.scrollTop = reveal;
   }
 
   /** The cell under a point in content coordinates, or -1 in a gap or past the end. */

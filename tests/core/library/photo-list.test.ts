@@ -59,7 +59,7 @@ describe('listPhotos on 100,000 photos', () => {
       return rows.map((r) => r.detail).join(' | ');
     };
     const byName = plan({ sort: 'name', offset: 5000 });
-    expect(byName).toMatch(/INDEX photos_name/);
+    expect(byName).toMatch(/INDEX photos_natural_name/);
     expect(byName).not.toMatch(/TEMP B-TREE/);
     expect(plan({ sort: 'takenAt', descending: true })).toMatch(/INDEX photos_taken_at/);
     expect(plan({ classId: catId }, 'count')).toMatch(/labels_class/);

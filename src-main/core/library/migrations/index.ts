@@ -8,5 +8,6 @@ import { migration0005 } from './0005-relative-model-dirs.js';
 import { migration0006 } from './0006-outlier-scores.js';
 import { migration0007 } from './0007-removals.js';
 import { migration0008 } from './0008-place-ids.js';
+import { migration0009 } from './0009-natural-name-order.js';
 
-export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007, migration0008];
+export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007, migration0008, migration0009];
