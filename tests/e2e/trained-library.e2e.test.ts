@@ -69,9 +69,7 @@ describe('a trained library in a browser', () => {
     const most = perClass.reduce((a, b) => (b.ids.length > a.ids.length ? b : a));
 
     await page.locator('[data-view="library"]').click();
-    const folder = page.getByPlaceholder('any');
-    await folder.fill(hike);
-    await folder.press('Enter');
+    await page.getByTestId('folder-tree').locator(`[data-path="${fs.realpathSync(hike)}"]`).click();
     await expect.poll(() => page.getByTestId('filter-total').textContent()).toBe('16 photos');
     await page.getByLabel('Predicted').selectOption(String(most.c.id));
     await expect.poll(() => page.getByTestId('filter-total').textContent()).toBe(`${most.ids.length} photos`);
@@ -84,9 +82,7 @@ describe('a trained library in a browser', () => {
     const right = await server.call('photos.list', { classId: alpaca.id, predictedClassId: alpaca.id, sort: 'confidence', descending: true, limit: 100 });
     expect(right.total).toBeGreaterThan(0);
     const photo = right.items[0]!;
-    const folder = page.getByPlaceholder('any');
-    await folder.fill('');
-    await folder.press('Enter');
+    await page.getByTestId('folder-chip').click();
     await page.getByLabel('Predicted').selectOption(String(alpaca.id));
     await page.getByTestId('filter-label').selectOption(String(alpaca.id));
     await expect.poll(() => page.getByTestId('filter-total').textContent()).toBe(`${right.total} photos`);
