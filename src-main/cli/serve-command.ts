@@ -2,19 +2,20 @@
 // Jupyter does) and runs until SIGINT/SIGTERM, then stops the server; the CLI closes the studio (jobs, db).
 import { fileURLToPath } from 'node:url';
 import { StudioError } from '../api/errors.js';
-import { startServer } from '../server.js';
 import type { CliCommand } from './commands.js';
 import type { CliContext } from './cli-context.js';
 import type { ParsedCommand } from './parse-command.js';
 
-/** Where `npm run build` puts the renderer, relative to this file (src-main/cli/ → dist/renderer/). */
-export const DEFAULT_RENDERER_DIR = fileURLToPath(new URL('../../dist/renderer/', import.meta.url));
+/** Where `npm run build` puts the renderer, relative to this file (src-main/cli/ or the built dist/main/cli/ → dist/renderer/). */
+export const DEFAULT_RENDERER_DIR = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? '../../dist/renderer/' : '../../renderer/', import.meta.url));
 
 export async function serveCommand(ctx: CliContext, cmd: ParsedCommand): Promise<number> {
   if (cmd.positionals.length > 0) throw new StudioError('INVALID_INPUT', `usage: studio ${SERVE_COMMAND.usage}`);
   const port = cmd.intOption('port') ?? 0;
   if (port < 0 || port > 65_535) throw new StudioError('INVALID_INPUT', `--port expects 0–65535; received ${port}`);
   const studio = ctx.studio();
+  // the HTTP server's modules load only for `serve`, not with every command
+  const { startServer } = await import('../server.js');
   const server = await startServer({
     studio,
     host: cmd.option('host') ?? '127.0.0.1',
