@@ -4,6 +4,7 @@
 // active tfjs backend (wasm SIMD, TensorFlow); the vector work of L-BFGS is plain JS.
 import * as tf from '@tensorflow/tfjs';
 import { StudioError } from '../../../api/errors.js';
+import { yieldToEventLoop } from './training-loop.js';
 
 export interface LinearWeights {
   /** dim × units, row-major (the Dense kernel's layout) */
@@ -198,7 +199,7 @@ export async function solveLinear(problem: LinearProblem, options: SolveOptions 
   if (problem.labels.length !== problem.x.shape[0] || problem.rowWeights.length !== problem.labels.length) {
     throw new StudioError('INVALID_INPUT', `expected one label and one weight per row (${problem.x.shape[0]}), received ${problem.labels.length} and ${problem.rowWeights.length}`);
   }
-  const tolerance = options.tolerance ?? (Number(process.env.STUDIO_TOL) || DEFAULT_TOLERANCE);
+  const tolerance = options.tolerance ?? DEFAULT_TOLERANCE;
   const maxIterations = options.maxIterations ?? DEFAULT_MAX_ITERATIONS;
   const theta = new Float64Array(dim * units + units);
   if (options.init) {
@@ -277,6 +278,8 @@ export async function solveLinear(problem: LinearProblem, options: SolveOptions 
     current = next;
     converged = maxAbs(current.grad) <= tolerance || decrease <= 1e-14 * Math.max(1, Math.abs(current.loss));
     await options.onIteration?.({ iteration: iterations, loss: current.loss, accuracy: accuracyOf(problem, current.logits, units) }, weightsOf(theta, dim, units));
+    // one iteration is one pass over the rows: let the event loop (progress, cancel, other requests) in between
+    await yieldToEventLoop();
   }
   return {
     weights: weightsOf(theta, dim, units),

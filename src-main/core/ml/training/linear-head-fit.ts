@@ -134,7 +134,6 @@ export async function crossValidateLinear(args: {
       const report = headProgress(ctx, progress.offset + fold * epochs, progress.total, epochs);
       const solved = await solveLinear(problem, { init: warmStart, isCancelled: () => ctx.signal.aborted, onIteration: ({ iteration }) => report.iteration(iteration) });
       report.done();
-      if (process.env.STUDIO_DEBUG_SOLVER) console.error(`fold ${fold}: ${solved.iterations} iterations, converged ${solved.converged}`);
       warmStart = solved.weights;
       const probabilities = photoProbabilities(stack, solved.logits, heldOut, numClasses, recipe);
       heldOut.forEach((row, i) => outOfFold.set(probabilities.subarray(i * numClasses, (i + 1) * numClasses), row * numClasses));
