@@ -13,6 +13,8 @@ import { snapshotDataset } from '../../src-main/core/ml/runs/dataset-snapshot.js
 import { crossValidateHead, type HeadRecipe, type RecipeData } from '../../src-main/core/ml/training/head-recipe.js';
 import { crossValidateLinear } from '../../src-main/core/ml/training/linear-head-fit.js';
 import { logLoss, meanStd } from '../../src-main/core/ml/training/metrics.js';
+import { labelErrorScores } from '../../src-main/core/ml/runs/label-errors.js';
+import { createRandom, shuffleInPlace } from '../../src-main/core/ml/features/seeded-random.js';
 import { assignFolds } from '../../src-main/core/ml/training/split.js';
 import { DEFAULT_TRAINING_CONFIG } from '../../src-main/core/ml/training/training-config.js';
 
@@ -76,6 +78,45 @@ for (const solver of solvers) {
     outOfFold.set(solver.name, [...(outOfFold.get(solver.name) ?? []), cv.outOfFold]);
   }
   console.log(`| ${solver.name} | ${fmt(folds)} | ${fmt(pooled)} | ${fmt(losses)} | ${(seconds / SEEDS.length).toFixed(2)} |`);
+}
+// The label-error queue with ten flipped labels (five per class, five flipped sets), as alpaca-training.test.ts:
+// how many flipped photos each solver puts in the top 20 / top 10 (confident-learning suspects first, then the other
+// out-of-fold disagreements, each by margin; review-queues.ts).
+if (!process.env.STUDIO_NO_LABEL_ERRORS) {
+  const byName = labeled.map((p, i) => ({ i, name: p.path.split('/').pop()!, dup: p.dupGroup, label: p.classIndex })).sort((a, b) => (a.name < b.name ? -1 : 1));
+  console.log('\n| head | flipped labels in the top 20 (per set; mean) | in the top 10 (per set; mean) |\n|---|---|---|');
+  for (const solver of solvers) {
+    const top20: number[] = [];
+    const top10: number[] = [];
+    for (const flipSeed of [1, 2, 3, 4, 5]) {
+      const flipped = [0, 1].flatMap((c) => shuffleInPlace(byName.filter((p) => p.label === c && p.dup === null).map((p) => p.i), createRandom(flipSeed)).slice(0, 5));
+      const noisy = Int32Array.from(labels, (l, i) => (flipped.includes(i) ? 1 - l : l));
+      const assigned = assignFolds(labeled.map((p, i) => ({ id: p.id, classIndex: noisy[i]!, dupGroup: p.dupGroup, sortKey: p.contentHash })), { k: K, seed: 1 });
+      const recipe: HeadRecipe = {
+        options: { epochs: c.epochs, batchSize: c.batchSize, learningRate: c.learningRate, classWeight: c.classWeights, dropout: solver.dropout, seed: 1 },
+        flipRows: true,
+        flipTta: true,
+        l2Grid: null,
+      };
+      const cv = await solver.run({ data: { ...data, labels: noisy }, folds: Int32Array.from(labeled, (p) => assigned.get(p.id)!), k: K, head, recipe, ctx: quiet });
+      const items = Array.from(noisy, (label, i) => ({ label, probabilities: [cv.outOfFold[i * 2]!, cv.outOfFold[i * 2 + 1]!] }));
+      const scores = labelErrorScores(items, 2);
+      const ranked = items
+        .map((item, i) => {
+          const predicted = item.probabilities[1]! > 0.5 ? 1 : 0;
+          if (scores[i] !== null && scores[i] !== undefined) return { i, tier: 0, score: scores[i]! };
+          if (predicted !== item.label) return { i, tier: 1, score: item.probabilities[predicted]! - item.probabilities[item.label]! };
+          return null;
+        })
+        .filter((x): x is { i: number; tier: number; score: number } => x !== null)
+        .sort((a, b) => a.tier - b.tier || b.score - a.score || labeled[a.i]!.id - labeled[b.i]!.id)
+        .map((x) => x.i);
+      top20.push(ranked.slice(0, 20).filter((i) => flipped.includes(i)).length);
+      top10.push(ranked.slice(0, 10).filter((i) => flipped.includes(i)).length);
+    }
+    const mean = (xs: number[]) => (xs.reduce((a, b) => a + b, 0) / xs.length).toFixed(1);
+    console.log(`| ${solver.name} | ${top20.join(', ')}; ${mean(top20)} | ${top10.join(', ')}; ${mean(top10)} |`);
+  }
 }
 const names = [...outOfFold.keys()];
 if (process.env.STUDIO_DUMP) (await import('node:fs')).writeFileSync(process.env.STUDIO_DUMP, Buffer.from(outOfFold.get(names[names.length - 1]!)![0]!.buffer));
