@@ -60,6 +60,11 @@ export const DEFAULT_TOLERANCE = 1e-5;
 export const DEFAULT_MAX_ITERATIONS = 300;
 const HISTORY = 10;
 const ARMIJO = 1e-4;
+/** halvings before a line search gives up: no decrease by then means float32 noise, i.e. the optimum */
+const LINE_SEARCH_TRIES = 12;
+/** iterations whose total relative decrease below PLATEAU_DECREASE ends the solve (float32 products' noise floor) */
+const PLATEAU_ITERATIONS = 5;
+const PLATEAU_DECREASE = 1e-7;
 
 export const unitsFor = (numClasses: number): number => (numClasses === 2 ? 1 : numClasses);
 
@@ -211,6 +216,7 @@ export async function solveLinear(problem: LinearProblem, options: SolveOptions 
   const steps: Float64Array[] = [];
   const changes: Float64Array[] = [];
   let iterations = 0;
+  const lossHistory = [current.loss];
   let converged = maxAbs(current.grad) <= tolerance;
   while (!converged && iterations < maxIterations) {
     if (options.isCancelled?.()) throw new StudioError('CANCELLED', 'Cancelled');
@@ -248,7 +254,7 @@ export async function solveLinear(problem: LinearProblem, options: SolveOptions 
     let step = 1;
     let next: Evaluation | null = null;
     const candidate = new Float64Array(theta.length);
-    for (let tries = 0; tries < 40; tries++) {
+    for (let tries = 0; tries < LINE_SEARCH_TRIES; tries++) {
       for (let i = 0; i < theta.length; i++) candidate[i] = (theta[i] as number) + step * (direction[i] as number);
       const trial = evaluate(problem, candidate, dim, units);
       if (trial.loss <= current.loss + ARMIJO * step * slope) {
@@ -273,10 +279,11 @@ export async function solveLinear(problem: LinearProblem, options: SolveOptions 
         changes.shift();
       }
     }
-    const decrease = current.loss - next.loss;
     theta.set(candidate);
     current = next;
-    converged = maxAbs(current.grad) <= tolerance || decrease <= 1e-14 * Math.max(1, Math.abs(current.loss));
+    lossHistory.push(current.loss);
+    const plateau = lossHistory.length > PLATEAU_ITERATIONS && (lossHistory.at(-1 - PLATEAU_ITERATIONS)! - current.loss) <= PLATEAU_DECREASE * Math.abs(current.loss);
+    converged = maxAbs(current.grad) <= tolerance || plateau;
     await options.onIteration?.({ iteration: iterations, loss: current.loss, accuracy: accuracyOf(problem, current.logits, units) }, weightsOf(theta, dim, units));
     // one iteration is one pass over the rows: let the event loop (progress, cancel, other requests) in between
     await yieldToEventLoop();
