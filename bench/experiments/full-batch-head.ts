@@ -2,7 +2,9 @@
 // on the alpaca features (MobileNetV2 1.0, centre crop 288, mirror rows + flip TTA, 5-fold CV × seeds): accuracy,
 // log loss, head time, and how far out-of-fold probabilities move with a warm start vs a cold one.
 // Needs the features cached in .tmp/alpaca-library-1.0 (bench/experiments/frozen-features.ts crop-288 makes them).
-// Run: `node bin/run-ts.js bench/experiments/full-batch-head.ts`; STUDIO_SEEDS=1,2,3; STUDIO_DROPOUTS=0.2,0.1.
+// Run: `node bin/run-ts.js bench/experiments/full-batch-head.ts`; STUDIO_SEEDS=1,2,3; STUDIO_DROPOUTS=0.2,0.1;
+// STUDIO_NO_ADAM=1 / STUDIO_NO_LABEL_ERRORS=1 skip parts; STUDIO_DUMP=f writes the last solver's out-of-fold rows,
+// STUDIO_REF=f prints their largest difference from such a file (e.g. a run with a tighter tolerance).
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createJobContext } from '../../src-main/core/jobs/job-context.js';
