@@ -4,12 +4,13 @@
 // time, not the answer). Dropout has no place in a full-batch fit; its quadratic approximation does: an L2
 // penalty per feature (see dropoutPenalty). Hidden-layer heads keep head-recipe.ts's Adam path.
 import * as tf from '@tensorflow/tfjs';
+import { StudioError } from '../../../api/errors.js';
 import type { JobContext } from '../../jobs/job-context.js';
 import { buildHead, type EpochMetrics, type HeadSpec } from './head.js';
 import type { HeadCrossValidation, HeadRecipe, RecipeData } from './head-recipe.js';
 import { linearLogits, logitsToProbabilities, solveLinear, unitsFor, type LinearWeights } from './full-batch-linear.js';
 import { accuracy, logLoss, meanStd, predictClasses } from './metrics.js';
-import { balancedClassWeights } from './training-loop.js';
+import { balancedClassWeights, yieldToEventLoop } from './training-loop.js';
 
 /** A head without hidden layers is a linear model on the features: the full-batch solver fits it. */
 export const isLinearHead = (head: Pick<HeadSpec, 'hiddenUnits'>): boolean => head.hiddenUnits.length === 0;
@@ -157,7 +158,7 @@ export function headModelWith(head: Omit<HeadSpec, 'seed'>, seed: number, weight
   return model;
 }
 
-/** fitHead for a linear head: one full-batch fit on `data` (from `init` when given), each iteration reported as an epoch. */
+/** fitHead for a linear head: one full-batch fit on `data` (from `init` when given), its progress as `epochs` curve points. */
 export async function fitLinearHead(args: {
   data: RecipeData;
   head: Omit<HeadSpec, 'seed'>;
@@ -175,6 +176,7 @@ export async function fitLinearHead(args: {
   try {
     const problem = problemFor(stack, data, recipe, numClasses, () => true, stack.squares[0]!);
     const report = headProgress(ctx, 0, epochs, epochs);
+    const history: EpochMetrics[] = [];
     ctx.report({ stage: 'train', done: 0, total: epochs });
     const solved = await solveLinear(problem, {
       init: args.init ?? null,
@@ -189,9 +191,17 @@ export async function fitLinearHead(args: {
           valAccuracy = accuracy(validation.labels, predictClasses(probabilities, numClasses));
         }
         report.iteration(iteration);
-        await args.onEpoch?.({ epoch: iteration, loss, accuracy: trainAccuracy, valLoss, valAccuracy });
+        history.push({ epoch: iteration, loss, accuracy: trainAccuracy, valLoss, valAccuracy });
       },
     });
+    // The run's curve keeps `epochs` points (what the UI and the run's record expect of every head): the solver's
+    // state at evenly spaced iterations, the last point being the solution.
+    for (let epoch = 1; epoch <= epochs && history.length > 0; epoch++) {
+      if (ctx.signal.aborted) throw new StudioError('CANCELLED', 'Cancelled');
+      const at = history[Math.min(history.length, Math.ceil((epoch * history.length) / epochs)) - 1]!;
+      await args.onEpoch?.({ ...at, epoch });
+      await yieldToEventLoop();
+    }
     report.done();
     return { model: headModelWith(args.head, recipe.options.seed, solved.weights), l2: recipe.options.l2 ?? 0 };
   } finally {
