@@ -213,8 +213,9 @@ export async function executeTrainingRun(library: Library, runId: number, config
     let metricsProbabilities: Float32Array;
     let kfoldMetrics: RunMetrics['kfold'] = null;
     const isOutOfFold = (i: number) => kfold > 0 || inValidation.has(labeled[i]!.id);
-    // a linear head is fitted full-batch (linear-head-fit.ts), each head starting from the previous one's weights
-    const linear = isLinearHead(head) && !recipe.l2Grid;
+    // With k-fold (6 heads) a linear head is fitted full-batch (linear-head-fit.ts), each head starting from the
+    // previous one's weights; the single split keeps the article's recipe (Adam epochs, live curve, Dropout).
+    const linear = Boolean(folds) && isLinearHead(head) && !recipe.l2Grid;
     let warmStart: LinearWeights | null = null;
 
     if (folds) {

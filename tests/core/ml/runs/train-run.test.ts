@@ -26,12 +26,7 @@ describe('trainRun', () => {
     const run = getRun(t.library.db, result.runId);
     expect(run.status).toBe('done');
     expect(run.classes).toEqual(['alpaca', 'not alpaca']);
-    // a linear head is fitted full-batch: its curve is the solver's progress at `epochs` points, and L-BFGS never
-    // lets the loss rise
     expect(run.epochs.map((e) => `${e.phase} ${e.epoch}`)).toEqual(['head 1', 'head 2', 'head 3', 'head 4']);
-    const losses = run.epochs.map((e) => e.loss);
-    expect(losses).toEqual([...losses].sort((a, b) => b - a));
-    expect(run.epochs.every((e) => e.valAccuracy !== null && e.valLoss !== null)).toBe(true);
     expect(run.metrics!.accuracy).toBeGreaterThanOrEqual(0.9);
     expect(run.metrics!.classIds).toEqual(t.classIds);
     expect(run.metrics!.confusion.flat().reduce((a, b) => a + b, 0)).toBe(12); // 20% of 2 × 30
