@@ -58,9 +58,9 @@ const augmentation = (name: AugmentationName, label: string, unit: string, max: 
 
 /** The table, in the order the panel and `--help` show it. Defaults follow the measurements in docs/training.md. */
 export const TRAINING_FIELDS: readonly SettingField[] = [
-  integer({ key: 'epochs', group: 'training', label: 'Epochs', unit: 'epochs', min: 1, max: 500, flag: 'epochs', default: 20, help: 'passes over the labeled photos when training the classifier head' }),
-  integer({ key: 'batchSize', group: 'training', label: 'Batch size', unit: 'photos', min: 1, max: 1024, flag: 'batch-size', default: 32, help: 'photos per gradient step' }),
-  decimal({ key: 'learningRate', group: 'training', label: 'Learning rate', min: 0.000001, max: 1, step: 0.0001, flag: 'lr', default: 1e-3, help: 'Adam step size of the head (fine-tuning uses a tenth of it)' }),
+  integer({ key: 'epochs', group: 'training', label: 'Epochs', unit: 'epochs', min: 1, max: 500, flag: 'epochs', default: 20, help: 'passes over the labeled photos when training a head with hidden layers (a linear head is fitted full-batch to convergence)' }),
+  integer({ key: 'batchSize', group: 'training', label: 'Batch size', unit: 'photos', min: 1, max: 1024, flag: 'batch-size', default: 32, help: 'photos per gradient step (heads with hidden layers, fine-tuning)' }),
+  decimal({ key: 'learningRate', group: 'training', label: 'Learning rate', min: 0.000001, max: 1, step: 0.0001, flag: 'lr', default: 1e-3, help: 'Adam step size of a head with hidden layers (fine-tuning uses a tenth of it)' }),
   integer({ key: 'seed', group: 'training', label: 'Seed', min: 0, max: 0xffffffff, flag: 'seed', default: 1, help: 'fixes the split, the folds, the initial weights and the dropout masks' }),
   integer({
     key: 'kfold', group: 'validation', label: 'k-fold', unit: 'folds', min: 0, max: 20, flag: 'kfold', default: 5,
@@ -77,7 +77,7 @@ export const TRAINING_FIELDS: readonly SettingField[] = [
   integer({ key: 'fineTuneLayers', group: 'fine-tune', label: 'Fine-tune layers', unit: 'layers', min: 0, max: 160, flag: 'fine-tune-layers', default: 0, help: 'last backbone layers trained after the head; 0 keeps the backbone frozen' }),
   integer({ key: 'fineTuneEpochs', group: 'fine-tune', label: 'Fine-tune epochs', unit: 'epochs', min: 0, max: 200, flag: 'fine-tune-epochs', default: 0, help: 'epochs of fine-tuning; needs fine-tune layers ≥ 1' }),
   field({ key: 'hiddenUnits', kind: 'list', group: 'head', label: 'Hidden layers', unit: 'units', integer: true, min: 1, max: 4096, flag: 'hidden-units', default: [], help: 'units of up to 4 dense layers before the output, e.g. 128,64; empty = logistic regression' }),
-  decimal({ key: 'dropout', group: 'head', label: 'Dropout', unit: 'probability', min: 0, max: 0.9, step: 0.05, flag: 'dropout', default: 0.2, help: 'dropped fraction of the features while training the head' }),
+  decimal({ key: 'dropout', group: 'head', label: 'Dropout', unit: 'probability', min: 0, max: 0.9, step: 0.05, flag: 'dropout', default: 0.2, help: 'dropped fraction of the features while training the head (a linear head gets the L2 penalty it amounts to)' }),
   field({ key: 'classWeights', kind: 'choice', group: 'head', label: 'Class weights', flag: 'class-weights', choices: [...CLASS_WEIGHTS], default: 'balanced', help: 'balanced weighs each class by the inverse of its photo count' }),
   augmentation('flip', 'Horizontal flip', 'probability', 1, 0.1, 1, 'mirror left–right'),
   augmentation('rotation', 'Rotation', '°', 45, 1, 10, 'random rotation up to ± this many degrees'),

@@ -3,14 +3,13 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { StudioError } from '../api/errors.js';
-import { startServer } from '../server.js';
 import type { CliCommand } from './commands.js';
 import type { CliContext } from './cli-context.js';
 import type { ParsedCommand } from './parse-command.js';
 import { watchReporter } from './watch-lines.js';
 
-/** Where `npm run build` puts the renderer, relative to this file (src-main/cli/ → dist/renderer/). */
-export const DEFAULT_RENDERER_DIR = fileURLToPath(new URL('../../dist/renderer/', import.meta.url));
+/** Where `npm run build` puts the renderer, relative to this file (src-main/cli/ or the built dist/main/cli/ → dist/renderer/). */
+export const DEFAULT_RENDERER_DIR = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? '../../dist/renderer/' : '../../renderer/', import.meta.url));
 
 export async function serveCommand(ctx: CliContext, cmd: ParsedCommand): Promise<number> {
   if (cmd.positionals.length > 0) throw new StudioError('INVALID_INPUT', `usage: studio ${SERVE_COMMAND.usage}`);
@@ -23,6 +22,8 @@ export async function serveCommand(ctx: CliContext, cmd: ParsedCommand): Promise
     throw new StudioError('INVALID_INPUT', 'STUDIO_TOKEN expects 16–200 letters, digits, "-" or "_"; received a value that is not');
   }
   const studio = ctx.studio();
+  // the HTTP server's modules load only for `serve`, not with every command
+  const { startServer } = await import('../server.js');
   const server = await startServer({
     ...(fixedToken ? { token: fixedToken } : {}),
     studio,

@@ -5,7 +5,6 @@ import type { Library } from './library/library.js';
 import { selectBackend, type BackendName, type MlBackend } from './ml/backbone/backend.js';
 import type { BackboneConfig } from './ml/backbone/backbone.js';
 import type { Embedder } from './ml/features/embed.js';
-import { createLazyEmbedder } from './ml/features/lazy-embedder.js';
 import { createSharedEmbedders } from './ml/features/shared-embedders.js';
 import type { TrainingConfig } from './ml/training/training-config.js';
 import { resolveLibraryWeights } from './ml/backbone/weights-source.js';
@@ -56,16 +55,15 @@ export function createMlSession(library: Library): MlSession {
   /** Runs `use` with the warm embedder for this backbone; it stays open until `use` settles, whatever other jobs do. */
   function withEmbedder<T>(backbone: BackboneConfig, backend: MlBackend, use: (embed: Embedder) => Promise<T>): Promise<T> {
     const key = `${backend.name}|${backbone.alpha}|${backbone.inputSize}|${backbone.resize}|${backbone.weightsDir}`;
-    return embedders.borrow(key, () => createLazyEmbedder(async () => backend, backbone), use);
+    // the embedding stack (sharp, the pool, the backbone) loads with the first job that embeds, not with the library
+    const create = async () => (await import('./ml/features/lazy-embedder.js')).createLazyEmbedder(async () => backend, backbone);
+    return embedders.borrow(key, create, use);
   }
 
   return {
     backendFor: (name) => selectBackend(name ?? undefined),
     backboneFor,
-    withEmbedder(backbone, backend, use) {
-      const key = `${backend.name}|${backbone.alpha}|${backbone.inputSize}|${backbone.resize}|${backbone.weightsDir}`;
-      return embedders.borrow(key, () => createLazyEmbedder(async () => backend, backbone), use);
-    },
+    withEmbedder,
     close: () => embedders.closeAll(),
   };
 }

@@ -1,6 +1,7 @@
 // What a trained run does with files outside the library: predict a folder, evaluate a folder of class
 // subfolders (both with the leak check against the run's training photos), export the run's model, and predict
-// library photos that arrived after the latest run.
+// library photos that arrived after the latest run. The ML and image modules (tfjs, sharp) are imported at first
+// use, so opening a library does not load them.
 import path from 'node:path';
 import { StudioError, isCancelled, toStudioError } from '../api/errors.js';
 import type { ExplainRequest, PhotoExplanation } from '../api/explain-schemas.js';
@@ -10,11 +11,8 @@ import type { RunExplainer } from './ml/runs/explain-photo.js';
 import type { ExportResult, FolderEvaluation, FolderPredictions, FolderRequest } from '../api/training-schemas.js';
 import type { JobContext } from './jobs/job-context.js';
 import type { Library } from './library/library.js';
-import { exportRun } from './ml/runs/export.js';
-import { predictFiles, type FilePredictions } from './ml/runs/predict-files.js';
+import type { FilePredictions } from './ml/runs/predict-files.js';
 import { getRunConfig, latestDoneRunId } from './ml/runs/runs.js';
-import { toRunMetrics } from './ml/runs/train-run.js';
-import { findTrainingMatches } from './ml/runs/training-leaks.js';
 import type { MlSession } from './ml-session.js';
 import { scanFolder } from './photos/scan-folder.js';
 
@@ -48,6 +46,7 @@ export function createRunOutputs(library: Library, session: MlSession): RunOutpu
     const config = getRunConfig(db, runId);
     const backend = await session.backendFor(config.backend);
     const backbone = await session.backboneFor(config, { requestedAlpha: config.alpha, what: `Run ${runId} was trained with` }, ctx.signal);
+    const { predictFiles } = await import('./ml/runs/predict-files.js');
     return session.withEmbedder(backbone, backend, (embed) => predictFiles(library, runId, files, embed, ctx));
   }
 
@@ -60,6 +59,7 @@ export function createRunOutputs(library: Library, session: MlSession): RunOutpu
 
   async function leakCheck(runId: number, files: readonly string[], ctx: JobContext) {
     ctx.report({ stage: 'leak-check', done: 0, total: files.length });
+    const { findTrainingMatches } = await import('./ml/runs/training-leaks.js');
     const matches = await findTrainingMatches(db, runId, files, ctx.signal);
     ctx.report({ stage: 'leak-check', done: files.length, total: files.length });
     return matches;
@@ -150,6 +150,7 @@ export function createRunOutputs(library: Library, session: MlSession): RunOutpu
       }
       if (files.length === 0) throw new StudioError('INVALID_INPUT', `expected class subfolders (${config.classes.map((c) => c.name).join(', ')}) with images in ${request.root}; received none`);
       const result = await predictWithRun(runId, files, ctx);
+      const { toRunMetrics } = await import('./ml/runs/train-run.js');
       const folderOf = new Map(scan.files.map((f) => [f.path, f.folderClass?.toLowerCase() ?? '']));
       const metricsOf = (predictions: typeof result.predictions) =>
         toRunMetrics(
@@ -191,6 +192,7 @@ export function createRunOutputs(library: Library, session: MlSession): RunOutpu
     async exportRun({ runId, outDir, format }) {
       const config = getRunConfig(db, runId);
       const backbone = await session.backboneFor(config, { requestedAlpha: config.alpha, what: `Run ${runId} was trained with` });
+      const { exportRun } = await import('./ml/runs/export.js');
       return exportRun(library, runId, outDir, { weightsDir: backbone.weightsDir, ...(format ? { format } : {}) });
     },
   };

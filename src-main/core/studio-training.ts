@@ -8,9 +8,7 @@ import { getSetting, setSetting } from './library/settings.js';
 import { selectBackend, type BackendName } from './ml/backbone/backend.js';
 import { embeddingEngineFor } from './ml/features/embedding-engine.js';
 import { getRunConfig, markInterruptedRuns } from './ml/runs/runs.js';
-import { createTrainingRun, executeTrainingRun } from './ml/runs/train-run.js';
 import { DEFAULT_TRAINING_CONFIG, resolveTrainingConfig, type TrainingConfig } from './ml/training/training-config.js';
-import { cachedFeatureDeps } from './ml/runs/training-features.js';
 import { WEIGHTS_DIR_SETTING } from './ml/backbone/weights-source.js';
 import type { MlSession } from './ml-session.js';
 import { acquireTrainingLock, markInterruptedUnlessTraining } from './training-lock.js';
@@ -74,6 +72,8 @@ export function createTrainingService(library: Library, session: MlSession): Tra
       return async (ctx) => {
         try {
           ctx.report({ stage: 'prepare', done: 0, total: 1, message: 'choosing backend and weights' });
+          // the training stack (tfjs, sharp) loads with the first training, not with the library
+          const [{ createTrainingRun, executeTrainingRun }, { cachedFeatureDeps }] = await Promise.all([import('./ml/runs/train-run.js'), import('./ml/runs/training-features.js')]);
           const backend = await session.backendFor(resolved.backend);
           const backbone = await session.backboneFor(resolved, weightsCheck, ctx.signal);
           const config: TrainingConfig = { ...resolved, alpha: backbone.alpha };

@@ -20,7 +20,6 @@ import { resolveReview } from './review-actions.js';
 import { createRunOutputs } from './run-outputs.js';
 import { createTrainingService, type TrainingService } from './studio-training.js';
 import { getLibraryStats } from './library/stats.js';
-import { importFolder } from './photos/import-folder.js';
 import { exportDataset } from './curate/dataset-export.js';
 import { writePhotoTable } from './curate/photo-table.js';
 import { sortedCopies } from './curate/sorted-copies.js';
@@ -102,6 +101,8 @@ export function openStudio(libraryDir: string): Studio {
       const jobId = jobs.start('import', async (ctx): Promise<ImportSummary> => {
         let summary: ImportSummary;
         try {
+          // the image stack (sharp, exifr) loads with the first import, not with the library
+          const { importFolder } = await import('./photos/import-folder.js');
           summary = await importFolder(library, request, ctx);
         } finally {
           emit('library.changed', { what: 'photos' });

@@ -2,7 +2,6 @@
 // `Hike Photo Studio|<class>`, merged by exiftool into an existing sidecar so its other fields survive.
 import fs from 'node:fs';
 import path from 'node:path';
-import { ExifTool } from 'exiftool-vendored';
 import type { CurateReport, CurateXmpRequest, PlannedFile } from '../../api/curate-schemas.js';
 import type { JobContext } from '../jobs/job-context.js';
 import type { Library } from '../library/library.js';
@@ -65,6 +64,8 @@ export function writeXmpSidecars(library: Library, request: CurateXmpRequest): (
     let written = 0;
     let cancelled = false;
     if (!request.dryRun && planned.length > 0) {
+      // loaded here, not at start-up: every CLI command would otherwise pay for exiftool-vendored
+      const { ExifTool } = await import('exiftool-vendored');
       const exiftool = new ExifTool({ maxProcs: 1 });
       try {
         for (const [i, file] of planned.entries()) {

@@ -4,7 +4,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { StudioError } from '../../api/errors.js';
 import type { Library, LibraryPaths } from '../library/library.js';
-import { openUprightByRange } from './decode-image.js';
 import { describeFailure } from './describe-failure.js';
 import { thumbnailPath, writeFileAtomic } from './derived-files.js';
 
@@ -60,6 +59,8 @@ async function makePreviewOnce(original: string, target: string, id: number): Pr
 async function makePreview(original: string, target: string, id: number): Promise<void> {
   if (!fs.existsSync(original)) throw new StudioError('NOT_FOUND', `The original file of photo ${id} is no longer where it was imported from`);
   let jpeg: Buffer;
+  // sharp loads with the first preview, not with the library (a listing never decodes)
+  const { openUprightByRange } = await import('./decode-image.js');
   try {
     jpeg = await (await openUprightByRange(original)).pipeline
       .resize(PREVIEW_MAX_SIDE_PX, PREVIEW_MAX_SIDE_PX, { fit: 'inside', withoutEnlargement: true })

@@ -45,14 +45,15 @@ export function nearestLabeled(input: OutlierInput): { distance: Float32Array; n
   const distance = new Float32Array(count).fill(NaN);
   const neighbourClass = new Int32Array(count).fill(-1);
   if (k < 1) return { distance, neighbourClass };
-  const referenceMatrix = tf.tensor2d(normalizedRows(features, dim, references), [references.length, dim]);
+  // stored transposed (dim × references): a plain product runs ~2× faster on the wasm backend than transposeB
+  const referenceMatrix = tf.tidy(() => tf.transpose(tf.tensor2d(normalizedRows(features, dim, references), [references.length, dim])));
   try {
     for (let start = 0; start < count; start += QUERY_CHUNK) {
       const rows = Array.from({ length: Math.min(QUERY_CHUNK, count - start) }, (_, i) => start + i);
       // k + 1 nearest: a labeled row finds itself first (ties with exact copies are fine: any one is dropped)
       const { values, indices } = tf.tidy(() => {
         const queries = tf.tensor2d(normalizedRows(features, dim, rows), [rows.length, dim]);
-        const top = tf.topk(tf.matMul(queries, referenceMatrix, false, true), k + 1);
+        const top = tf.topk(tf.matMul(queries, referenceMatrix), k + 1);
         return { values: top.values.dataSync() as Float32Array, indices: top.indices.dataSync() as Int32Array };
       });
       rows.forEach((row, r) => {

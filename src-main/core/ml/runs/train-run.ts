@@ -10,6 +10,8 @@ import { throwIfCancelled } from '../../jobs/job-context.js';
 import type { Library } from '../../library/library.js';
 import type { EpochMetrics, FeatureSet, HeadSpec, HeadTrainingOptions } from '../training/head.js';
 import { crossValidateHead, fitHead, predictRecipe, progressSlice, selectRecipeRows, type HeadRecipe, type RecipeData } from '../training/head-recipe.js';
+import { crossValidateLinear, fitLinearHead, isLinearHead } from '../training/linear-head-fit.js';
+import type { LinearWeights } from '../training/full-batch-linear.js';
 import { labelErrorScores } from './label-errors.js';
 import { computeMetrics, predictClasses, wilsonInterval } from '../training/metrics.js';
 import { runOutlierScores } from './outlier-scores.js';
@@ -213,10 +215,17 @@ export async function executeTrainingRun(library: Library, runId: number, config
     let metricsProbabilities: Float32Array;
     let kfoldMetrics: RunMetrics['kfold'] = null;
     const isOutOfFold = (i: number) => kfold > 0 || inValidation.has(labeled[i]!.id);
+    // With k-fold (6 heads) a linear head is fitted full-batch (linear-head-fit.ts), each head starting from the
+    // previous one's weights; the single split keeps the article's recipe (Adam epochs, live curve, Dropout).
+    const linear = Boolean(folds) && isLinearHead(head) && !recipe.l2Grid;
+    let warmStart: LinearWeights | null = null;
 
     if (folds) {
       const foldOf = Int32Array.from(labeled, (p) => folds.get(p.id) as number);
-      const cv = await crossValidateHead({ data, folds: foldOf, k: kfold, head, recipe, ctx, progress: { offset: 0, total: totalEpochs } });
+      const cvArgs = { data, folds: foldOf, k: kfold, head, recipe, ctx, progress: { offset: 0, total: totalEpochs } };
+      const linearCv = linear ? await crossValidateLinear(cvArgs) : null;
+      const cv = linearCv ?? (await crossValidateHead(cvArgs));
+      warmStart = linearCv?.warmStart ?? null;
       labeledProbabilities = cv.outOfFold;
       metricsLabels = labels;
       metricsProbabilities = cv.outOfFold;
@@ -225,17 +234,18 @@ export async function executeTrainingRun(library: Library, runId: number, config
     // The final head: on the training split (validated on the held-out split), or on every labeled photo after k-fold.
     const trainRows = labeled.flatMap((p, i) => (inValidation.has(p.id) ? [] : [i]));
     const valRows = labeled.flatMap((p, i) => (inValidation.has(p.id) ? [i] : []));
-    const { model: finalModel } = await fitHead({
+    const finalArgs = {
       data: selectRecipeRows(data, trainRows),
       validation: valRows.length > 0 ? selectRecipeRows(data, valRows) : null,
       head,
       recipe,
       ctx: progressSlice(ctx, kfold * options.epochs, totalEpochs),
-      onEpoch: (e) => {
+      onEpoch: (e: EpochMetrics) => {
         recordEpoch(db, runId, { phase: 'head', ...e });
         deps.onEpoch?.({ phase: 'head', ...e });
       },
-    });
+    };
+    const { model: finalModel } = linear ? await fitLinearHead({ ...finalArgs, init: warmStart }) : await fitHead(finalArgs);
     models.push(finalModel);
     const modelDir = path.join(library.paths.models, `run-${runId}`);
     let fineTuned: Float32Array | null = null;
