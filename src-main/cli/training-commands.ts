@@ -119,7 +119,7 @@ export async function reviewCommand(ctx: CliContext, cmd: ParsedCommand): Promis
     [
       `${queue} (run ${page.runId}): ${page.total} photo(s)`,
       ...page.items.map((i) => {
-        const probs = Object.entries(i.probabilities).map(([name, p]) => `${name} ${p.toFixed(3)}`).join(', ');
+        const probs = i.probabilities.map((c) => `${c.name} ${c.p.toFixed(3)}`).join(', ');
         return `${i.photo.id}\tlabel ${i.photo.className ?? '-'}\tscore ${i.score.toFixed(3)}\t${i.source}\t${probs}\t${i.photo.path}`;
       }),
     ].join('\n'),

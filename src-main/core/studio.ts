@@ -130,14 +130,13 @@ export function openStudio(libraryDir: string): Studio {
     'predict.evaluate': async (request) => ({ jobId: jobs.start('evaluate', (ctx) => runOutputs.evaluateFolder(request, ctx)) }),
     'review.queue': async (request) => {
       const page = getReviewQueue(db, request);
-      const names = new Map(getRunConfig(db, page.runId).classes.map((c) => [String(c.id), c.name]));
       return {
         runId: page.runId,
         total: page.total,
         items: page.items.map((item) => ({
           photo: getPhoto(db, item.photoId, page.runId),
           predictedClassId: item.predictedClassId,
-          probabilities: Object.fromEntries(Object.entries(item.probabilities).map(([id, p]) => [names.get(id) ?? id, p])),
+          probabilities: item.probabilities,
           score: item.score,
           source: item.source,
         })),
