@@ -10,6 +10,7 @@ import { throwIfCancelled } from '../../jobs/job-context.js';
 import type { Library } from '../../library/library.js';
 import type { EpochMetrics, FeatureSet, HeadSpec, HeadTrainingOptions } from '../training/head.js';
 import { crossValidateHead, fitHead, predictRecipe, progressSlice, selectRecipeRows, type HeadRecipe, type RecipeData } from '../training/head-recipe.js';
+import { crossValidateFineTune } from './fine-tune-folds.js';
 import { labelErrorScores } from './label-errors.js';
 import { computeMetrics, predictClasses, wilsonInterval } from '../training/metrics.js';
 import { runOutlierScores } from './outlier-scores.js';
@@ -52,7 +53,8 @@ export interface FineTuneJob {
   head: tf.LayersModel;
   headSpec: HeadSpec;
   options: HeadTrainingOptions;
-  classifierDir: string;
+  /** where the fine-tuned classifier is saved; null for a fold's model, which only predicts its held-out photos */
+  classifierDir: string | null;
 }
 
 export interface TrainRunDeps {
@@ -210,6 +212,10 @@ export async function executeTrainingRun(library: Library, runId: number, config
     let metricsLabels: Int32Array;
     let metricsProbabilities: Float32Array;
     let kfoldMetrics: RunMetrics['kfold'] = null;
+    let frozenHead: RunMetrics['frozenHead'];
+    const fineTuneOptions = { ...options, epochs: config.fineTuneEpochs, learningRate: config.learningRate * FINE_TUNE_LEARNING_RATE_FACTOR };
+    // Under k-fold every fold is fine-tuned too (its out-of-fold result beside the frozen one), then the final model.
+    const fineTuneProgress = { offset: 0, total: config.fineTuneEpochs * (kfold + 1) };
     const isOutOfFold = (i: number) => kfold > 0 || inValidation.has(labeled[i]!.id);
 
     if (folds) {
@@ -219,6 +225,18 @@ export async function executeTrainingRun(library: Library, runId: number, config
       metricsLabels = labels;
       metricsProbabilities = cv.outOfFold;
       kfoldMetrics = { k: kfold, accuracies: cv.accuracies, mean: cv.mean, std: cv.std };
+      if (fineTuning && deps.fineTune) {
+        ctx.report({ stage: 'fine-tune', done: 0, total: fineTuneProgress.total });
+        const tuned = await crossValidateFineTune({
+          photos: labeled, data, folds: foldOf, k: kfold, head, recipe, fineTuneOptions, fineTune: deps.fineTune, ctx, progress: fineTuneProgress,
+        });
+        const frozen = toRunMetrics(labels, cv.outOfFold, config, kfoldMetrics, 'out-of-fold');
+        frozenHead = { accuracy: frozen.accuracy, evaluation: frozen.evaluation!, kfold: kfoldMetrics };
+        labeledProbabilities = tuned.outOfFold;
+        metricsProbabilities = tuned.outOfFold;
+        kfoldMetrics = { k: kfold, accuracies: tuned.accuracies, mean: tuned.mean, std: tuned.std };
+        fineTuneProgress.offset = kfold * config.fineTuneEpochs;
+      }
     }
     // The final head: on the training split (validated on the held-out split), or on every labeled photo after k-fold.
     const trainRows = labeled.flatMap((p, i) => (inValidation.has(p.id) ? [] : [i]));
@@ -236,7 +254,7 @@ export async function executeTrainingRun(library: Library, runId: number, config
     let fineTuned: Float32Array | null = null;
     if (fineTuning && deps.fineTune) {
       const photos = [...labeled.map((p) => ({ id: p.id, contentHash: p.contentHash, path: p.path })), ...snapshot.unlabeled];
-      ctx.report({ stage: 'fine-tune', done: 0, total: config.fineTuneEpochs });
+      ctx.report({ stage: 'fine-tune', done: fineTuneProgress.offset, total: fineTuneProgress.total });
       fineTuned = await deps.fineTune(
         {
           photos,
@@ -245,13 +263,13 @@ export async function executeTrainingRun(library: Library, runId: number, config
           valRows: Int32Array.from(valRows),
           head: finalModel,
           headSpec: { ...head, seed: config.seed },
-          options: { ...options, epochs: config.fineTuneEpochs, learningRate: config.learningRate * FINE_TUNE_LEARNING_RATE_FACTOR },
+          options: fineTuneOptions,
           classifierDir: path.join(modelDir, CLASSIFIER_DIR),
         },
         ctx,
         (e) => {
           recordEpoch(db, runId, { phase: 'fine-tune', ...e });
-          ctx.report({ stage: 'fine-tune', done: e.epoch, total: config.fineTuneEpochs });
+          ctx.report({ stage: 'fine-tune', done: fineTuneProgress.offset + e.epoch, total: fineTuneProgress.total });
         },
       );
     }
@@ -262,8 +280,13 @@ export async function executeTrainingRun(library: Library, runId: number, config
       metricsLabels = Int32Array.from(valRows, (i) => labels[i] as number);
       metricsProbabilities = new Float32Array(valRows.length * numClasses);
       valRows.forEach((row, j) => metricsProbabilities.set(labeledProbabilities.subarray(row * numClasses, (row + 1) * numClasses), j * numClasses));
+      if (fineTuned && valRows.length > 0) {
+        const held = selectRecipeRows({ ...data, features: plain }, valRows);
+        const frozen = toRunMetrics(metricsLabels, predictRecipe(finalModel, held.features, held.flipped, recipe), config, null, 'validation-split');
+        frozenHead = { accuracy: frozen.accuracy, evaluation: frozen.evaluation!, kfold: null };
+      }
     }
-    const metrics = toRunMetrics(metricsLabels!, metricsProbabilities!, config, kfoldMetrics, folds ? 'out-of-fold' : 'validation-split');
+    const metrics = { ...toRunMetrics(metricsLabels!, metricsProbabilities!, config, kfoldMetrics, folds ? 'out-of-fold' : 'validation-split'), ...(frozenHead ? { frozenHead } : {}) };
     const suspects = outOfFoldLabelErrors(labels, labeledProbabilities!, isOutOfFold, numClasses);
     const rows = predictionRows(
       labeled.map((p) => p.id),

@@ -34,8 +34,8 @@ export interface FineTuneRequest {
   valRows: Int32Array;
   /** epochs and learning rate of the fine-tuning stage itself */
   options: HeadTrainingOptions;
-  /** the composed classifier (image → probabilities, fine-tuned weights) is saved here */
-  classifierDir: string;
+  /** the composed classifier (image → probabilities, fine-tuned weights) is saved here; null: not saved (a k-fold fold) */
+  classifierDir: string | null;
 }
 
 export interface FineTuneHooks {
@@ -163,8 +163,10 @@ export async function fineTune(request: FineTuneRequest, hooks: FineTuneHooks = 
       onEpoch: (metrics) => hooks.onEpoch?.(metrics),
     });
     const probabilities = predictRows(Int32Array.from(request.sources.keys()));
-    classifier = composeClassifier(backbone.model, head, numClasses);
-    await classifier.save(folderSaveHandler(request.classifierDir));
+    if (request.classifierDir) {
+      classifier = composeClassifier(backbone.model, head, numClasses);
+      await classifier.save(folderSaveHandler(request.classifierDir));
+    }
     return { probabilities, epochs };
   } finally {
     optimizer.dispose();
