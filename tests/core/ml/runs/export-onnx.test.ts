@@ -72,10 +72,10 @@ async function compareWithRun(runId: number, outDir: string): Promise<{ rows: nu
 }
 
 describe('exporting a run as ONNX', () => {
-  // The run's stored probabilities are the final model's only with one split (k-fold stores out-of-fold ones) and
-  // without the mirror average (an exported model predicts one view), hence kfold 0 and mirror off here.
-  it('writes one model.onnx that ONNX Runtime in another process runs to the run\'s probabilities within 1e-4', async () => {
-    const config = resolveTrainingConfig({ inputSize: SIZE, alpha: 0.35, resize: 'fill', mirror: false, kfold: 0, epochs: 5, seed: 3 });
+  // The run's stored probabilities are the final model's only with one split (k-fold stores out-of-fold ones), hence
+  // kfold 0. Mirror is on (the default): the app averages each photo's and its mirror image's probabilities.
+  it('writes one model.onnx that ONNX Runtime in another process runs to the run\'s probabilities within 1e-4, mirror average included', async () => {
+    const config = resolveTrainingConfig({ inputSize: SIZE, alpha: 0.35, resize: 'fill', mirror: true, kfold: 0, epochs: 5, seed: 3 });
     const { runId } = await trainRun(library, config, createJobContext({}), cachedFeatureDeps(library, embedder, config, backend.name));
     const outDir = path.join(makeTempDir('studio-onnx-out-'), 'alpaca-onnx');
     const result = await exportRun(library, runId, outDir, { weightsDir: WEIGHTS_DIR, format: 'onnx' });
@@ -86,10 +86,18 @@ describe('exporting a run as ONNX', () => {
     expect(JSON.parse(metadata.classes!)).toEqual(['alpaca', 'not_alpaca']);
     expect(JSON.parse(metadata.preprocessing!)).toMatchObject({ resize: { sizePx: SIZE }, scale: { divide: 127.5, subtract: 1 }, layout: 'NHWC-RGB' });
     expect(metadata.input).toMatch(/^image: float32 \[n, 160, 160, 3\], NHWC, RGB/);
+    expect(metadata.mirrorAverage).toBe('true');
+    expect(fs.readFileSync(path.join(outDir, 'README.txt'), 'utf8')).toMatch(/mean of the photo's and its mirror image's/);
 
     const { rows, maxDiff } = await compareWithRun(runId, outDir);
+    expect(maxDiff).toBeLessThan(1e-4);
     // the run is not trivial: some photos are not predicted with certainty
     expect(Math.min(...rows.map((r) => Math.max(...r)))).toBeLessThan(0.99);
+
+    // negative control: the same run exported as a one-view model misses the run's probabilities on some photo
+    const oneView = path.join(makeTempDir('studio-onnx-out-'), 'one-view-onnx');
+    await exportRun(library, runId, oneView, { weightsDir: WEIGHTS_DIR, format: 'onnx', mirror: false });
+    expect((await compareWithRun(runId, oneView)).maxDiff).toBeGreaterThan(1e-4);
   });
 
   it('exports a fine-tuned run from its fine-tuned classifier, reproducing its probabilities within 1e-4', async () => {
