@@ -1,5 +1,6 @@
 // `studio export --format onnx`: one model.onnx that ONNX Runtime runs in another process and that reproduces the
-// run's stored probabilities, with the class names and preprocessing in its metadata.
+// run's stored probabilities, with the class names and preprocessing in its metadata. Also the tfjs export of a
+// mirror-on run at the same small scale (the full-size tfjs check is in alpaca-training.test.ts).
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -25,6 +26,7 @@ import { makeTempDir } from '../../../helpers/temp-dir.js';
 import { WEIGHTS_DIR } from '../embedding-fixtures.js';
 
 const PREDICT_SCRIPT = fileURLToPath(new URL('../../../fixtures/predict-onnx-model.mjs', import.meta.url));
+const PREDICT_TFJS_SCRIPT = fileURLToPath(new URL('../../../fixtures/predict-exported-model.mjs', import.meta.url));
 const SIZE = 160;
 
 let library: Library;
@@ -46,8 +48,8 @@ afterAll(async () => {
   library?.close();
 });
 
-/** Runs the exported model.onnx in a separate process on the run's photos; max abs difference from the stored probabilities. */
-async function compareWithRun(runId: number, outDir: string): Promise<{ rows: number[][]; maxDiff: number }> {
+/** Runs the exported model in a separate process on the run's photos; max abs difference from the stored probabilities. */
+async function compareWithRun(runId: number, outDir: string, format: 'onnx' | 'tfjs' = 'onnx'): Promise<{ rows: number[][]; maxDiff: number }> {
   const predictions = listPredictions(library.db, runId);
   const hashOf = library.db.prepare('SELECT content_hash FROM photos WHERE id = ?').pluck();
   const spec = preprocessingSpec(SIZE, 'fill');
@@ -59,11 +61,11 @@ async function compareWithRun(runId: number, outDir: string): Promise<{ rows: nu
   inputs.forEach((input, i) => joined.set(input, i * input.length));
   fs.writeFileSync(inputsFile, new Uint8Array(joined.buffer));
 
-  const { stdout } = await promisify(execFile)(
-    process.execPath,
-    [PREDICT_SCRIPT, path.join(outDir, 'model.onnx'), inputsFile, String(inputs.length), String(SIZE)],
-    { maxBuffer: 1 << 20 },
-  );
+  const args =
+    format === 'onnx'
+      ? [PREDICT_SCRIPT, path.join(outDir, 'model.onnx'), inputsFile, String(inputs.length), String(SIZE)]
+      : [PREDICT_TFJS_SCRIPT, outDir, inputsFile, String(inputs.length)];
+  const { stdout } = await promisify(execFile)(process.execPath, args, { maxBuffer: 1 << 20 });
   const rows = JSON.parse(stdout) as number[][];
   let maxDiff = 0;
   rows.forEach((row, i) => row.forEach((p, c) => (maxDiff = Math.max(maxDiff, Math.abs(p - predictions[i]!.probabilities[c]!)))));
@@ -109,5 +111,19 @@ describe('exporting a run as ONNX', () => {
     expect(fs.readFileSync(path.join(outDir, 'README.txt'), 'utf8')).toMatch(/its last layers fine-tuned with the head/);
     const { maxDiff } = await compareWithRun(runId, outDir);
     expect(maxDiff).toBeLessThan(1e-4);
+  });
+});
+
+describe('exporting a mirror-on run as tfjs', () => {
+  it('writes a model that plain @tensorflow/tfjs in another process runs to the run\'s probabilities within 1e-4; the one-view export misses them', { timeout: 600_000 }, async () => {
+    const config = resolveTrainingConfig({ inputSize: SIZE, alpha: 0.35, resize: 'fill', mirror: true, kfold: 0, epochs: 5, seed: 3 });
+    const { runId } = await trainRun(library, config, createJobContext({}), cachedFeatureDeps(library, embedder, config, backend.name));
+    const outDir = path.join(makeTempDir('studio-tfjs-out-'), 'alpaca-tfjs');
+    expect((await exportRun(library, runId, outDir, { weightsDir: WEIGHTS_DIR })).files).toEqual(['README.txt', 'model.json', 'studio-model.json', 'weights.bin']);
+    expect(JSON.parse(fs.readFileSync(path.join(outDir, 'studio-model.json'), 'utf8'))).toMatchObject({ mirrorTta: true });
+    expect((await compareWithRun(runId, outDir, 'tfjs')).maxDiff).toBeLessThan(1e-4);
+    const oneView = path.join(makeTempDir('studio-tfjs-out-'), 'one-view');
+    await exportRun(library, runId, oneView, { weightsDir: WEIGHTS_DIR, mirror: false });
+    expect((await compareWithRun(runId, oneView, 'tfjs')).maxDiff).toBeGreaterThan(1e-4);
   });
 });
