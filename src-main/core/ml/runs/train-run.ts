@@ -10,7 +10,7 @@ import { throwIfCancelled } from '../../jobs/job-context.js';
 import type { Library } from '../../library/library.js';
 import type { EpochMetrics, FeatureSet, HeadSpec, HeadTrainingOptions } from '../training/head.js';
 import { crossValidateHead, fitHead, predictRecipe, progressSlice, selectRecipeRows, type HeadRecipe, type RecipeData } from '../training/head-recipe.js';
-import { crossValidateFineTune } from './fine-tune-folds.js';
+import { foldFineTuneJobs, fineTunedOutOfFold } from './fine-tune-folds.js';
 import { labelErrorScores } from './label-errors.js';
 import { computeMetrics, predictClasses, wilsonInterval } from '../training/metrics.js';
 import { runOutlierScores } from './outlier-scores.js';
@@ -53,8 +53,24 @@ export interface FineTuneJob {
   head: tf.LayersModel;
   headSpec: HeadSpec;
   options: HeadTrainingOptions;
-  /** where the fine-tuned classifier is saved; null for a fold's model, which only predicts its held-out photos */
-  classifierDir: string | null;
+  classifierDir: string;
+  /** k-fold: the fold heads, fine-tuned first from the same frozen-prefix pass; each predicts its held-out rows */
+  folds?: FineTuneFold[];
+}
+
+export interface FineTuneFold {
+  trainRows: Int32Array;
+  valRows: Int32Array;
+  head: tf.LayersModel;
+  headSpec: HeadSpec;
+  options: HeadTrainingOptions;
+}
+
+export interface FineTuneOutput {
+  /** every job photo × numClasses, from the final model */
+  probabilities: Float32Array;
+  /** per job.folds entry, every job photo × numClasses */
+  foldProbabilities: Float32Array[];
 }
 
 export interface TrainRunDeps {
@@ -65,8 +81,8 @@ export interface TrainRunDeps {
   preprocessing: unknown;
   /** Pooled backbone features, rows in the order of `photos` (the embedding cache in the app; fixed rows in tests). */
   getFeatures(photos: readonly FeaturePhoto[], views: FeatureViews, ctx: JobContext): Promise<FeatureSet>;
-  /** The fine-tuning stage (in a worker); returns probabilities for every job photo. Absent → runs asking for it fail. */
-  fineTune?: (job: FineTuneJob, ctx: JobContext, onEpoch: (metrics: EpochMetrics) => void) => Promise<Float32Array>;
+  /** The fine-tuning stage (in a worker); `fold` null is the final model's. Absent → runs asking for it fail. */
+  fineTune?: (job: FineTuneJob, ctx: JobContext, onEpoch: (metrics: EpochMetrics, fold: number | null) => void) => Promise<FineTuneOutput>;
 }
 
 export interface TrainRunResult {
@@ -215,28 +231,20 @@ export async function executeTrainingRun(library: Library, runId: number, config
     let frozenHead: RunMetrics['frozenHead'];
     const fineTuneOptions = { ...options, epochs: config.fineTuneEpochs, learningRate: config.learningRate * FINE_TUNE_LEARNING_RATE_FACTOR };
     // Under k-fold every fold is fine-tuned too (its out-of-fold result beside the frozen one), then the final model.
-    const fineTuneProgress = { offset: 0, total: config.fineTuneEpochs * (kfold + 1) };
+    const fineTuneTotal = config.fineTuneEpochs * (kfold + 1);
+    let foldJobs: FineTuneFold[] = [];
+    let foldOf: Int32Array | null = null;
+    let frozenOutOfFold: Float32Array | null = null;
     const isOutOfFold = (i: number) => kfold > 0 || inValidation.has(labeled[i]!.id);
 
     if (folds) {
-      const foldOf = Int32Array.from(labeled, (p) => folds.get(p.id) as number);
+      foldOf = Int32Array.from(labeled, (p) => folds.get(p.id) as number);
       const cv = await crossValidateHead({ data, folds: foldOf, k: kfold, head, recipe, ctx, progress: { offset: 0, total: totalEpochs } });
       labeledProbabilities = cv.outOfFold;
       metricsLabels = labels;
       metricsProbabilities = cv.outOfFold;
       kfoldMetrics = { k: kfold, accuracies: cv.accuracies, mean: cv.mean, std: cv.std };
-      if (fineTuning && deps.fineTune) {
-        ctx.report({ stage: 'fine-tune', done: 0, total: fineTuneProgress.total });
-        const tuned = await crossValidateFineTune({
-          photos: labeled, data, folds: foldOf, k: kfold, head, recipe, fineTuneOptions, fineTune: deps.fineTune, ctx, progress: fineTuneProgress,
-        });
-        const frozen = toRunMetrics(labels, cv.outOfFold, config, kfoldMetrics, 'out-of-fold');
-        frozenHead = { accuracy: frozen.accuracy, evaluation: frozen.evaluation!, kfold: kfoldMetrics };
-        labeledProbabilities = tuned.outOfFold;
-        metricsProbabilities = tuned.outOfFold;
-        kfoldMetrics = { k: kfold, accuracies: tuned.accuracies, mean: tuned.mean, std: tuned.std };
-        fineTuneProgress.offset = kfold * config.fineTuneEpochs;
-      }
+      frozenOutOfFold = cv.outOfFold;
     }
     // The final head: on the training split (validated on the held-out split), or on every labeled photo after k-fold.
     const trainRows = labeled.flatMap((p, i) => (inValidation.has(p.id) ? [] : [i]));
@@ -253,9 +261,13 @@ export async function executeTrainingRun(library: Library, runId: number, config
     const modelDir = path.join(library.paths.models, `run-${runId}`);
     let fineTuned: Float32Array | null = null;
     if (fineTuning && deps.fineTune) {
+      if (foldOf) {
+        foldJobs = await foldFineTuneJobs({ data, folds: foldOf, k: kfold, head, recipe, fineTuneOptions, ctx });
+        models.push(...foldJobs.map((j) => j.head));
+      }
       const photos = [...labeled.map((p) => ({ id: p.id, contentHash: p.contentHash, path: p.path })), ...snapshot.unlabeled];
-      ctx.report({ stage: 'fine-tune', done: fineTuneProgress.offset, total: fineTuneProgress.total });
-      fineTuned = await deps.fineTune(
+      ctx.report({ stage: 'fine-tune', done: 0, total: fineTuneTotal });
+      const output = await deps.fineTune(
         {
           photos,
           labels: Int32Array.from(photos, (_, i) => (i < labeled.length ? (labels[i] as number) : -1)),
@@ -265,13 +277,24 @@ export async function executeTrainingRun(library: Library, runId: number, config
           headSpec: { ...head, seed: config.seed },
           options: fineTuneOptions,
           classifierDir: path.join(modelDir, CLASSIFIER_DIR),
+          folds: foldJobs,
         },
         ctx,
-        (e) => {
-          recordEpoch(db, runId, { phase: 'fine-tune', ...e });
-          ctx.report({ stage: 'fine-tune', done: fineTuneProgress.offset + e.epoch, total: fineTuneProgress.total });
+        (e, fold) => {
+          // the folds first, then the final model: one rising count; only the final model's epochs are recorded
+          if (fold === null) recordEpoch(db, runId, { phase: 'fine-tune', ...e });
+          ctx.report({ stage: 'fine-tune', done: (fold ?? foldJobs.length) * config.fineTuneEpochs + e.epoch, total: fineTuneTotal });
         },
       );
+      fineTuned = output.probabilities;
+      if (frozenOutOfFold && foldJobs.length > 0) {
+        const tuned = fineTunedOutOfFold(foldJobs, output.foldProbabilities, labels, numClasses);
+        const frozen = toRunMetrics(labels, frozenOutOfFold, config, kfoldMetrics, 'out-of-fold');
+        frozenHead = { accuracy: frozen.accuracy, evaluation: frozen.evaluation!, kfold: kfoldMetrics };
+        labeledProbabilities = tuned.outOfFold;
+        metricsProbabilities = tuned.outOfFold;
+        kfoldMetrics = { k: kfold, accuracies: tuned.accuracies, mean: tuned.mean, std: tuned.std };
+      }
     }
     ctx.report({ stage: 'predict', done: 0, total: 1 });
     const plain: FeatureSet = { ...labeledFeatures, views: [labeledFeatures.views[0] as Float32Array] };
