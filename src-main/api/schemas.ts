@@ -1,6 +1,7 @@
 // Value schemas of the StudioApi (zod): requests are validated at the boundary, the core receives typed values.
 import { z } from 'zod';
 import { ERROR_CODES } from './errors.js';
+import { ClassProbabilities } from './class-probabilities.js';
 
 export const Id = z.number().int().positive();
 export const ClassName = z.string().trim().min(1).max(80).regex(/^[^/\\\0]+$/, 'no slashes');
@@ -64,8 +65,8 @@ export type Photo = z.infer<typeof Photo>;
 export const PhotoDetail = Photo.extend({
   orientation: z.number().int().nullable(),
   importedAt: z.string(),
-  /** class name → probability from the shown run */
-  probabilities: z.record(z.string(), z.number()).nullable(),
+  /** from the shown run, in its class order */
+  probabilities: ClassProbabilities.nullable(),
 });
 export type PhotoDetail = z.infer<typeof PhotoDetail>;
 

@@ -1,5 +1,6 @@
 // Schemas of training, runs and review in the StudioApi.
 import { z } from 'zod';
+import { ClassProbabilities } from './class-probabilities.js';
 import { Id, Photo } from './schemas.js';
 import { SettingChange, SettingValue } from './training-settings-diff.js';
 import { BackendName, SettingField, TrainingConfig } from './training-settings.js';
@@ -25,6 +26,9 @@ export const RunStatus = z.enum(['queued', 'running', 'done', 'failed', 'cancell
 
 export const ClassMetrics = z.object({ classId: z.number().int(), name: z.string(), precision: z.number(), recall: z.number(), f1: z.number(), support: z.number().int() });
 
+const KFoldMetrics = z.object({ k: z.number().int(), accuracies: z.array(z.number()), mean: z.number(), std: z.number() });
+const Evaluation = z.object({ on: z.enum(['out-of-fold', 'validation-split', 'folder']), n: z.number().int(), low: z.number(), high: z.number() });
+
 export const RunMetrics = z.object({
   accuracy: z.number(),
   loss: z.number().nullable(),
@@ -33,12 +37,17 @@ export const RunMetrics = z.object({
   confusion: z.array(z.array(z.number().int())),
   classIds: z.array(z.number().int()),
   rocAuc: z.number().nullable(),
-  kfold: z.object({ k: z.number().int(), accuracies: z.array(z.number()), mean: z.number(), std: z.number() }).nullable(),
+  kfold: KFoldMetrics.nullable(),
   /**
    * What `accuracy` counts: n predictions made without seeing the photo's label ('out-of-fold' after k-fold, the
    * held-out 'validation-split', or an outside 'folder'), with its 95% Wilson score interval. Absent on older runs.
    */
-  evaluation: z.object({ on: z.enum(['out-of-fold', 'validation-split', 'folder']), n: z.number().int(), low: z.number(), high: z.number() }).optional(),
+  evaluation: Evaluation.optional(),
+  /**
+   * Runs that fine-tuned: the frozen head's result on the same photos (each fold fine-tuned too under k-fold), beside
+   * the fine-tuned model's, which the other fields describe. Absent when the run did not fine-tune.
+   */
+  frozenHead: z.object({ accuracy: z.number(), evaluation: Evaluation, kfold: KFoldMetrics.nullable() }).optional(),
 });
 export type RunMetrics = z.infer<typeof RunMetrics>;
 
@@ -97,7 +106,7 @@ export type ReviewQueueName = z.infer<typeof ReviewQueueName>;
 export const ReviewItem = z.object({
   photo: Photo,
   predictedClassId: z.number().int(),
-  probabilities: z.record(z.string(), z.number()),
+  probabilities: ClassProbabilities,
   /** the queue's ranking score: confidence of the mistake, label-error margin, entropy, or outlier score */
   score: z.number(),
   /** 'out-of-fold': from a model that never saw this photo's label; 'unlabeled': the final model on an unlabeled photo */
@@ -139,7 +148,7 @@ export type LeakMatch = z.infer<typeof LeakMatch>;
 export const FilePrediction = z.object({
   path: z.string(),
   className: z.string(),
-  probabilities: z.record(z.string(), z.number()),
+  probabilities: ClassProbabilities,
   /** true when the file matches a photo the run trained on (listed in `seenInTraining`) */
   seenInTraining: z.boolean(),
 });

@@ -44,7 +44,7 @@ export async function predictCommand(ctx: CliContext, cmd: ParsedCommand): Promi
   const result = await finishedResult<FolderPredictions>(ctx, jobId);
   ctx.print(result, () =>
     [
-      ...result.items.map((i) => `${i.className}\t${(i.probabilities[i.className] ?? 0).toFixed(4)}\t${i.path}${i.seenInTraining ? '\tseen in training' : ''}`),
+      ...result.items.map((i) => `${i.className}\t${(i.probabilities.find((c) => c.name === i.className)?.p ?? 0).toFixed(4)}\t${i.path}${i.seenInTraining ? '\tseen in training' : ''}`),
       ...leakLines(result.seenInTraining, result.items.length),
       ...skippedLines(result.skipped),
     ].join('\n'),

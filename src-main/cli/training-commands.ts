@@ -77,8 +77,13 @@ function formatRun(run: RunDetail): string {
   lines.push(`  ${settingsLine(run)}`);
   if (run.error) lines.push(`  error: ${run.error}`);
   if (m) {
-    lines.push(`  ${accuracyLine(m)}${m.rocAuc !== null ? `, ROC AUC ${m.rocAuc.toFixed(4)}` : ''}`);
+    lines.push(`  ${m.frozenHead ? 'fine-tuned: ' : ''}${accuracyLine(m)}${m.rocAuc !== null ? `, ROC AUC ${m.rocAuc.toFixed(4)}` : ''}`);
     if (m.kfold) lines.push(`  ${m.kfold.k}-fold accuracy ${m.kfold.mean.toFixed(4)} ± ${m.kfold.std.toFixed(4)} (${m.kfold.accuracies.map((a) => a.toFixed(3)).join(', ')})`);
+    const f = m.frozenHead;
+    if (f) {
+      const folds = f.kfold ? `; ${f.kfold.k}-fold ${f.kfold.mean.toFixed(4)} ± ${f.kfold.std.toFixed(4)}` : '';
+      lines.push(`  frozen head (same photos, no fine-tuning): ${accuracyLine({ ...m, accuracy: f.accuracy, evaluation: f.evaluation })}${folds}`);
+    }
     for (const c of m.perClass) lines.push(`  ${c.name}: precision ${c.precision.toFixed(3)}, recall ${c.recall.toFixed(3)}, F1 ${c.f1.toFixed(3)} (n=${c.support})`);
     lines.push(`  confusion (rows = true, columns = predicted): ${m.confusion.map((r) => `[${r.join(' ')}]`).join(' ')}`);
   }
@@ -119,7 +124,7 @@ export async function reviewCommand(ctx: CliContext, cmd: ParsedCommand): Promis
     [
       `${queue} (run ${page.runId}): ${page.total} photo(s)`,
       ...page.items.map((i) => {
-        const probs = Object.entries(i.probabilities).map(([name, p]) => `${name} ${p.toFixed(3)}`).join(', ');
+        const probs = i.probabilities.map((c) => `${c.name} ${c.p.toFixed(3)}`).join(', ');
         return `${i.photo.id}\tlabel ${i.photo.className ?? '-'}\tscore ${i.score.toFixed(3)}\t${i.source}\t${probs}\t${i.photo.path}`;
       }),
     ].join('\n'),

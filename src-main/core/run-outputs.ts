@@ -10,6 +10,7 @@ import { getPhoto } from './library/photo-list.js';
 import type { RunExplainer } from './ml/runs/explain-photo.js';
 import type { ExportResult, FolderEvaluation, FolderPredictions, FolderRequest } from '../api/training-schemas.js';
 import type { JobContext } from './jobs/job-context.js';
+import { toClassProbabilities } from './library/class-probabilities.js';
 import type { Library } from './library/library.js';
 import type { FilePredictions } from './ml/runs/predict-files.js';
 import { getRunConfig, latestDoneRunId } from './ml/runs/runs.js';
@@ -130,7 +131,7 @@ export function createRunOutputs(library: Library, session: MlSession): RunOutpu
         items: result.predictions.map((p) => ({
           path: p.path,
           className: result.classes[p.classIndex]?.name ?? '?',
-          probabilities: Object.fromEntries(result.classes.map((c, i) => [c.name, p.probabilities[i] ?? 0])),
+          probabilities: toClassProbabilities(result.classes, p.probabilities),
           seenInTraining: seen.has(p.path),
         })),
         skipped: [...scan.skipped, ...result.skipped],

@@ -188,14 +188,13 @@ export function openStudio(libraryDir: string): Studio {
     'photos.explain': async (request) => runOutputs.explainPhoto(request),
     'review.queue': async (request) => {
       const page = getReviewQueue(db, request);
-      const names = new Map(getRunConfig(db, page.runId).classes.map((c) => [String(c.id), c.name]));
       return {
         runId: page.runId,
         total: page.total,
         items: page.items.map((item) => ({
           photo: getPhoto(db, item.photoId, page.runId),
           predictedClassId: item.predictedClassId,
-          probabilities: Object.fromEntries(Object.entries(item.probabilities).map(([id, p]) => [names.get(id) ?? id, p])),
+          probabilities: item.probabilities,
           score: item.score,
           source: item.source,
         })),

@@ -5,7 +5,12 @@ import { z } from 'zod';
 import { studioEvents, type EventName } from '../../src-main/api/contract.js';
 import { ERROR_CODES, type ErrorCode } from '../../src-main/api/errors.js';
 import { JOB_RESULTS } from '../../src-main/api/job-schemas.js';
+import { createClass } from '../../src-main/core/library/classes.js';
+import { setLabels } from '../../src-main/core/library/labels.js';
 import { openLibrary } from '../../src-main/core/library/library.js';
+import { createRun, finishRun, savePredictions, saveRunPhotos, startRun, type RunConfig } from '../../src-main/core/ml/runs/runs.js';
+import { toRunMetrics } from '../../src-main/core/ml/runs/train-run.js';
+import { DEFAULT_TRAINING_CONFIG } from '../../src-main/core/ml/training/training-config.js';
 import { insertSyntheticPhotos } from '../helpers/insert-photos.js';
 
 /** What a transport must offer the suite: send one call with an untrusted request, get the envelope back. */
@@ -126,6 +131,64 @@ export const CONTRACT_SCRIPT: readonly ScriptStep[] = [
   { method: 'classes.list', request: null, expect: 'INVALID_INPUT' },
 ];
 
+/**
+ * A library with one finished run and its stored predictions (written by the core's own run functions), for the calls
+ * that answer with class probabilities: photos 1–4 labeled alpaca, 5–8 other, 9–12 unlabeled; photo 4 looks like
+ * "other" to the model (a label-error suspect and misclassified).
+ */
+export function prepareRunLibrary(libraryDir: string): void {
+  const library = openLibrary(libraryDir);
+  const { db } = library;
+  const ids = insertSyntheticPhotos(db, SYNTHETIC_PHOTOS);
+  const classes = [createClass(db, 'alpaca'), createClass(db, 'other')].map((c) => ({ id: c.id, name: c.name }));
+  setLabels(db, { photoIds: ids.slice(0, 4), classId: classes[0]!.id, source: 'user' });
+  setLabels(db, { photoIds: ids.slice(4, 8), classId: classes[1]!.id, source: 'user' });
+  const config: RunConfig = { ...DEFAULT_TRAINING_CONFIG, classes, backboneId: 'contract-fixture', preprocessing: {}, threshold: 0.5 };
+  const runId = createRun(db, config);
+  startRun(db, runId, 'cpu');
+  const pAlpaca = [0.9, 0.8, 0.7, 0.2, 0.1, 0.3, 0.2, 0.4, 0.6, 0.5, 0.45, 0.95];
+  const labeled = ids.slice(0, 8);
+  saveRunPhotos(db, runId, labeled.map((photoId, i) => ({ photoId, split: 'train', fold: i % 2, classId: classes[i < 4 ? 0 : 1]!.id })));
+  savePredictions(
+    db,
+    runId,
+    ids.map((photoId, i) => {
+      const p = pAlpaca[i]!;
+      return {
+        photoId,
+        classId: classes[p >= 0.5 ? 0 : 1]!.id,
+        confidence: Math.max(p, 1 - p),
+        probabilities: [p, 1 - p],
+        source: i < 8 ? 'out-of-fold' : 'unlabeled',
+        labelErrorScore: i === 3 ? 0.6 : null,
+        outlierScore: i === 11 ? 2 : 1,
+      };
+    }),
+  );
+  const labels = Int32Array.from(labeled, (_, i) => (i < 4 ? 0 : 1));
+  const probabilities = Float32Array.from(labeled.flatMap((_, i) => [pAlpaca[i]!, 1 - pAlpaca[i]!]));
+  const metrics = toRunMetrics(labels, probabilities, config, { k: 2, accuracies: [0.75, 1], mean: 0.875, std: 0.125 }, 'out-of-fold');
+  finishRun(db, runId, { status: 'done', metrics: { ...metrics, frozenHead: { accuracy: 0.75, evaluation: { ...metrics.evaluation!, low: 0.4, high: 0.93 }, kfold: null } }, modelDir: library.paths.models });
+  library.close();
+}
+
+const ALPACA_FIRST = (pAlpaca: number) => [
+  { classId: 1, name: 'alpaca', p: pAlpaca },
+  { classId: 2, name: 'other', p: 1 - pAlpaca },
+];
+
+/** Calls that answer with class probabilities (one {classId, name, p} per class, in the run's class order). */
+export const RUN_SCRIPT: readonly ScriptStep[] = [
+  { method: 'runs.list', request: {}, expect: 'ok', value: [{ id: 1, status: 'done' }] },
+  { method: 'runs.get', request: { id: 1 }, expect: 'ok', value: { id: 1, metrics: { frozenHead: { accuracy: 0.75 } } } },
+  { method: 'photos.get', request: { id: 1 }, expect: 'ok', value: { id: 1, probabilities: ALPACA_FIRST(0.9) } },
+  { method: 'photos.get', request: { id: 12 }, expect: 'ok', value: { id: 12, probabilities: ALPACA_FIRST(0.95) } },
+  { method: 'review.queue', request: { queue: 'label-errors' }, expect: 'ok', value: { runId: 1, items: [{ photo: { id: 4 }, predictedClassId: 2, probabilities: ALPACA_FIRST(0.2) }] } },
+  { method: 'review.queue', request: { queue: 'misclassified' }, expect: 'ok', value: { runId: 1, items: [{ photo: { id: 4 }, probabilities: ALPACA_FIRST(0.2) }] } },
+  { method: 'review.queue', request: { queue: 'uncertain' }, expect: 'ok', value: { runId: 1, total: 4 } },
+  { method: 'review.queue', request: { queue: 'outliers' }, expect: 'ok', value: { runId: 1, items: [{ photo: { id: 12 }, probabilities: ALPACA_FIRST(0.95) }] } },
+];
+
 /** Every answer, on every transport: exactly one of these two shapes, with a known error code and a message. */
 export const ENVELOPE = z.discriminatedUnion('ok', [
   z.strictObject({ ok: z.literal(true), value: z.unknown() }),
@@ -143,9 +206,9 @@ export function normalizeEnvelope(envelope: Envelope<unknown>, libraryDir: strin
   }) as unknown;
 }
 
-export async function runContractScript(call: EnvelopeCaller): Promise<Array<{ step: ScriptStep; envelope: Envelope<unknown> }>> {
+export async function runContractScript(call: EnvelopeCaller, script: readonly ScriptStep[] = CONTRACT_SCRIPT): Promise<Array<{ step: ScriptStep; envelope: Envelope<unknown> }>> {
   const results: Array<{ step: ScriptStep; envelope: Envelope<unknown> }> = [];
-  for (const step of CONTRACT_SCRIPT) results.push({ step, envelope: await call(step.method, step.request) });
+  for (const step of script) results.push({ step, envelope: await call(step.method, step.request) });
   return results;
 }
 

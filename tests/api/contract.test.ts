@@ -11,7 +11,17 @@ import { statusOfEnvelope } from '../../src-main/server/respond.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 import { makeRendererDir } from '../helpers/test-server.js';
 import { ipcTransport } from './ipc-transport.js';
-import { CONTRACT_SCRIPT, ENVELOPE, normalizeEnvelope, prepareContractLibrary, runContractScript, type ContractTransport } from './contract-suite.js';
+import {
+  CONTRACT_SCRIPT,
+  ENVELOPE,
+  normalizeEnvelope,
+  prepareContractLibrary,
+  prepareRunLibrary,
+  RUN_SCRIPT,
+  runContractScript,
+  type ContractTransport,
+  type ScriptStep,
+} from './contract-suite.js';
 
 const silentLog = { warn: () => undefined, error: () => undefined };
 
@@ -53,21 +63,21 @@ const httpTransport: ContractTransport = {
 
 const TRANSPORTS: ContractTransport[] = [coreTransport, httpTransport, ipcTransport];
 
-async function runOn(transport: ContractTransport) {
+const SCRIPTS = { library: { prepare: prepareContractLibrary, script: CONTRACT_SCRIPT }, 'stored run': { prepare: prepareRunLibrary, script: RUN_SCRIPT } };
+
+async function runOn(transport: ContractTransport, which: keyof typeof SCRIPTS = 'library') {
   const libraryDir = path.join(makeTempDir('studio-contract-'), 'library');
-  prepareContractLibrary(libraryDir);
+  SCRIPTS[which].prepare(libraryDir);
   const opened = await transport.open(libraryDir);
   try {
-    const results = await runContractScript(opened.call);
+    const results = await runContractScript(opened.call, SCRIPTS[which].script);
     return { libraryDir, results };
   } finally {
     await opened.close();
   }
 }
 
-describe.each(TRANSPORTS)('the StudioApi over $name', (transport) => {
-  it('answers every call of the script as the contract promises', async () => {
-    const { results } = await runOn(transport);
+function expectContractAnswers(results: Array<{ step: ScriptStep; envelope: Envelope<unknown> }>): void {
     for (const { step, envelope } of results) {
       expect({ step, issues: ENVELOPE.safeParse(envelope).error?.issues }).toEqual({ step, issues: undefined });
       const outcome = envelope.ok ? 'ok' : envelope.error.code;
@@ -78,6 +88,15 @@ describe.each(TRANSPORTS)('the StudioApi over $name', (transport) => {
       expect({ step, issues: parsed.error?.issues }).toEqual({ step, issues: undefined });
       if (step.value !== undefined) expect({ step, value: envelope.value }).toMatchObject({ step, value: step.value });
     }
+}
+
+describe.each(TRANSPORTS)('the StudioApi over $name', (transport) => {
+  it('answers every call of the script as the contract promises', async () => {
+    expectContractAnswers((await runOn(transport)).results);
+  });
+
+  it('answers with class probabilities as {classId, name, p} per class, in the run\'s class order, from a stored run', async () => {
+    expectContractAnswers((await runOn(transport, 'stored run')).results);
   });
 });
 

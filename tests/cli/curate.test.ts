@@ -240,10 +240,10 @@ describe('studio curate table', () => {
 
     const jsonFile = path.join(tmp, 'tables', 'photos.json');
     expect((await lib('curate', 'table', '--out', jsonFile, '--format', 'json', '--class', 'alpaca')).code).toBe(0);
-    const table = JSON.parse(fs.readFileSync(jsonFile, 'utf8')) as { runId: number; classes: string[]; photos: Array<{ label: string; probabilities: Record<string, number> }> };
+    const table = JSON.parse(fs.readFileSync(jsonFile, 'utf8')) as { runId: number; classes: string[]; photos: Array<{ label: string; probabilities: Array<{ classId: number; name: string; p: number }> }> };
     expect(table.classes).toEqual(CLASSES);
     expect(table.photos).toHaveLength(PER_CLASS + 1);
-    expect(table.photos.every((p) => p.label === 'alpaca' && Object.keys(p.probabilities).length === 2)).toBe(true);
+    expect(table.photos.every((p) => p.label === 'alpaca' && p.probabilities.map((c) => c.name).join() === table.classes.join())).toBe(true);
     expect((await lib('curate', 'table', '--out', jsonFile)).code).toBe(4);
   });
 });

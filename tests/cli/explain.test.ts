@@ -38,7 +38,7 @@ async function storedProbability(explanation: PhotoExplanation): Promise<number>
   try {
     const photo = await core.api['photos.get']({ id: explanation.photoId });
     expect(photo.prediction?.runId).toBe(explanation.runId);
-    return photo.probabilities![explanation.className]!;
+    return photo.probabilities!.find((c) => c.name === explanation.className)!.p;
   } finally {
     await core.close();
   }

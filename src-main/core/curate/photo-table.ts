@@ -4,6 +4,8 @@ import path from 'node:path';
 import { StudioError } from '../../api/errors.js';
 import type { CurateReport, CurateTableRequest } from '../../api/curate-schemas.js';
 import type { JobContext } from '../jobs/job-context.js';
+import type { ClassProbabilities } from '../../api/class-probabilities.js';
+import { toClassProbabilities } from '../library/class-probabilities.js';
 import type { Library } from '../library/library.js';
 import { getRunConfig, listPredictions } from '../ml/runs/runs.js';
 import { csvText } from './csv.js';
@@ -19,15 +21,16 @@ export interface PhotoTableRow {
   confidence: number | null;
   /** the photo's part in the run: train, val, out-of-fold (k-fold), none (unlabeled) */
   split: string | null;
-  /** class name → probability, in the run's class order */
-  probabilities: Record<string, number> | null;
+  /** in the run's class order (names as the library calls the classes now) */
+  probabilities: ClassProbabilities | null;
 }
 
 export function photoTableRows(library: Library, request: Pick<CurateTableRequest, 'selection' | 'runId'>): { runId: number | null; classes: string[]; rows: PhotoTableRow[] } {
   const { db } = library;
   const runId = resolveRun(db, request.runId, false);
   const names = classNames(db, runId);
-  const classes = runId === null ? [] : getRunConfig(db, runId).classes.map((c) => names.get(c.id) ?? c.name);
+  const runClasses = runId === null ? [] : getRunConfig(db, runId).classes.map((c) => ({ id: c.id, name: names.get(c.id) ?? c.name }));
+  const classes = runClasses.map((c) => c.name);
   const probabilities = new Map(runId === null ? [] : listPredictions(db, runId).map((p) => [p.photoId, p.probabilities]));
   const rows = selectPhotos(db, request.selection, runId).map((photo): PhotoTableRow => {
     const probs = probabilities.get(photo.id);
@@ -39,7 +42,7 @@ export function photoTableRows(library: Library, request: Pick<CurateTableReques
       predicted: photo.prediction ? (names.get(photo.prediction.classId) ?? String(photo.prediction.classId)) : null,
       confidence: photo.prediction?.confidence ?? null,
       split: photo.prediction?.split ?? null,
-      probabilities: probs ? Object.fromEntries(classes.map((name, i) => [name, probs[i] ?? 0])) : null,
+      probabilities: probs ? toClassProbabilities(runClasses, probs) : null,
     };
   });
   return { runId, classes, rows };
@@ -59,7 +62,7 @@ export function writePhotoTable(library: Library, request: CurateTableRequest): 
           ? `${JSON.stringify({ runId, classes, photos: rows }, null, 2)}\n`
           : csvText(
               ['id', 'path', 'sha256', 'label', 'predicted', 'confidence', 'split', ...classes.map((c) => `p_${c}`)],
-              rows.map((r) => [r.id, r.path, r.sha256, r.label, r.predicted, r.confidence, r.split, ...classes.map((c) => r.probabilities?.[c] ?? null)]),
+              rows.map((r) => [r.id, r.path, r.sha256, r.label, r.predicted, r.confidence, r.split, ...classes.map((_, i) => r.probabilities?.[i]?.p ?? null)]),
             );
       fs.mkdirSync(path.dirname(out), { recursive: true });
       fs.writeFileSync(out, text, { flag: 'wx' });

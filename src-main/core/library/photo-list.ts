@@ -1,7 +1,9 @@
 // Photo queries for the grid and the CLI: filter by class / unlabeled / folder / file name / near-duplicate group,
 // sort, page.
 import type { Database } from 'better-sqlite3';
+import type { ClassProbabilities } from '../../api/class-probabilities.js';
 import { StudioError } from '../../api/errors.js';
+import { toClassProbabilities } from './class-probabilities.js';
 import type { Photo, PhotoDetail, PhotoPage, PhotoQuery, DuplicateGroup } from '../../api/schemas.js';
 import { addPhotoFactConditions } from './photo-fact-filters.js';
 import { foldCase } from './sql-functions.js';
@@ -165,8 +167,8 @@ export function getPhoto(db: Database, id: number, runId?: number): PhotoDetail 
   return { ...rowToPhoto(row), orientation: row.orientation, importedAt: row.imported_at, probabilities: predictionProbabilities(db, row) };
 }
 
-/** Class name → probability of the shown run's prediction (predictions store them in the run's class order). */
-function predictionProbabilities(db: Database, row: PhotoRow): Record<string, number> | null {
+/** The shown run's class probabilities for the photo (predictions store them in the run's class order). */
+function predictionProbabilities(db: Database, row: PhotoRow): ClassProbabilities | null {
   if (row.pred_run_id === null) return null;
   const found = db
     .prepare(
@@ -176,8 +178,7 @@ function predictionProbabilities(db: Database, row: PhotoRow): Record<string, nu
     .get(row.pred_run_id, row.id) as { probabilities: string; classes: string | null } | undefined;
   if (!found?.classes) return null;
   const probabilities = JSON.parse(found.probabilities) as number[];
-  const classes = JSON.parse(found.classes) as { name: string }[];
-  return Object.fromEntries(classes.map((c, i) => [c.name, probabilities[i] ?? 0]));
+  return toClassProbabilities(JSON.parse(found.classes) as Array<{ id: number; name: string }>, probabilities);
 }
 
 export function findPhotoIdByPath(db: Database, filePath: string): number | undefined {

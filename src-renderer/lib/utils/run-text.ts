@@ -24,7 +24,17 @@ export function headlineMetric(metrics: RunMetrics | null | undefined): string {
   const kind = metricKind(metrics);
   const e = metrics.evaluation;
   const interval = e ? ` (n = ${e.n}, 95% CI ${e.low.toFixed(3)}–${e.high.toFixed(3)})` : '';
-  return `${kind} accuracy ${metrics.accuracy.toFixed(3)}${interval}`;
+  return `${metrics.frozenHead ? 'fine-tuned: ' : ''}${kind} accuracy ${metrics.accuracy.toFixed(3)}${interval}`;
+}
+
+/**
+ * A fine-tuned run (headline: the fine-tuned model): "frozen head: cross-validated accuracy 0.970 (n = 327, …)",
+ * the same photos and folds without fine-tuning; '' for runs that did not fine-tune.
+ */
+export function frozenHeadMetric(metrics: RunMetrics | null | undefined): string {
+  if (!metrics?.frozenHead) return '';
+  const { frozenHead: f, ...rest } = metrics;
+  return `frozen head: ${headlineMetric({ ...rest, accuracy: f.accuracy, evaluation: f.evaluation, kfold: f.kfold })}`;
 }
 
 /** "epochs 20 → 40, k-fold 5 folds → 0 folds", "defaults" for a first run, "same settings" otherwise. */

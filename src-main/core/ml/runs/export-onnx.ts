@@ -5,7 +5,7 @@ import { StudioError } from '../../../api/errors.js';
 import type { Tf } from '../backbone/backend.js';
 import { foldBackbone } from '../backbone/fold-batchnorm.js';
 import type { MobileNetV2Plan } from '../backbone/mobilenet-v2.js';
-import { describeGeometry, type StudioModelJson } from './run-model.js';
+import { describeGeometry, mirrorNote, type StudioModelJson } from './run-model.js';
 import { buildMobileNetV2Onnx, ONNX_IMAGE_INPUT, ONNX_PROBABILITIES_OUTPUT, type DenseActivation, type DenseWeights } from '../features/onnx/mobilenet-v2-onnx.js';
 
 export const ONNX_MODEL_FILE = 'model.onnx';
@@ -36,7 +36,8 @@ function inputText(size: number): string {
 }
 
 /** `meta` is the exported studio-model.json; its fields go into the model's metadata_props as text or JSON. */
-export function classifierToOnnx(tf: Tf, classifier: LayersModel, plan: MobileNetV2Plan, meta: StudioModelJson): Uint8Array {
+/** `mirrorAverage`: average with the mirror image's probabilities (the classifier itself predicts one view). */
+export function classifierToOnnx(tf: Tf, classifier: LayersModel, plan: MobileNetV2Plan, meta: StudioModelJson, mirrorAverage = false): Uint8Array {
   const fused = foldBackbone(tf, classifier, plan);
   try {
     const head = denseWeights(classifier);
@@ -46,6 +47,7 @@ export function classifierToOnnx(tf: Tf, classifier: LayersModel, plan: MobileNe
     }
     return buildMobileNetV2Onnx(plan, fused.folded, {
       head,
+      mirrorAverage,
       docString: `Hike Photo Studio classifier, run ${meta.runId}: ${meta.classes.map((c) => c.name).join(', ')}`,
       metadata: {
         format: 'hike-photo-studio-model',
@@ -56,6 +58,7 @@ export function classifierToOnnx(tf: Tf, classifier: LayersModel, plan: MobileNe
         preprocessing: JSON.stringify(meta.preprocessing),
         threshold: String(meta.threshold),
         backboneId: meta.backboneId,
+        mirrorAverage: String(mirrorAverage),
       },
     });
   } finally {
@@ -75,7 +78,7 @@ ${ONNX_MODEL_FILE} (ONNX IR 8, opset 13):
     decode the photo upright (apply EXIF orientation) in sRGB, ${describeGeometry(meta.preprocessing, size)},
     then value = pixel / 127.5 - 1. The exact steps used in training are in studio-model.json ("preprocessing")
     and in the model's metadata_props ("preprocessing", "classes", "threshold").
-  output "${ONNX_PROBABILITIES_OUTPUT}": [n, ${meta.classes.length}] probabilities that sum to 1.${meta.classes.length === 2 ? `\n    The studio predicts "${meta.classes[1]!.name}" when its probability is >= ${meta.threshold}.` : ''}
+  output "${ONNX_PROBABILITIES_OUTPUT}": [n, ${meta.classes.length}] probabilities that sum to 1.${mirrorNote(meta, '    ')}${meta.classes.length === 2 ? `\n    The studio predicts "${meta.classes[1]!.name}" when its probability is >= ${meta.threshold}.` : ''}
 
 Run it with ONNX Runtime, e.g. in Node (npm install onnxruntime-node):
   const ort = require('onnxruntime-node');

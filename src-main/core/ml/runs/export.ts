@@ -1,5 +1,7 @@
 // Exports a run as one self-contained folder: backbone + pooling + head as a single tfjs layers model taking the
 // preprocessed image ([-1, 1], NHWC RGB) and returning one probability per class, plus studio-model.json and README.txt.
+// A run trained with mirror on exports a model that averages the image's and its mirror image's probabilities, as
+// the app predicts (nested backbone applied twice in tfjs; the batch joined with its mirror copy in ONNX).
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -9,7 +11,7 @@ import { loadBackbone } from '../backbone/backbone.js';
 import { fileModelHandler } from '../backbone/file-io-handler.js';
 import { planMobileNetV2 } from '../backbone/mobilenet-v2.js';
 import { folderSaveHandler, MODEL_JSON_FILE, WEIGHTS_FILE } from '../backbone/model-folder.js';
-import { describeGeometry, loadRunHead, writeStudioModelJson, type StudioModelJson } from './run-model.js';
+import { describeGeometry, loadRunHead, mirrorNote, writeStudioModelJson, type StudioModelJson } from './run-model.js';
 import { getRunConfig, getRunModelDir } from './runs.js';
 import { composeClassifier } from '../training/compose-classifier.js';
 
@@ -32,7 +34,7 @@ Backbone: ${meta.backboneId} (MobileNetV2, alpha ${meta.alpha}), ${fineTuned ? '
 Input: a float32 tensor [n, ${size}, ${size}, 3], RGB, values in [-1, 1]:
   decode the photo upright (apply EXIF orientation) in sRGB, ${describeGeometry(meta.preprocessing, size)},
   then value = pixel / 127.5 - 1. The exact steps used in training are in studio-model.json ("preprocessing").
-Output: [n, ${meta.classes.length}] probabilities that sum to 1.${meta.classes.length === 2 ? `\n  The studio predicts "${meta.classes[1]!.name}" when its probability is >= ${meta.threshold}.` : ''}
+Output: [n, ${meta.classes.length}] probabilities that sum to 1.${mirrorNote(meta)}${meta.classes.length === 2 ? `\n  The studio predicts "${meta.classes[1]!.name}" when its probability is >= ${meta.threshold}.` : ''}
 
 Load in a browser:
   const model = await tf.loadLayersModel('https://…/model.json');
@@ -61,9 +63,10 @@ async function ensureEmptyTarget(outDir: string): Promise<void> {
   }
 }
 
+/** `mirrorTta` in an export: the exported model averages over the mirror image itself. */
 function exportedMeta(meta: StudioModelJson): StudioModelJson {
   const { fineTunedClassifier: _, ...rest } = meta;
-  return { ...rest, input: { kind: 'image', sizePx: meta.inputSize, range: [-1, 1], layout: 'NHWC-RGB' }, output: 'softmax' };
+  return { ...rest, input: { kind: 'image', sizePx: meta.inputSize, range: [-1, 1], layout: 'NHWC-RGB' }, output: 'softmax', mirrorTta: meta.mirrorTta ?? false };
 }
 
 /** Writes the folder under a temporary name, then renames it into place (the target is new or empty). */
@@ -101,16 +104,19 @@ function exportFineTuned(classifierDir: string, target: string, meta: StudioMode
 /** The composed classifier (image → probabilities) as model.onnx in `staging`. */
 async function writeOnnx(classifier: tf.LayersModel, config: { alpha: number; inputSize: number }, staging: string, exported: StudioModelJson): Promise<void> {
   const { classifierToOnnx, ONNX_MODEL_FILE } = await import('./export-onnx.js');
-  const bytes = classifierToOnnx(tf, classifier, planMobileNetV2(config), exported);
+  const bytes = classifierToOnnx(tf, classifier, planMobileNetV2(config), exported, exported.mirrorTta ?? false);
   await fs.writeFile(path.join(staging, ONNX_MODEL_FILE), bytes);
 }
 
-/** `weightsDir`: the backbone weights the run was trained with (checked against the run's backbone id). */
+/**
+ * `weightsDir`: the backbone weights the run was trained with (checked against the run's backbone id).
+ * `mirror: false` exports a run trained with mirror on as a one-view model (half the compute, not the app's numbers).
+ */
 export async function exportRun(
   library: Library,
   runId: number,
   outDir: string,
-  options: { weightsDir: string; format?: ExportFormat },
+  options: { weightsDir: string; format?: ExportFormat; mirror?: false },
 ): Promise<ExportResult> {
   const format = options.format ?? 'tfjs';
   const config = getRunConfig(library.db, runId);
@@ -118,7 +124,9 @@ export async function exportRun(
   if (!modelDir) throw new StudioError('CONFLICT', `Run ${runId} has no saved model: only finished runs can be exported`);
   const target = path.resolve(outDir);
   await ensureEmptyTarget(target);
-  const { head, meta } = await loadRunHead(modelDir);
+  const loaded = await loadRunHead(modelDir);
+  const { head } = loaded;
+  const meta: StudioModelJson = { ...loaded.meta, mirrorTta: options.mirror === false ? false : Boolean(loaded.meta.mirrorTta) };
   if (meta.fineTunedClassifier) {
     head.dispose();
     if (format === 'onnx') {
@@ -137,7 +145,8 @@ export async function exportRun(
     if (backbone.id !== config.backboneId) {
       throw new StudioError('CONFLICT', `Export: expected the backbone weights run ${runId} used (${config.backboneId}), received ${backbone.id}`);
     }
-    composed = composeClassifier(backbone.model, head, config.classes.length);
+    // ONNX adds the mirror average to its own graph; the tfjs model carries it as layers
+    composed = composeClassifier(backbone.model, head, config.classes.length, { mirror: format === 'tfjs' && Boolean(meta.mirrorTta) });
     const model = composed;
     const write =
       format === 'onnx'

@@ -1,7 +1,9 @@
 // Review queues from a run's predictions: misclassified, likely label errors, uncertain unlabeled photos; paged.
 import type { Database } from 'better-sqlite3';
 import { StudioError } from '../../../api/errors.js';
+import type { ClassProbabilities } from '../../../api/class-probabilities.js';
 import type { ReviewQueueName } from '../../../api/training-schemas.js';
+import { toClassProbabilities } from '../../library/class-probabilities.js';
 import { LABEL_CONFIRMED_SQL } from '../../library/review-marks.js';
 import { getRunConfig, latestDoneRunId, type PredictionSource } from './runs.js';
 
@@ -13,8 +15,8 @@ export interface ReviewQueueItem {
   /** the label the run trained with; null for unlabeled photos */
   labelClassId: number | null;
   predictedClassId: number;
-  /** class id (as a string key) → probability */
-  probabilities: Record<string, number>;
+  /** in the run's class order */
+  probabilities: ClassProbabilities;
   source: PredictionSource;
   /** misclassified: confidence of the wrong prediction; label-errors: margin; uncertain: entropy in nats; outliers: outlier score */
   score: number;
@@ -59,7 +61,8 @@ export function getReviewQueue(
 ): ReviewQueueResult {
   const runId = request.runId ?? latestDoneRunId(db);
   if (runId === null) throw new StudioError('NOT_FOUND', 'No finished training run yet: train a model first');
-  const classIds = getRunConfig(db, runId).classes.map((c) => c.id);
+  const classes = getRunConfig(db, runId).classes;
+  const classIds = classes.map((c) => c.id);
   const rows = db
     .prepare(
       `SELECT pr.photo_id AS photoId, pr.class_id AS classId, pr.confidence, pr.probabilities, pr.source,
@@ -100,7 +103,7 @@ export function getReviewQueue(
     photoId: row.photoId,
     labelClassId: row.labelClassId,
     predictedClassId: row.classId,
-    probabilities: Object.fromEntries(classIds.map((id, i) => [String(id), probabilities[i] ?? 0])),
+    probabilities: toClassProbabilities(classes, probabilities),
     source: row.source,
     score,
     confident: tier === 0,

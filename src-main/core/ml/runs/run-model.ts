@@ -73,3 +73,10 @@ export function describeGeometry(preprocessing: unknown, size: number): string {
   if (geometry?.mode !== 'center-crop' || !geometry.cropFraction) return `resize to ${size}×${size} (stretch, bilinear)`;
   return `resize the short side to ${Math.round(size / geometry.cropFraction)} px (bilinear) and keep the centre ${size}×${size}`;
 }
+
+/** What the README says about the built-in mirror average (empty when the model predicts one view). */
+export function mirrorNote(meta: StudioModelJson, indent = '  '): string {
+  return meta.mirrorTta
+    ? `\n${indent}Each is the mean of the photo's and its mirror image's (left–right) probabilities, computed inside the\n${indent}model as the studio predicts: give it the photo once, not flipped.`
+    : '';
+}

@@ -12,6 +12,7 @@ import type { EpochMetrics, FeatureSet, HeadSpec, HeadTrainingOptions } from '..
 import { crossValidateHead, fitHead, predictRecipe, progressSlice, selectRecipeRows, type HeadRecipe, type RecipeData } from '../training/head-recipe.js';
 import { crossValidateLinear, fitLinearHead, isLinearHead } from '../training/linear-head-fit.js';
 import type { LinearWeights } from '../training/full-batch-linear.js';
+import { foldFineTuneJobs, fineTunedOutOfFold } from './fine-tune-folds.js';
 import { labelErrorScores } from './label-errors.js';
 import { computeMetrics, predictClasses, wilsonInterval } from '../training/metrics.js';
 import { runOutlierScores } from './outlier-scores.js';
@@ -55,6 +56,23 @@ export interface FineTuneJob {
   headSpec: HeadSpec;
   options: HeadTrainingOptions;
   classifierDir: string;
+  /** k-fold: the fold heads, fine-tuned first from the same frozen-prefix pass; each predicts its held-out rows */
+  folds?: FineTuneFold[];
+}
+
+export interface FineTuneFold {
+  trainRows: Int32Array;
+  valRows: Int32Array;
+  head: tf.LayersModel;
+  headSpec: HeadSpec;
+  options: HeadTrainingOptions;
+}
+
+export interface FineTuneOutput {
+  /** every job photo × numClasses, from the final model */
+  probabilities: Float32Array;
+  /** per job.folds entry, every job photo × numClasses */
+  foldProbabilities: Float32Array[];
 }
 
 export interface TrainRunDeps {
@@ -65,8 +83,8 @@ export interface TrainRunDeps {
   preprocessing: unknown;
   /** Pooled backbone features, rows in the order of `photos` (the embedding cache in the app; fixed rows in tests). */
   getFeatures(photos: readonly FeaturePhoto[], views: FeatureViews, ctx: JobContext): Promise<FeatureSet>;
-  /** The fine-tuning stage (in a worker); returns probabilities for every job photo. Absent → runs asking for it fail. */
-  fineTune?: (job: FineTuneJob, ctx: JobContext, onEpoch: (metrics: EpochMetrics) => void) => Promise<Float32Array>;
+  /** The fine-tuning stage (in a worker); `fold` null is the final model's. Absent → runs asking for it fail. */
+  fineTune?: (job: FineTuneJob, ctx: JobContext, onEpoch: (metrics: EpochMetrics, fold: number | null) => void) => Promise<FineTuneOutput>;
   /** Told each epoch once it is recorded (the studio sends it as a run.epoch event). */
   onEpoch?: (record: EpochRecord) => void;
 }
@@ -214,6 +232,13 @@ export async function executeTrainingRun(library: Library, runId: number, config
     let metricsLabels: Int32Array;
     let metricsProbabilities: Float32Array;
     let kfoldMetrics: RunMetrics['kfold'] = null;
+    let frozenHead: RunMetrics['frozenHead'];
+    const fineTuneOptions = { ...options, epochs: config.fineTuneEpochs, learningRate: config.learningRate * FINE_TUNE_LEARNING_RATE_FACTOR };
+    // Under k-fold every fold is fine-tuned too (its out-of-fold result beside the frozen one), then the final model.
+    const fineTuneTotal = config.fineTuneEpochs * (kfold + 1);
+    let foldJobs: FineTuneFold[] = [];
+    let foldOf: Int32Array | null = null;
+    let frozenOutOfFold: Float32Array | null = null;
     const isOutOfFold = (i: number) => kfold > 0 || inValidation.has(labeled[i]!.id);
     // With k-fold (6 heads) a linear head is fitted full-batch (linear-head-fit.ts), each head starting from the
     // previous one's weights; the single split keeps the article's recipe (Adam epochs, live curve, Dropout).
@@ -221,7 +246,7 @@ export async function executeTrainingRun(library: Library, runId: number, config
     let warmStart: LinearWeights | null = null;
 
     if (folds) {
-      const foldOf = Int32Array.from(labeled, (p) => folds.get(p.id) as number);
+      foldOf = Int32Array.from(labeled, (p) => folds.get(p.id) as number);
       const cvArgs = { data, folds: foldOf, k: kfold, head, recipe, ctx, progress: { offset: 0, total: totalEpochs } };
       const linearCv = linear ? await crossValidateLinear(cvArgs) : null;
       const cv = linearCv ?? (await crossValidateHead(cvArgs));
@@ -230,6 +255,7 @@ export async function executeTrainingRun(library: Library, runId: number, config
       metricsLabels = labels;
       metricsProbabilities = cv.outOfFold;
       kfoldMetrics = { k: kfold, accuracies: cv.accuracies, mean: cv.mean, std: cv.std };
+      frozenOutOfFold = cv.outOfFold;
     }
     // The final head: on the training split (validated on the held-out split), or on every labeled photo after k-fold.
     const trainRows = labeled.flatMap((p, i) => (inValidation.has(p.id) ? [] : [i]));
@@ -250,9 +276,13 @@ export async function executeTrainingRun(library: Library, runId: number, config
     const modelDir = path.join(library.paths.models, `run-${runId}`);
     let fineTuned: Float32Array | null = null;
     if (fineTuning && deps.fineTune) {
+      if (foldOf) {
+        foldJobs = await foldFineTuneJobs({ data, folds: foldOf, k: kfold, head, recipe, fineTuneOptions, ctx });
+        models.push(...foldJobs.map((j) => j.head));
+      }
       const photos = [...labeled.map((p) => ({ id: p.id, contentHash: p.contentHash, path: p.path })), ...snapshot.unlabeled];
-      ctx.report({ stage: 'fine-tune', done: 0, total: config.fineTuneEpochs });
-      fineTuned = await deps.fineTune(
+      ctx.report({ stage: 'fine-tune', done: 0, total: fineTuneTotal });
+      const output = await deps.fineTune(
         {
           photos,
           labels: Int32Array.from(photos, (_, i) => (i < labeled.length ? (labels[i] as number) : -1)),
@@ -260,16 +290,29 @@ export async function executeTrainingRun(library: Library, runId: number, config
           valRows: Int32Array.from(valRows),
           head: finalModel,
           headSpec: { ...head, seed: config.seed },
-          options: { ...options, epochs: config.fineTuneEpochs, learningRate: config.learningRate * FINE_TUNE_LEARNING_RATE_FACTOR },
+          options: fineTuneOptions,
           classifierDir: path.join(modelDir, CLASSIFIER_DIR),
+          folds: foldJobs,
         },
         ctx,
-        (e) => {
-          recordEpoch(db, runId, { phase: 'fine-tune', ...e });
-          deps.onEpoch?.({ phase: 'fine-tune', ...e });
-          ctx.report({ stage: 'fine-tune', done: e.epoch, total: config.fineTuneEpochs });
+        (e, fold) => {
+          // the folds first, then the final model: one rising count; only the final model's epochs are recorded
+          if (fold === null) {
+            recordEpoch(db, runId, { phase: 'fine-tune', ...e });
+            deps.onEpoch?.({ phase: 'fine-tune', ...e });
+          }
+          ctx.report({ stage: 'fine-tune', done: (fold ?? foldJobs.length) * config.fineTuneEpochs + e.epoch, total: fineTuneTotal });
         },
       );
+      fineTuned = output.probabilities;
+      if (frozenOutOfFold && foldJobs.length > 0) {
+        const tuned = fineTunedOutOfFold(foldJobs, output.foldProbabilities, labels, numClasses);
+        const frozen = toRunMetrics(labels, frozenOutOfFold, config, kfoldMetrics, 'out-of-fold');
+        frozenHead = { accuracy: frozen.accuracy, evaluation: frozen.evaluation!, kfold: kfoldMetrics };
+        labeledProbabilities = tuned.outOfFold;
+        metricsProbabilities = tuned.outOfFold;
+        kfoldMetrics = { k: kfold, accuracies: tuned.accuracies, mean: tuned.mean, std: tuned.std };
+      }
     }
     ctx.report({ stage: 'predict', done: 0, total: 1 });
     const plain: FeatureSet = { ...labeledFeatures, views: [labeledFeatures.views[0] as Float32Array] };
@@ -278,8 +321,13 @@ export async function executeTrainingRun(library: Library, runId: number, config
       metricsLabels = Int32Array.from(valRows, (i) => labels[i] as number);
       metricsProbabilities = new Float32Array(valRows.length * numClasses);
       valRows.forEach((row, j) => metricsProbabilities.set(labeledProbabilities.subarray(row * numClasses, (row + 1) * numClasses), j * numClasses));
+      if (fineTuned && valRows.length > 0) {
+        const held = selectRecipeRows({ ...data, features: plain }, valRows);
+        const frozen = toRunMetrics(metricsLabels, predictRecipe(finalModel, held.features, held.flipped, recipe), config, null, 'validation-split');
+        frozenHead = { accuracy: frozen.accuracy, evaluation: frozen.evaluation!, kfold: null };
+      }
     }
-    const metrics = toRunMetrics(metricsLabels!, metricsProbabilities!, config, kfoldMetrics, folds ? 'out-of-fold' : 'validation-split');
+    const metrics = { ...toRunMetrics(metricsLabels!, metricsProbabilities!, config, kfoldMetrics, folds ? 'out-of-fold' : 'validation-split'), ...(frozenHead ? { frozenHead } : {}) };
     const suspects = outOfFoldLabelErrors(labels, labeledProbabilities!, isOutOfFold, numClasses);
     const rows = predictionRows(
       labeled.map((p) => p.id),

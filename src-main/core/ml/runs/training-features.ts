@@ -78,6 +78,12 @@ export function cachedFeatureDeps(
                 valRows: job.valRows,
                 options: job.options,
                 classifierDir: job.classifierDir,
+                folds: (job.folds ?? []).map((f) => ({
+                  head: { spec: f.headSpec, weights: serializeWeights(f.head) },
+                  trainRows: f.trainRows,
+                  valRows: f.valRows,
+                  options: f.options,
+                })),
               },
               { prefix: backendName, training: trainingBackend },
               ctx,

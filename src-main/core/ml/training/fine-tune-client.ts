@@ -15,17 +15,24 @@ export function fineTuneTrainingBackend(runBackend: BackendName): BackendName {
   return runBackend === 'wasm' ? 'cpu' : runBackend;
 }
 
+export interface FineTuneResult {
+  /** sources × numClasses, from the main head */
+  probabilities: Float32Array;
+  /** per request.folds entry */
+  foldProbabilities: Float32Array[];
+}
+
 export function fineTuneInWorker(
   request: FineTuneRequest,
   backends: { prefix: BackendName; training: BackendName },
   ctx: JobContext,
-  onEpoch: (metrics: EpochMetrics) => void,
-): Promise<Float32Array> {
+  onEpoch: (metrics: EpochMetrics, fold: number | null) => void,
+): Promise<FineTuneResult> {
   if (ctx.signal.aborted) return Promise.reject(new StudioError('CANCELLED', 'Cancelled'));
   const worker = spawnWorker('training/fine-tune-worker', { request, prefixBackend: backends.prefix, trainingBackend: backends.training } satisfies FineTuneWorkerData);
-  return new Promise<Float32Array>((resolve, reject) => {
+  return new Promise<FineTuneResult>((resolve, reject) => {
     let settled = false;
-    const settle = (outcome: { value: Float32Array } | { error: StudioError }) => {
+    const settle = (outcome: { value: FineTuneResult } | { error: StudioError }) => {
       if (settled) return;
       settled = true;
       ctx.signal.removeEventListener('abort', onAbort);
@@ -38,11 +45,11 @@ export function fineTuneInWorker(
     worker.on('message', (message: FromFineTuneWorker) => {
       if (message.type === 'epoch') {
         try {
-          onEpoch(message.metrics);
+          onEpoch(message.metrics, message.fold);
         } catch (error) {
           settle({ error: error instanceof StudioError ? error : new StudioError('INTERNAL', String(error)) });
         }
-      } else if (message.type === 'done') settle({ value: message.probabilities });
+      } else if (message.type === 'done') settle({ value: { probabilities: message.probabilities, foldProbabilities: message.foldProbabilities } });
       else {
         const code: ErrorCode = (ERROR_CODES as readonly string[]).includes(message.code) ? (message.code as ErrorCode) : 'INTERNAL';
         settle({ error: new StudioError(code, message.message) });

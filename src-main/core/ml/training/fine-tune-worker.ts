@@ -14,8 +14,8 @@ export interface FineTuneWorkerData {
 }
 
 export type FromFineTuneWorker =
-  | { type: 'epoch'; metrics: EpochMetrics }
-  | { type: 'done'; probabilities: Float32Array }
+  | { type: 'epoch'; metrics: EpochMetrics; fold: number | null }
+  | { type: 'done'; probabilities: Float32Array; foldProbabilities: Float32Array[] }
   | { type: 'error'; code: string; message: string };
 
 const port = parentPort;
@@ -28,13 +28,14 @@ try {
   checkFineTuneSupport(training.tf, training.name, data.request.lastN);
   await selectBackend(data.prefixBackend);
   const outcome = await fineTune(data.request, {
-    onEpoch: (metrics) => port.postMessage({ type: 'epoch', metrics } satisfies FromFineTuneWorker),
+    onEpoch: (metrics, fold) => port.postMessage({ type: 'epoch', metrics, fold } satisfies FromFineTuneWorker),
     beforeTraining: async () => {
       await selectBackend(data.trainingBackend);
     },
   });
-  port.postMessage({ type: 'done', probabilities: outcome.probabilities } satisfies FromFineTuneWorker, [
+  port.postMessage({ type: 'done', probabilities: outcome.probabilities, foldProbabilities: outcome.foldProbabilities } satisfies FromFineTuneWorker, [
     outcome.probabilities.buffer as ArrayBuffer,
+    ...outcome.foldProbabilities.map((p) => p.buffer as ArrayBuffer),
   ]);
 } catch (error) {
   const studioError = toStudioError(error);

@@ -22,6 +22,14 @@ export interface SerializedTensor {
   data: Float32Array;
 }
 
+/** One more head fine-tuned from the same prefix pass, starting again from the original backbone weights (a k-fold fold). */
+export interface FineTuneFoldSpec {
+  head: { spec: HeadSpec; weights: SerializedTensor[] };
+  trainRows: Int32Array;
+  valRows: Int32Array;
+  options: HeadTrainingOptions;
+}
+
 export interface FineTuneRequest {
   backbone: BackboneConfig;
   lastN: number;
@@ -34,12 +42,15 @@ export interface FineTuneRequest {
   valRows: Int32Array;
   /** epochs and learning rate of the fine-tuning stage itself */
   options: HeadTrainingOptions;
-  /** the composed classifier (image → probabilities, fine-tuned weights) is saved here */
-  classifierDir: string;
+  /** the composed classifier (image → probabilities, fine-tuned weights) is saved here; null: not saved */
+  classifierDir: string | null;
+  /** k-fold: fold heads fine-tuned first (each predicts every source), sharing the one frozen-prefix pass */
+  folds?: FineTuneFoldSpec[];
 }
 
 export interface FineTuneHooks {
-  onEpoch?: (metrics: EpochMetrics) => void;
+  /** `fold`: index into request.folds, null for the main head */
+  onEpoch?: (metrics: EpochMetrics, fold: number | null) => void;
   /** between the frozen prefix pass (any backend) and training (a backend with the gradient kernels) */
   beforeTraining?: () => Promise<void>;
   isCancelled?: () => boolean;
@@ -49,6 +60,8 @@ export interface FineTuneOutcome {
   /** sources × numClasses */
   probabilities: Float32Array;
   epochs: EpochMetrics[];
+  /** per request.folds entry: sources × numClasses */
+  foldProbabilities: Float32Array[];
 }
 
 export function serializeWeights(model: tf.LayersModel): SerializedTensor[] {
@@ -84,18 +97,16 @@ function gather(cuts: Float32Array[], cutShapes: number[][], rows: ArrayLike<num
 }
 
 export async function fineTune(request: FineTuneRequest, hooks: FineTuneHooks = {}): Promise<FineTuneOutcome> {
-  const { options, head: headRequest } = request;
+  const { head: headRequest } = request;
   const numClasses = headRequest.spec.numClasses;
   const binary = numClasses === 2;
   const backbone = await loadBackbone(tf, { ...request.backbone, trainable: false });
   const split = splitBackbone(tf, backbone.model, request.lastN);
   const head = buildHead(headRequest.spec);
-  const headWeights = headRequest.weights.map((w) => tf.tensor(w.data, w.shape));
-  head.setWeights(headWeights);
-  tf.dispose(headWeights);
   const cutSizes = split.cutShapes.map((s) => s.reduce((a, b) => a * b, 1));
   let classifier: tf.LayersModel | null = null;
-  const optimizer = tf.train.adam(options.learningRate);
+  // every job starts from the loaded backbone weights
+  const initialSuffix = split.trainableLayers.map((layer) => layer.getWeights().map((w) => w.clone()));
   try {
     const cuts = await prefixActivations(split.prefix, request.sources, request.backbone, cutSizes);
     await hooks.beforeTraining?.();
@@ -119,55 +130,73 @@ export async function fineTune(request: FineTuneRequest, hooks: FineTuneHooks = 
       return out;
     };
 
-    const trainLabels = Int32Array.from(request.trainRows, (r) => request.labels[r]!);
-    const valLabels = Int32Array.from(request.valRows, (r) => request.labels[r]!);
-    const random = createRandom(deriveSeed(options.seed, 40));
-    const keep = 1 - options.dropout;
-    const dim = headRequest.spec.inputDim;
-    const epochs = await runTrainingLoop({
-      labels: trainLabels,
-      numClasses,
-      epochs: options.epochs,
-      batchSize: options.batchSize,
-      classWeight: options.classWeight,
-      random,
-      isCancelled: () => hooks.isCancelled?.() ?? false,
-      step: ({ rows, y, w }) => {
-        const size = rows.length;
-        const maskValues = new Float32Array(size * dim);
-        for (let k = 0; k < maskValues.length; k++) maskValues[k] = random() < keep ? 1 / keep : 0;
-        const inputs = gather(cuts, split.cutShapes, Int32Array.from(rows, (i) => request.trainRows[i]!));
-        const mask = tf.tensor2d(maskValues, [size, dim]);
-        let probabilities: Float32Array | null = null;
-        const loss = optimizer.minimize(
-          () => {
-            const p = forward(inputs, mask);
-            probabilities = p.dataSync() as Float32Array;
-            return weightedCrossEntropy(p, y, w);
+    const train = async (job: FineTuneFoldSpec, fold: number | null): Promise<{ probabilities: Float32Array; epochs: EpochMetrics[] }> => {
+      const { options } = job;
+      split.trainableLayers.forEach((layer, i) => layer.setWeights(initialSuffix[i]!));
+      const headWeights = job.head.weights.map((w) => tf.tensor(w.data, w.shape));
+      head.setWeights(headWeights);
+      tf.dispose(headWeights);
+      const optimizer = tf.train.adam(options.learningRate);
+      try {
+        const trainLabels = Int32Array.from(job.trainRows, (r) => request.labels[r]!);
+        const valLabels = Int32Array.from(job.valRows, (r) => request.labels[r]!);
+        const random = createRandom(deriveSeed(options.seed, 40));
+        const keep = 1 - options.dropout;
+        const dim = job.head.spec.inputDim;
+        const epochs = await runTrainingLoop({
+          labels: trainLabels,
+          numClasses,
+          epochs: options.epochs,
+          batchSize: options.batchSize,
+          classWeight: options.classWeight,
+          random,
+          isCancelled: () => hooks.isCancelled?.() ?? false,
+          step: ({ rows, y, w }) => {
+            const size = rows.length;
+            const maskValues = new Float32Array(size * dim);
+            for (let k = 0; k < maskValues.length; k++) maskValues[k] = random() < keep ? 1 / keep : 0;
+            const inputs = gather(cuts, split.cutShapes, Int32Array.from(rows, (i) => job.trainRows[i]!));
+            const mask = tf.tensor2d(maskValues, [size, dim]);
+            let probabilities: Float32Array | null = null;
+            const loss = optimizer.minimize(
+              () => {
+                const p = forward(inputs, mask);
+                probabilities = p.dataSync() as Float32Array;
+                return weightedCrossEntropy(p, y, w);
+              },
+              true,
+              variables,
+            );
+            const value = loss!.dataSync()[0]!;
+            loss!.dispose();
+            mask.dispose();
+            inputs.forEach((t) => t.dispose());
+            const values = (probabilities as Float32Array | null) ?? new Float32Array(size * (binary ? 1 : numClasses));
+            return { loss: value, probabilities: binary ? sigmoidToRows(values) : values };
           },
-          true,
-          variables,
-        );
-        const value = loss!.dataSync()[0]!;
-        loss!.dispose();
-        mask.dispose();
-        inputs.forEach((t) => t.dispose());
-        const values = (probabilities as Float32Array | null) ?? new Float32Array(size * (binary ? 1 : numClasses));
-        return { loss: value, probabilities: binary ? sigmoidToRows(values) : values };
-      },
-      validate: () => {
-        if (request.valRows.length === 0) return null;
-        const p = predictRows(request.valRows);
-        return { valLoss: logLoss(valLabels, p, numClasses), valAccuracy: accuracy(valLabels, predictClasses(p, numClasses)) };
-      },
-      onEpoch: (metrics) => hooks.onEpoch?.(metrics),
-    });
-    const probabilities = predictRows(Int32Array.from(request.sources.keys()));
-    classifier = composeClassifier(backbone.model, head, numClasses);
-    await classifier.save(folderSaveHandler(request.classifierDir));
-    return { probabilities, epochs };
+          validate: () => {
+            if (job.valRows.length === 0) return null;
+            const p = predictRows(job.valRows);
+            return { valLoss: logLoss(valLabels, p, numClasses), valAccuracy: accuracy(valLabels, predictClasses(p, numClasses)) };
+          },
+          onEpoch: (metrics) => hooks.onEpoch?.(metrics, fold),
+        });
+        return { probabilities: predictRows(Int32Array.from(request.sources.keys())), epochs };
+      } finally {
+        optimizer.dispose();
+      }
+    };
+
+    const foldProbabilities: Float32Array[] = [];
+    for (const [fold, job] of (request.folds ?? []).entries()) foldProbabilities.push((await train(job, fold)).probabilities);
+    const main = await train(request, null);
+    if (request.classifierDir) {
+      classifier = composeClassifier(backbone.model, head, numClasses);
+      await classifier.save(folderSaveHandler(request.classifierDir));
+    }
+    return { probabilities: main.probabilities, epochs: main.epochs, foldProbabilities };
   } finally {
-    optimizer.dispose();
+    tf.dispose(initialSuffix.flat());
     disposeWeights([backbone.model, split.suffix, head, ...(classifier ? [classifier] : [])]);
   }
 }

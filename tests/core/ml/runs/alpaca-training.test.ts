@@ -97,12 +97,13 @@ describe('training on the alpaca set with ten flipped labels', () => {
     expect(mean(top10), `top 10 per flipped set: ${top10.join(', ')}`).toBeGreaterThanOrEqual(7);
   });
 
-  it('exports one model that plain @tensorflow/tfjs loads and that reproduces the run on 20 photos within 1e-4', { timeout: 600_000 }, async () => {
-    // the single split without mirror TTA: the stored probabilities are the saved head's on the plain photo
-    const { runId } = await train({ seed: 2, kfold: 0, mirror: false });
+  it('exports one model that plain @tensorflow/tfjs loads and that reproduces the run on 20 photos within 1e-4, mirror average included', { timeout: 600_000 }, async () => {
+    // the single split: the stored probabilities are the saved head's, averaged over the photo and its mirror image
+    const { runId } = await train({ seed: 2, kfold: 0 });
     const outDir = path.join(makeTempDir('studio-export-'), 'alpaca-model');
     const result = await exportRun(library, runId, outDir, { weightsDir: WEIGHTS_DIR });
     expect(result.files).toEqual(['README.txt', 'model.json', 'studio-model.json', 'weights.bin']);
+    expect(fs.readFileSync(path.join(outDir, 'README.txt'), 'utf8')).toMatch(/mean of the photo's and its mirror image's/);
 
     const predictions = listPredictions(library.db, runId).slice(0, 20);
     const hashOf = library.db.prepare('SELECT content_hash FROM photos WHERE id = ?').pluck();
@@ -116,13 +117,19 @@ describe('training on the alpaca set with ten flipped labels', () => {
     inputs.forEach((input, i) => joined.set(input, i * input.length));
     fs.writeFileSync(inputsFile, new Uint8Array(joined.buffer));
 
-    const { stdout } = await promisify(execFile)(process.execPath, [PREDICT_SCRIPT, outDir, inputsFile, String(inputs.length)], {
-      maxBuffer: 1 << 20,
-    });
-    const rows = JSON.parse(stdout) as number[][];
-    expect(rows).toHaveLength(20);
-    let maxDiff = 0;
-    rows.forEach((row, i) => row.forEach((p, c) => (maxDiff = Math.max(maxDiff, Math.abs(p - predictions[i]!.probabilities[c]!)))));
-    expect(maxDiff).toBeLessThan(1e-4);
+    /** Runs an exported folder in another process: max abs difference from the run's stored probabilities. */
+    const maxDiffOf = async (dir: string) => {
+      const { stdout } = await promisify(execFile)(process.execPath, [PREDICT_SCRIPT, dir, inputsFile, String(inputs.length)], { maxBuffer: 1 << 20 });
+      const rows = JSON.parse(stdout) as number[][];
+      expect(rows).toHaveLength(20);
+      let maxDiff = 0;
+      rows.forEach((row, i) => row.forEach((p, c) => (maxDiff = Math.max(maxDiff, Math.abs(p - predictions[i]!.probabilities[c]!)))));
+      return maxDiff;
+    };
+    expect(await maxDiffOf(outDir)).toBeLessThan(1e-4);
+    // negative control: the same run exported as a one-view model misses the run's probabilities on some photo
+    const oneView = path.join(path.dirname(outDir), 'one-view');
+    await exportRun(library, runId, oneView, { weightsDir: WEIGHTS_DIR, mirror: false });
+    expect(await maxDiffOf(oneView)).toBeGreaterThan(1e-4);
   });
 });

@@ -76,8 +76,8 @@ describe('getReviewQueue', () => {
     expect(all.total).toBe(9);
     for (const item of all.items) {
       expect(item.labelClassId).toBeNull();
-      expect(item.score).toBeCloseTo(entropy(Object.values(item.probabilities)), 6);
-      expect(Object.keys(item.probabilities)).toEqual(t.classIds.map(String));
+      expect(item.score).toBeCloseTo(entropy(item.probabilities.map((c) => c.p)), 6);
+      expect(item.probabilities.map((c) => [c.classId, c.name])).toEqual(t.classIds.map((id, i) => [id, ['a', 'b', 'c'][i]]));
     }
     expect(all.items.map((i) => i.score)).toEqual([...all.items.map((i) => i.score)].sort((a, b) => b - a));
     const pages = [0, 4, 8].flatMap((offset) => getReviewQueue(t.library.db, { runId, queue: 'uncertain', limit: 4, offset }).items);

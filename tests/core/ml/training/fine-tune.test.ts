@@ -66,6 +66,41 @@ describe('fineTune', () => {
   });
 });
 
+describe('fineTune with k-fold folds', () => {
+  it('starts every fold from the loaded backbone weights: a fold identical to the main job predicts exactly as it does', async () => {
+    const pick = (folder: string) => fs.readdirSync(path.join(ALPACA, folder)).sort().slice(0, 3).map((f) => path.join(ALPACA, folder, f));
+    const files = [...pick('alpaca'), ...pick('not_alpaca')];
+    const spec = { inputDim: 1280, numClasses: 2, hiddenUnits: [], dropout: 0.2, seed: 1 };
+    const head = buildHead(spec);
+    const weights = serializeWeights(head);
+    head.dispose();
+    const job = {
+      head: { spec, weights },
+      trainRows: Int32Array.from([0, 1, 3, 4]),
+      valRows: Int32Array.from([2, 5]),
+      options: { epochs: 2, batchSize: 2, learningRate: 1e-3, classWeight: 'balanced' as const, dropout: 0.2, seed: 1 },
+    };
+    const folds: number[] = [];
+    const outcome = await fineTune(
+      {
+        backbone: { alpha: 0.35, inputSize: 96, weightsDir: WEIGHTS_DIR },
+        lastN: 5,
+        sources: files.map((p): ImageSource => ({ kind: 'original', path: p })),
+        labels: Int32Array.from(files, (_, i) => (i < 3 ? 0 : 1)),
+        classifierDir: null,
+        ...job,
+        folds: [job, job],
+      },
+      { onEpoch: (_, fold) => folds.push(fold ?? -1) },
+    );
+    expect(folds).toEqual([0, 0, 1, 1, -1, -1]);
+    expect(outcome.foldProbabilities).toHaveLength(2);
+    // each job started from the same weights (without the reset, the main job would continue from fold 1's)
+    expect(Array.from(outcome.foldProbabilities[0]!)).toEqual(Array.from(outcome.probabilities));
+    expect(Array.from(outcome.foldProbabilities[1]!)).toEqual(Array.from(outcome.probabilities));
+  });
+});
+
 describe('fineTuneInWorker', () => {
   const files = ['alpaca', 'not_alpaca'].flatMap((folder) =>
     fs.readdirSync(path.join(ALPACA, folder)).sort().slice(0, 3).map((f) => path.join(ALPACA, folder, f)),
@@ -93,7 +128,7 @@ describe('fineTuneInWorker', () => {
     const { createJobContext } = await import('../../../../src-main/core/jobs/job-context.js');
     const dir = path.join(makeTempDir('fine-tune-worker-'), 'classifier');
     const epochs: number[] = [];
-    const probabilities = await fineTuneInWorker(request(dir, 2), { prefix: 'wasm', training: 'cpu' }, createJobContext({}), (m) => epochs.push(m.epoch));
+    const { probabilities } = await fineTuneInWorker(request(dir, 2), { prefix: 'wasm', training: 'cpu' }, createJobContext({}), (m) => epochs.push(m.epoch));
     expect(epochs).toEqual([1, 2]);
     expect(probabilities).toHaveLength(12);
     expect(fs.existsSync(path.join(dir, 'model.json'))).toBe(true);

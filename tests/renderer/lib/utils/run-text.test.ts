@@ -1,7 +1,7 @@
 // How a run reads to people: the headline metric with its kind, n and interval; key settings; changes.
 import { describe, expect, it } from 'vitest';
 import type { RunMetrics } from '../../../../src-main/api/training-schemas.js';
-import { accuracyChange, changeText, headlineMetric, keySettings, metricKind, metricKindShort, misclassifiedCount } from '../../../../src-renderer/lib/utils/run-text.js';
+import { accuracyChange, changeText, frozenHeadMetric, headlineMetric, keySettings, metricKind, metricKindShort, misclassifiedCount } from '../../../../src-renderer/lib/utils/run-text.js';
 
 function metrics(patch: Partial<RunMetrics>): RunMetrics {
   return { accuracy: 0.975, loss: 0.1, perClass: [], confusion: [], classIds: [], rocAuc: null, kfold: null, ...patch };
@@ -22,6 +22,18 @@ describe('headlineMetric', () => {
     expect(headlineMetric(metrics({ kfold: { k: 5, accuracies: [], mean: 0.9, std: 0.01 } }))).toBe('cross-validated accuracy 0.975');
     expect(headlineMetric(metrics({}))).toBe('validation-split accuracy 0.975');
     expect(headlineMetric(null)).toBe('');
+  });
+});
+
+describe('frozenHeadMetric', () => {
+  it('shows a fine-tuned run\'s frozen-head result beside its fine-tuned headline, and nothing for other runs', () => {
+    const m = metrics({
+      evaluation: { on: 'out-of-fold', n: 327, low: 0.95213, high: 0.98799 },
+      frozenHead: { accuracy: 0.9694, evaluation: { on: 'out-of-fold', n: 327, low: 0.9446, high: 0.9834 }, kfold: null },
+    });
+    expect(headlineMetric(m)).toBe('fine-tuned: cross-validated accuracy 0.975 (n = 327, 95% CI 0.952–0.988)');
+    expect(frozenHeadMetric(m)).toBe('frozen head: cross-validated accuracy 0.969 (n = 327, 95% CI 0.945–0.983)');
+    expect(frozenHeadMetric(metrics({}))).toBe('');
   });
 });
 

@@ -4,7 +4,7 @@
 import { StudioError } from '../../../../api/errors.js';
 import type { FoldedConv, FusedBackbone } from '../../backbone/fold-batchnorm.js';
 import type { MobileNetV2Plan } from '../../backbone/mobilenet-v2.js';
-import { encodeModel, floatTensor, floatValue, node, type OnnxNode, type OnnxTensor } from './onnx-proto.js';
+import { encodeModel, floatTensor, floatValue, int64Tensor, node, type OnnxNode, type OnnxTensor } from './onnx-proto.js';
 
 export const ONNX_IMAGE_INPUT = 'image';
 export const ONNX_FEATURES_OUTPUT = 'features';
@@ -34,6 +34,11 @@ export interface MobileNetV2OnnxOptions {
    * convolution, the mistake a naive conversion makes; only the parity test's negative control uses it.
    */
   stridedPadding?: 'keras' | 'symmetric';
+  /**
+   * With a head: the probabilities are the mean of the image's and its mirror image's (the app's flip test-time
+   * augmentation). The batch is joined with its width-reversed copy, run once, split and averaged.
+   */
+  mirrorAverage?: boolean;
 }
 
 type Pads = [top: number, left: number, bottom: number, right: number];
@@ -131,7 +136,15 @@ class GraphBuilder {
 /** Encodes the network; reads the folded weights (synchronously) from the tfjs tensors in `folded`. */
 export function buildMobileNetV2Onnx(plan: MobileNetV2Plan, folded: FusedBackbone['folded'], options: MobileNetV2OnnxOptions = {}): Uint8Array {
   const g = new GraphBuilder(options.stridedPadding ?? 'keras');
-  g.nodes.push(node('Transpose', [ONNX_IMAGE_INPUT], ['nchw'], { perm: [0, 3, 1, 2] }));
+  const head = options.head ?? [];
+  const mirror = Boolean(options.mirrorAverage && head.length);
+  if (mirror) {
+    // width (NHWC axis 2) from its last index down to the first; an end below −width means "through index 0"
+    g.initializers.push(int64Tensor('mirror_starts', [-1]), int64Tensor('mirror_ends', [-(2 ** 31)]), int64Tensor('mirror_axes', [2]), int64Tensor('mirror_steps', [-1]));
+    g.nodes.push(node('Slice', [ONNX_IMAGE_INPUT, 'mirror_starts', 'mirror_ends', 'mirror_axes', 'mirror_steps'], ['image_mirror']));
+    g.nodes.push(node('Concat', [ONNX_IMAGE_INPUT, 'image_mirror'], ['image_pair'], { axis: 0 }));
+  }
+  g.nodes.push(node('Transpose', [mirror ? 'image_pair' : ONNX_IMAGE_INPUT], ['nchw'], { perm: [0, 3, 1, 2] }));
   let h = g.conv('nchw', plan.inputSize, folded.first);
   for (const block of folded.blocks) {
     const input = h.out;
@@ -144,13 +157,18 @@ export function buildMobileNetV2Onnx(plan: MobileNetV2Plan, folded: FusedBackbon
   if (h.size !== plan.outputSize) {
     throw new StudioError('INTERNAL', `ONNX graph: expected a ${plan.outputSize}×${plan.outputSize} feature map, received ${h.size}×${h.size}`);
   }
-  const head = options.head ?? [];
   g.nodes.push(node('GlobalAveragePool', [h.out], ['pooled_map']));
   g.nodes.push(node('Flatten', ['pooled_map'], [head.length ? 'pooled' : ONNX_FEATURES_OUTPUT], { axis: 1 }));
   let x = 'pooled';
   head.forEach((dense, i) => {
-    x = g.dense(x, dense, i === head.length - 1 ? ONNX_PROBABILITIES_OUTPUT : null);
+    x = g.dense(x, dense, i === head.length - 1 ? (mirror ? 'probabilities_pair' : ONNX_PROBABILITIES_OUTPUT) : null);
   });
+  if (mirror) {
+    // [2n, C] → [2, n, C] (the images first, then their mirror images) → mean over the pair
+    g.initializers.push(int64Tensor('pair_shape', [2, -1, head[head.length - 1]!.units]));
+    g.nodes.push(node('Reshape', ['probabilities_pair', 'pair_shape'], ['probabilities_by_view']));
+    g.nodes.push(node('ReduceMean', ['probabilities_by_view'], [ONNX_PROBABILITIES_OUTPUT], { axes: [0], keepdims: 0 }));
+  }
   const outputs = head.length ? [floatValue(ONNX_PROBABILITIES_OUTPUT, ['n', head[head.length - 1]!.units])] : [floatValue(ONNX_FEATURES_OUTPUT, ['n', plan.lastFilters])];
   return encodeModel({
     name: `mobilenetv2_${plan.alpha.toFixed(2)}_${plan.inputSize}`,
