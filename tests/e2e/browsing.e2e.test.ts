@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SHARED_DIR } from '../helpers/shared-dir.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 import { REPO_DIR, buildRenderer, launchChromium, startServe, type ServedStudio } from '../helpers/studio-browser.js';
+import { waitForJob } from '../helpers/studio-page.js';
 
 const SCREENSHOT_DIR = path.join(REPO_DIR, 'test-results', 'screenshots');
 const ALPACA_DIR = path.join(SHARED_DIR, 'datasets', 'alpaca');
@@ -31,17 +32,6 @@ let smallDir = '';
 
 async function shoot(name: string): Promise<void> {
   await page.screenshot({ path: path.join(SCREENSHOT_DIR, `browse-${name}.png`) });
-}
-
-async function waitForJob(jobId: string): Promise<void> {
-  const deadline = Date.now() + JOB_TIMEOUT_MS;
-  let job = await server.call('jobs.get', { jobId });
-  while (job.status === 'running' && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 250));
-    job = await server.call('jobs.get', { jobId });
-  }
-  expect(job.error, `job ${job.kind}`).toBeNull();
-  expect(job.status).toBe('done');
 }
 
 const filterTotal = async () => Number((await page.getByTestId('filter-total').textContent())?.replace(/[^\d]/g, '') ?? NaN);
@@ -71,8 +61,8 @@ describe('browsing the library', () => {
     const rendererDir = makeTempDir('studio-browse-renderer-');
     await buildRenderer(rendererDir);
     server = await startServe(makeTempDir('studio-browse-library-'), rendererDir);
-    await waitForJob((await server.call('photos.import', { root: ALPACA_DIR, labelsFromFolders: true })).jobId);
-    await waitForJob((await server.call('photos.import', { root: smallDir, labelsFromFolders: false })).jobId);
+    await waitForJob(server, (await server.call('photos.import', { root: ALPACA_DIR, labelsFromFolders: true })).jobId, JOB_TIMEOUT_MS);
+    await waitForJob(server, (await server.call('photos.import', { root: smallDir, labelsFromFolders: false })).jobId, JOB_TIMEOUT_MS);
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     page.on('pageerror', (error) => console.error('[page error]', error.message));
@@ -207,7 +197,7 @@ describe('browsing the library', () => {
   });
 
   it('shows the predicted class, the confidence and ✓/✗ on the tiles after a training, and hides them with P (remembered)', async () => {
-    await waitForJob((await server.call('training.start', FAST_TRAINING)).jobId);
+    await waitForJob(server, (await server.call('training.start', FAST_TRAINING)).jobId, JOB_TIMEOUT_MS);
     const classNames = (await server.call('classes.list', {})).map((c) => c.name);
     const line = page.locator('[role="gridcell"][data-index="0"] [data-testid="tile-prediction"]');
     await expect.poll(async () => (await line.textContent({ timeout: 1_000 }).catch(() => '')) ?? '', { timeout: 30_000 }).toMatch(new RegExp(`[✓✗]\\s*(${classNames.join('|')})\\s*\\d+%`));

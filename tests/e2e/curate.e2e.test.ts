@@ -7,9 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src-main/cli.js';
 import { copyAlpacaSubset } from '../helpers/alpaca-subset.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
-import { REPO_DIR, buildRenderer, launchChromium, startServe, type ServedStudio } from '../helpers/studio-browser.js';
+import type { ServedStudio } from '../helpers/studio-browser.js';
+import { SCREENSHOT_DIR, openStudioPage } from '../helpers/studio-page.js';
 
-const SCREENSHOT_DIR = path.join(REPO_DIR, 'test-results', 'screenshots');
 const PER_CLASS = 4;
 const CLASSES = ['alpaca', 'not_alpaca'];
 
@@ -26,14 +26,7 @@ describe('the Curate dialog in a browser', () => {
     const library = path.join(tmp, 'library');
     const io = { stdout: () => {}, stderr: () => {}, stderrIsTty: false };
     expect(await main(['import', subset, '--labels-from-folders', '--library', library], io)).toBe(0);
-    fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
-    const rendererDir = makeTempDir('studio-e2e-renderer-');
-    await buildRenderer(rendererDir);
-    server = await startServe(library, rendererDir);
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    page.on('pageerror', (error) => console.error('[page error]', error.message));
-    await page.goto(server.url);
+    ({ server, browser, page } = await openStudioPage(library));
   }, 300_000);
 
   afterAll(async () => {

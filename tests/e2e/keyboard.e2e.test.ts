@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SHARED_DIR } from '../helpers/shared-dir.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 import { REPO_DIR, buildRenderer, launchChromium, startServe, type ServedStudio } from '../helpers/studio-browser.js';
+import { waitForJob } from '../helpers/studio-page.js';
 
 const SCREENSHOT_DIR = path.join(REPO_DIR, 'test-results', 'screenshots');
 const ALPACA_DIR = path.join(SHARED_DIR, 'datasets', 'alpaca');
@@ -27,20 +28,8 @@ async function shoot(name: string): Promise<void> {
   await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`) });
 }
 
-/** Polls the job until it is no longer running (usable in hooks, where expect.poll is not). */
-async function waitForJob(jobId: string): Promise<void> {
-  const deadline = Date.now() + JOB_TIMEOUT_MS;
-  let job = await server.call('jobs.get', { jobId });
-  while (job.status === 'running' && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 250));
-    job = await server.call('jobs.get', { jobId });
-  }
-  expect(job.error, `job ${job.kind}`).toBeNull();
-  expect(job.status).toBe('done');
-}
-
 async function importByApi(root: string, labelsFromFolders: boolean): Promise<void> {
-  await waitForJob((await server.call('photos.import', { root, labelsFromFolders })).jobId);
+  await waitForJob(server, (await server.call('photos.import', { root, labelsFromFolders })).jobId, JOB_TIMEOUT_MS);
 }
 
 async function classIdNamed(name: string): Promise<number> {
@@ -253,7 +242,7 @@ describe('the labeling loop with the keyboard alone', () => {
     const notAlpaca = await classIdNamed('not_alpaca');
     await server.call('labels.set', { photoIds: hike.map((photo) => photo.id), classId: notAlpaca });
     await server.call('labels.set', { photoIds: hike.slice(0, 4).map((photo) => photo.id), classId: alpaca });
-    await waitForJob((await server.call('training.start', QUICK_TRAINING)).jobId);
+    await waitForJob(server, (await server.call('training.start', QUICK_TRAINING)).jobId, JOB_TIMEOUT_MS);
     const queue = await server.call('review.queue', { queue: 'misclassified', limit: 5 });
     expect(queue.total, 'misclassified photos after training').toBeGreaterThanOrEqual(2);
 

@@ -11,6 +11,7 @@ import { copyAlpacaSubset } from '../helpers/alpaca-subset.js';
 import { SHARED_DIR } from '../helpers/shared-dir.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 import { REPO_DIR, buildRenderer, launchChromium, startServe, type ServedStudio } from '../helpers/studio-browser.js';
+import { waitForJob } from '../helpers/studio-page.js';
 
 const SCREENSHOT_DIR = path.join(REPO_DIR, 'test-results', 'screenshots');
 const HIKE_DIR = path.join(SHARED_DIR, 'photos', 'hike-unlabeled');
@@ -32,16 +33,6 @@ async function dialogViolations(): Promise<string[]> {
   if (!(await page.evaluate('typeof window.axe !== "undefined"'))) await page.addScriptTag({ content: axe.source });
   return (await page.evaluate(`axe.run('[role="dialog"]', { resultTypes: ['violations'] }).then((r) => r.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id + ': ' + v.nodes.map((n) => n.target).join(' ')))`)) as string[];
-}
-
-async function waitForJob(jobId: string): Promise<void> {
-  const deadline = Date.now() + JOB_TIMEOUT_MS;
-  let job = await server.call('jobs.get', { jobId });
-  while (job.status === 'running' && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 250));
-    job = await server.call('jobs.get', { jobId });
-  }
-  expect(job.status).toBe('done');
 }
 
 const stats = () => server.call('library.stats', {});
@@ -73,7 +64,7 @@ describe('remove from library and the folder picker in browser mode', () => {
     const rendererDir = makeTempDir('studio-remove-renderer-');
     await buildRenderer(rendererDir);
     server = await startServe(makeTempDir('studio-remove-library-'), rendererDir, { env: { HOME: home } });
-    await waitForJob((await server.call('photos.import', { root: photosDir, labelsFromFolders: true })).jobId);
+    await waitForJob(server, (await server.call('photos.import', { root: photosDir, labelsFromFolders: true })).jobId, JOB_TIMEOUT_MS);
     browser = await launchChromium();
     // bypassCSP: the app's policy (script-src 'self') would refuse the axe-core script the test injects
     page = await (await browser.newContext({ viewport: { width: 1440, height: 900 }, bypassCSP: true })).newPage();

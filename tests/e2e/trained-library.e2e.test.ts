@@ -9,9 +9,9 @@ import { copyAlpacaSubset } from '../helpers/alpaca-subset.js';
 import { runCli } from '../helpers/run-cli.js';
 import { SHARED_DIR } from '../helpers/shared-dir.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
-import { REPO_DIR, buildRenderer, launchChromium, startServe, type ServedStudio } from '../helpers/studio-browser.js';
+import type { ServedStudio } from '../helpers/studio-browser.js';
+import { SCREENSHOT_DIR, openStudioPage } from '../helpers/studio-page.js';
 
-const SCREENSHOT_DIR = path.join(REPO_DIR, 'test-results', 'screenshots');
 const WEIGHTS = path.join(SHARED_DIR, 'models', 'mobilenet_v2_0.35_imagenet_notop');
 const HIKE = path.join(SHARED_DIR, 'photos', 'hike-unlabeled');
 
@@ -35,14 +35,7 @@ describe('a trained library in a browser', () => {
     // 224 px: a 7 × 7 map, so the screenshot shows where the heat lies
     const train = await lib('train', '--weights', WEIGHTS, '--alpha', '0.35', '--input-size', '224', '--resize', 'fill', '--mirror', 'off', '--epochs', '20', '--kfold', '0', '--val-split', '0.25');
     expect(train.code, train.stderr).toBe(0);
-    fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
-    const rendererDir = makeTempDir('studio-e2e-renderer-');
-    await buildRenderer(rendererDir);
-    server = await startServe(library, rendererDir);
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    page.on('pageerror', (error) => console.error('[page error]', error.message));
-    await page.goto(server.url);
+    ({ server, browser, page } = await openStudioPage(library));
   }, 600_000);
 
   afterAll(async () => {

@@ -1,15 +1,14 @@
 // End to end in Chromium against browser mode: "the 2024 trip's alpacas" in the grid — the Label filter, then a trip
 // in When, then a place in Where, each narrowing the grid. A screenshot goes to test-results/screenshots/.
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src-main/cli.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
-import { REPO_DIR, buildRenderer, launchChromium, startServe, type ServedStudio } from '../helpers/studio-browser.js';
+import type { ServedStudio } from '../helpers/studio-browser.js';
+import { SCREENSHOT_DIR, openStudioPage } from '../helpers/studio-page.js';
 import { TRIP_PLACES, writeTripPhotos } from '../helpers/trip-photos.js';
 
-const SCREENSHOT_DIR = path.join(REPO_DIR, 'test-results', 'screenshots');
 
 let server: ServedStudio;
 let browser: Browser;
@@ -26,14 +25,7 @@ describe('the When and Where filters in a browser', () => {
     const library = path.join(tmp, 'library');
     const io = { stdout: () => {}, stderr: () => {}, stderrIsTty: false };
     expect(await main(['import', photos, '--labels-from-folders', '--library', library], io)).toBe(0);
-    fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
-    const rendererDir = makeTempDir('studio-e2e-renderer-');
-    await buildRenderer(rendererDir);
-    server = await startServe(library, rendererDir);
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    page.on('pageerror', (error) => console.error('[page error]', error.message));
-    await page.goto(server.url);
+    ({ server, browser, page } = await openStudioPage(library));
   }, 300_000);
 
   afterAll(async () => {
