@@ -4,8 +4,19 @@ import { Id, PhotoFilterQuery } from './schemas.js';
 
 const AbsolutePath = z.string().min(1).max(4096);
 
-/** Which photos an action takes: the grid's filters (no sort, no paging); empty means every photo. */
-export const CurateSelection = PhotoFilterQuery.omit({ sort: true, descending: true }).partial();
+/** The most photo ids a curate request may list (as a removal's). */
+export const CURATE_MAX_IDS = 100_000;
+
+/**
+ * Which photos an action takes: either the grid's filters (no sort, no paging; empty means every photo) or
+ * `photoIds`, an explicit selection, never both.
+ */
+export const CurateSelection = PhotoFilterQuery.omit({ sort: true, descending: true })
+  .partial()
+  .extend({ photoIds: z.array(Id).min(1).max(CURATE_MAX_IDS).optional() })
+  .refine(({ photoIds, ...filter }) => photoIds === undefined || Object.values(filter).every((v) => v === undefined), {
+    message: 'a selection takes either photoIds or filters, not both',
+  });
 export type CurateSelection = z.output<typeof CurateSelection>;
 
 export const PlaceMode = z.enum(['copy', 'hardlink', 'symlink']);

@@ -5,12 +5,13 @@ import { StudioError } from '../api/errors.js';
 import type { CurateReport, CurateSelection } from '../api/curate-schemas.js';
 import type { CliContext } from './cli-context.js';
 import type { OptionSpec, ParsedCommand } from './parse-command.js';
+import { resolvePhotoIds } from './library-commands.js';
 import { requireClassNamed } from './resolve-args.js';
 import { dayFilter, placeFilter } from './photo-group-commands.js';
 import { runJob, throwIfNotDone } from './run-job.js';
 
 export const CURATE_USAGE =
-  '(curate copy|dataset|table --out PATH | curate xmp [--naming name.xmp|name.ext.xmp]) [--dry-run] [--class NAME | --unlabeled] [--folder DIR] [--run ID] [options]';
+  '(curate copy|dataset|table --out PATH | curate xmp [--naming name.xmp|name.ext.xmp]) [--dry-run] [ID|PATH… | [--class NAME | --unlabeled] [--folder DIR]] [--run ID] [options]';
 
 export const CURATE_OPTIONS: OptionSpec = {
   out: { type: 'string' },
@@ -49,12 +50,19 @@ export function curateHelp(): string {
     'options:',
     '  --mode copy|hardlink|symlink  how copy and dataset place files (default copy)',
     '  --class NAME | --unlabeled, --folder DIR, --day YYYY-MM-DD|FROM..TO|undated, --place ID|none   which photos (default all)',
+    '  ID|PATH…    exactly these photos (ids or paths of library photos, as `studio remove` takes them), not a filter',
     '  --dry-run   list what would be written (counts per folder, planned paths) and write nothing',
     'Originals are never written: an OUT that overlaps a folder of library photos is refused, an existing file is never replaced.',
   ].join('\n');
 }
 
 async function selectionOf(ctx: CliContext, cmd: ParsedCommand): Promise<CurateSelection> {
+  const refs = cmd.positionals.slice(1);
+  if (refs.length > 0) {
+    const filters = ['class', 'unlabeled', 'folder', 'day', 'place'].filter((key) => cmd.option(key) !== undefined || cmd.flag(key));
+    if (filters.length) throw new StudioError('INVALID_INPUT', `Give photo ids/paths or filters (--${filters.join(', --')}), not both`);
+    return { photoIds: await resolvePhotoIds(ctx, refs) };
+  }
   const className = cmd.option('class');
   return {
     ...(className !== undefined ? { classId: (await requireClassNamed(ctx, className)).id } : {}),
@@ -93,7 +101,7 @@ export async function curateCommand(ctx: CliContext, cmd: ParsedCommand): Promis
   const action = cmd.positionals[0];
   const out = cmd.option('out') ?? '';
   const known = action === 'copy' || action === 'dataset' || action === 'table' || action === 'xmp';
-  if (!known || (action !== 'xmp' && !out) || cmd.positionals.length > 1) throw new StudioError('INVALID_INPUT', `usage: studio ${CURATE_USAGE}`);
+  if (!known || (action !== 'xmp' && !out)) throw new StudioError('INVALID_INPUT', `usage: studio ${CURATE_USAGE}`);
   const common = { selection: await selectionOf(ctx, cmd), dryRun: cmd.flag('dry-run'), ...(cmd.intOption('run') ? { runId: cmd.intOption('run') } : {}) };
   const mode = oneOf(cmd, 'mode', ['copy', 'hardlink', 'symlink'] as const);
   let jobId: string;

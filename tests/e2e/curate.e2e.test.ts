@@ -1,5 +1,5 @@
 // End to end in Chromium against browser mode: the Curate dialog's dry run lists the plan and writes nothing, its run
-// writes the sorted copies and reports them. A screenshot goes to test-results/screenshots/ (git-ignored).
+// writes the sorted copies and reports them; with photos selected in the grid, it takes exactly those. A screenshot goes to test-results/screenshots/ (git-ignored).
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -50,6 +50,24 @@ describe('the Curate dialog in a browser', () => {
     expect(fs.readdirSync(out).sort()).toEqual(CLASSES);
     for (const c of CLASSES) expect(fs.readdirSync(path.join(out, c))).toHaveLength(PER_CLASS);
     await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'curate-dialog.png') });
+    await page.keyboard.press('Escape');
+    await panel.waitFor({ state: 'detached' });
+  });
+
+  it('takes the photos selected in the grid by default, and its dry run lists exactly those', async () => {
+    await page.locator('[role="gridcell"][data-index="0"]').click();
+    await page.locator('[role="gridcell"][data-index="2"]').click({ modifiers: ['Control'] });
+    await page.getByRole('button', { name: 'Curate…' }).click();
+    const panel = page.getByTestId('curate-panel');
+    const selected = panel.getByRole('radio', { name: 'the 2 selected photos' });
+    expect(await selected.isChecked()).toBe(true);
+    await panel.getByTestId('curate-out').fill(path.join(tmp, 'selected'));
+    await panel.getByTestId('curate-dry-run').click();
+    const report = panel.getByTestId('curate-report');
+    await report.waitFor();
+    expect(await report.locator('h3').first().innerText()).toMatch(/Dry run: nothing written · 2 would be written/);
+    await report.getByText('Planned (2)').waitFor();
+    expect(fs.existsSync(path.join(tmp, 'selected'))).toBe(false);
     await page.keyboard.press('Escape');
     await panel.waitFor({ state: 'detached' });
   });

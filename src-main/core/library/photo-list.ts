@@ -161,6 +161,14 @@ export function listPhotos(db: Database, query: PhotoQuery): PhotoPage {
   return { total, items: rows.map(rowToPhoto) };
 }
 
+/** The photos with these ids, in id order (unknown ids left out; duplicates once), with the run's predictions. */
+export function listPhotosByIds(db: Database, ids: readonly number[], runId?: number): Photo[] {
+  const rows = db
+    .prepare(`${SELECT_PHOTO} WHERE p.id IN (SELECT value FROM json_each(@ids)) ORDER BY p.id`)
+    .all({ ids: JSON.stringify(ids), runId: resolveRunId(db, runId) }) as PhotoRow[];
+  return rows.map(rowToPhoto);
+}
+
 export function getPhoto(db: Database, id: number, runId?: number): PhotoDetail {
   const row = db.prepare(`${SELECT_PHOTO} WHERE p.id = @id`).get({ id, runId: resolveRunId(db, runId) }) as PhotoRow | undefined;
   if (!row) throw new StudioError('NOT_FOUND', `No photo with id ${id}`);
