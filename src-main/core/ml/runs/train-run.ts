@@ -33,6 +33,9 @@ import { assignFolds, splitTrainValidation } from '../training/split.js';
 import { type TrainingConfig, usesAugmentation } from '../training/training-config.js';
 import { snapshotDataset, type FeaturePhoto } from './dataset-snapshot.js';
 
+/** Labeled photos from which k-fold linear heads are solved full-batch instead of by Adam epochs. */
+export const FULL_BATCH_MIN_PHOTOS = 2000;
+
 export const BINARY_THRESHOLD = 0.5;
 
 /**
@@ -240,9 +243,11 @@ export async function executeTrainingRun(library: Library, runId: number, config
     let foldOf: Int32Array | null = null;
     let frozenOutOfFold: Float32Array | null = null;
     const isOutOfFold = (i: number) => kfold > 0 || inValidation.has(labeled[i]!.id);
-    // With k-fold (6 heads) a linear head is fitted full-batch (linear-head-fit.ts), each head starting from the
-    // previous one's weights; the single split keeps the article's recipe (Adam epochs, live curve, Dropout).
-    const linear = Boolean(folds) && isLinearHead(head) && !recipe.l2Grid;
+    // With k-fold (6 heads) on a large library a linear head is fitted full-batch (linear-head-fit.ts), each head
+    // starting from the previous one's weights: 3.2× faster than Adam epochs at 20,000 photos. Below that size
+    // Adam is kept: on alpaca (327 photos, seeds 1–3, same folds) it scored 0.9725 against the solver's 0.9684, in
+    // about the same 1–2 s. The single split keeps the article's recipe (Adam epochs, live curve, Dropout).
+    const linear = Boolean(folds) && labeled.length >= FULL_BATCH_MIN_PHOTOS && isLinearHead(head) && !recipe.l2Grid;
     let warmStart: LinearWeights | null = null;
 
     if (folds) {
