@@ -6,7 +6,8 @@ import { importCommand, labelCommand, photosCommand, statsCommand, undoCommand }
 import type { OptionSpec, ParsedCommand } from './parse-command.js';
 import { evalCommand, exportCommand, predictCommand } from './predict-commands.js';
 import { REMOVE_OPTIONS, REMOVE_USAGE, removeCommand } from './remove-command.js';
-import { DAY_OPTION_HELP, DAYS_USAGE, GROUP_OPTIONS, PLACE_OPTION_HELP, PLACES_USAGE, daysCommand, placesCommand } from './photo-group-commands.js';
+import { DAYS_USAGE, GROUP_OPTIONS, PLACES_USAGE, daysCommand, placesCommand } from './photo-group-commands.js';
+import { DAY_OPTION_HELP, PLACE_OPTION_HELP } from './photo-filter-options.js';
 import { SERVE_COMMAND } from './serve-command.js';
 import { EXPLAIN_USAGE, explainCommand } from './explain-command.js';
 import { reviewCommand, runCommand, runsCommand, trainCommand } from './training-commands.js';

@@ -6,8 +6,7 @@ import type { CurateReport, CurateSelection } from '../api/curate-schemas.js';
 import type { CliContext } from './cli-context.js';
 import type { OptionSpec, ParsedCommand } from './parse-command.js';
 import { resolvePhotoIds } from './library-commands.js';
-import { requireClassNamed } from './resolve-args.js';
-import { dayFilter, placeFilter } from './photo-group-commands.js';
+import { photoFilterOptions } from './photo-filter-options.js';
 import { runJob, throwIfNotDone } from './run-job.js';
 
 export const CURATE_USAGE =
@@ -63,14 +62,7 @@ async function selectionOf(ctx: CliContext, cmd: ParsedCommand): Promise<CurateS
     if (filters.length) throw new StudioError('INVALID_INPUT', `Give photo ids/paths or filters (--${filters.join(', --')}), not both`);
     return { photoIds: await resolvePhotoIds(ctx, refs) };
   }
-  const className = cmd.option('class');
-  return {
-    ...(className !== undefined ? { classId: (await requireClassNamed(ctx, className)).id } : {}),
-    ...(cmd.flag('unlabeled') ? { unlabeled: true } : {}),
-    ...(cmd.option('folder') ? { folder: path.resolve(cmd.option('folder') as string) } : {}),
-    ...dayFilter(cmd.option('day')),
-    ...placeFilter(cmd.option('place')),
-  };
+  return photoFilterOptions(ctx, cmd);
 }
 
 function oneOf<T extends string>(cmd: ParsedCommand, key: string, allowed: readonly T[]): T | undefined {

@@ -5,10 +5,10 @@ import { StudioError } from '../api/errors.js';
 import type { ImportSummary, LibraryStats } from '../api/schemas.js';
 import type { CliContext } from './cli-context.js';
 import type { ParsedCommand } from './parse-command.js';
-import { existingFolder, findClassNamed, requireClassNamed } from './resolve-args.js';
+import { existingFolder, findClassNamed } from './resolve-args.js';
 import { formatDuration } from './progress-printer.js';
 import { runJob, throwIfNotDone } from './run-job.js';
-import { dayFilter, placeFilter } from './photo-group-commands.js';
+import { photoFilterOptions } from './photo-filter-options.js';
 
 export async function importCommand(ctx: CliContext, cmd: ParsedCommand): Promise<number> {
   const usage = 'import <dir> [--labels-from-folders]';
@@ -85,20 +85,14 @@ export async function undoCommand(ctx: CliContext, cmd: ParsedCommand): Promise<
 }
 
 export async function photosCommand(ctx: CliContext, cmd: ParsedCommand): Promise<number> {
-  const className = cmd.option('class');
-  const classId = className !== undefined ? (await requireClassNamed(ctx, className)).id : undefined;
   const sort = cmd.option('sort') ?? 'name';
   if (sort !== 'name' && sort !== 'takenAt' && sort !== 'id' && sort !== 'outlierScore') {
     throw new StudioError('INVALID_INPUT', `--sort expects name, takenAt, id or outlierScore; received "${sort}"`);
   }
   const page = await ctx.call('photos.list', {
-    ...(classId !== undefined ? { classId } : {}),
-    ...(cmd.flag('unlabeled') ? { unlabeled: true } : {}),
-    ...(cmd.option('folder') ? { folder: path.resolve(cmd.option('folder') as string) } : {}),
+    ...(await photoFilterOptions(ctx, cmd)),
     ...(cmd.option('name') ? { search: cmd.option('name') as string } : {}),
     ...(cmd.flag('duplicates') ? { onlyDuplicates: true } : {}),
-    ...dayFilter(cmd.option('day')),
-    ...placeFilter(cmd.option('place')),
     limit: cmd.intOption('limit') ?? 50,
     offset: cmd.intOption('offset') ?? 0,
     sort,
