@@ -141,8 +141,7 @@ export function progressSlice(ctx: JobContext, offset: number, total: number): J
   return { signal: ctx.signal, report: (u) => ctx.report({ ...u, done: offset + u.done, total }) };
 }
 
-/** K heads, each trained without one fold and predicting it. */
-export async function crossValidateHead(args: {
+export interface CrossValidationArgs {
   data: RecipeData;
   /** fold index per row */
   folds: Int32Array;
@@ -152,7 +151,10 @@ export async function crossValidateHead(args: {
   ctx: JobContext;
   /** epochs already done / planned in the whole job, for progress */
   progress?: { offset: number; total: number };
-}): Promise<HeadCrossValidation> {
+}
+
+/** K heads, each trained without one fold and predicting it. */
+export async function crossValidateHead(args: CrossValidationArgs): Promise<HeadCrossValidation> {
   const { data, folds, k, recipe } = args;
   const numClasses = args.head.numClasses;
   const outOfFold = new Float32Array(data.labels.length * numClasses);

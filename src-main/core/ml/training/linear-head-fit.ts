@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { StudioError } from '../../../api/errors.js';
 import type { JobContext } from '../../jobs/job-context.js';
 import { buildHead, type EpochMetrics, type HeadSpec } from './head.js';
-import type { HeadCrossValidation, HeadRecipe, RecipeData } from './head-recipe.js';
+import type { CrossValidationArgs, HeadCrossValidation, HeadRecipe, RecipeData } from './head-recipe.js';
 import { linearLogits, logitsToProbabilities, solveLinear, unitsFor, type LinearWeights } from './full-batch-linear.js';
 import { accuracy, logLoss, meanStd, predictClasses } from './metrics.js';
 import { balancedClassWeights, yieldToEventLoop } from './training-loop.js';
@@ -107,15 +107,7 @@ function headProgress(ctx: JobContext, offset: number, total: number, epochs: nu
 }
 
 /** crossValidateHead for a linear head; also returns the last fold's weights to start the final head from. */
-export async function crossValidateLinear(args: {
-  data: RecipeData;
-  folds: Int32Array;
-  k: number;
-  head: Omit<HeadSpec, 'seed'>;
-  recipe: HeadRecipe;
-  ctx: JobContext;
-  progress?: { offset: number; total: number };
-}): Promise<HeadCrossValidation & { warmStart: LinearWeights | null }> {
+export async function crossValidateLinear(args: CrossValidationArgs): Promise<HeadCrossValidation & { warmStart: LinearWeights | null }> {
   const { data, folds, k, recipe, ctx } = args;
   const { numClasses } = args.head;
   const epochs = recipe.options.epochs;
