@@ -1,5 +1,5 @@
 // The where/when groups of the grid's current filter (capture days and trips, GPS places), reloaded when the
-// filter or the library changes; an answer to an older filter is dropped (its request aborted).
+// filter or what it selects changes; an answer to an older filter is dropped (its request aborted).
 import type { PhotoDays, PhotoPlaces } from '../../../src-main/api/photo-group-schemas.js';
 import type { StudioClient } from '../api/studio-client.js';
 import { handleError } from '../utils/handle-error.js';
