@@ -1,11 +1,12 @@
 // Bench: the library grid in Chromium over generated 20,000- and 100,000-photo libraries: first paint, scroll frame
-// rate, and the time from a label keypress to the label committed and shown.
+// rate, CPU per frame of each browser thread while scrolling (from a Chrome trace, against a plain tall div), and the
+// time from a label keypress to the label committed and shown.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { createClass } from '../src-main/core/library/classes.js';
 import { openLibrary } from '../src-main/core/library/library.js';
@@ -14,6 +15,7 @@ import { THUMB_SIZE_PX, thumbnailPath, writeFileAtomic } from '../src-main/core/
 import { SHARED_DIR } from '../tests/helpers/shared-dir.js';
 import { buildRenderer, launchChromium, startServe } from '../tests/helpers/studio-browser.js';
 import type { BenchResult } from './bench-result.js';
+import { FRAME_WORK_TRACE_CATEGORIES, frameWork, type FrameWork } from './trace-frame-work.js';
 
 /** The full set of rows at 20,000 photos; the 100,000-photo library adds a row per headline figure. */
 const PHOTO_COUNT = 20_000;
@@ -27,7 +29,7 @@ const VIEWPORT = { width: 1400, height: 900 };
 const IN_PAGE_TIMEOUT_MS = 30_000;
 
 /** Rows straight into SQLite (no import): a few real thumbnails from the alpaca set, each shared by many rows. */
-async function generateLibrary(root: string, photoCount: number): Promise<void> {
+export async function generateLibrary(root: string, photoCount: number): Promise<void> {
   const library = openLibrary(root);
   try {
     const sources = fs.readdirSync(path.join(SHARED_DIR, 'datasets', 'alpaca', 'alpaca')).slice(0, DISTINCT_THUMBNAILS);
@@ -61,6 +63,9 @@ async function generateLibrary(root: string, photoCount: number): Promise<void> 
   }
 }
 
+const SCROLL_START_MARK = 'grid-bench-scroll-start';
+const SCROLL_END_MARK = 'grid-bench-scroll-end';
+
 // In-page scripts are strings: bench/ is type-checked without the DOM lib.
 const WAIT_FIRST_CELLS = `new Promise((resolve) => {
   const check = () => document.querySelector('[data-photo-id]') ? resolve(performance.now()) : requestAnimationFrame(check);
@@ -81,13 +86,17 @@ const SCROLL = (selector: string) => `new Promise((resolve) => {
   let last = performance.now();
   const end = last + ${SCROLL_SECONDS * 1000};
   let maxCells = 0;
+  performance.mark('${SCROLL_START_MARK}');
   const step = (now) => {
     frames.push(now - last);
     last = now;
     scroller.scrollTop += ${SCROLL_PX_PER_FRAME};
     maxCells = Math.max(maxCells, scroller.querySelectorAll('[data-index]').length);
     if (now < end) requestAnimationFrame(step);
-    else resolve({ frames, maxCells, scrolledPx: scroller.scrollTop, contentPx: scroller.scrollHeight });
+    else {
+      performance.mark('${SCROLL_END_MARK}');
+      resolve({ frames, maxCells, scrolledPx: scroller.scrollTop, contentPx: scroller.scrollHeight });
+    }
   };
   requestAnimationFrame(step);
 })`;
@@ -114,17 +123,28 @@ interface ScrollResult {
   contentPx: number;
 }
 
+/** The same scripted scroll again (on from where the first one stopped, so over cells not loaded yet) with a Chrome
+ *  trace recording: the per-frame thread work. A second scroll, because tracing slows the frames it records.
+ *  GRID_BENCH_TRACE_DIR=dir keeps the traces (open them in DevTools' Performance panel). */
+async function scrollWork(browser: Browser, page: Page, selector: string): Promise<FrameWork> {
+  await browser.startTracing(page, { categories: FRAME_WORK_TRACE_CATEGORIES });
+  const result = (await page.evaluate(SCROLL(selector))) as ScrollResult;
+  const trace = await browser.stopTracing();
+  if (process.env.GRID_BENCH_TRACE_DIR) fs.writeFileSync(path.join(process.env.GRID_BENCH_TRACE_DIR, `grid-bench-${Date.now()}.json`), trace);
+  return frameWork(trace.toString('utf8'), SCROLL_START_MARK, SCROLL_END_MARK, result.frames.length);
+}
+
 function framesPerSecond(frames: number[]): number {
   return (frames.length * 1000) / frames.reduce((a, b) => a + b, 0);
 }
 
 /** What this headless, software-composited Chromium manages with nothing to render: the ceiling for the grid. */
-async function baselineScrollFps(browser: Browser): Promise<number> {
+async function baselineScroll(browser: Browser): Promise<{ fps: number; work: FrameWork }> {
   const page = await browser.newPage({ viewport: VIEWPORT });
   try {
     await page.setContent(`<div id="s" style="height:100vh;overflow-y:auto"><div style="height:540000px;background:linear-gradient(#222,#444)"></div></div>`);
     const result = (await page.evaluate(SCROLL('#s'))) as ScrollResult;
-    return framesPerSecond(result.frames.slice(1));
+    return { fps: framesPerSecond(result.frames.slice(1)), work: await scrollWork(browser, page, '#s') };
   } finally {
     await page.close();
   }
@@ -141,12 +161,13 @@ interface GridMeasures {
   scroll: ScrollResult;
   frames: number[];
   fps: number;
-  baselineFps: number;
+  work: FrameWork;
+  baseline: { fps: number; work: FrameWork };
   latencies: number[];
 }
 
 /** One library of `photoCount` rows: generated, served, opened, scrolled and labeled in a fresh browser. */
-async function measureGrid(photoCount: number): Promise<GridMeasures> {
+export async function measureGrid(photoCount: number): Promise<GridMeasures> {
   const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'studio-grid-bench-'));
   const libraryDir = path.join(temp, 'library');
   const rendererDir = path.join(temp, 'renderer');
@@ -163,6 +184,7 @@ async function measureGrid(photoCount: number): Promise<GridMeasures> {
     const scroll = (await page.evaluate(SCROLL('[data-testid="photo-grid"]'))) as ScrollResult;
     const frames = scroll.frames.slice(1);
     const fps = framesPerSecond(frames);
+    const work = await scrollWork(browser, page, '[data-testid="photo-grid"]');
 
     await page.evaluate(`document.querySelector('[data-testid="photo-grid"]').scrollTop = 0`);
     await page.locator('[data-index="0"][data-photo-id]').waitFor();
@@ -179,12 +201,27 @@ async function measureGrid(photoCount: number): Promise<GridMeasures> {
       await page.keyboard.press(String(keyIndex + 1));
       latencies.push((await page.evaluate(WAIT_LABEL_SHOWN(photoId, classes[keyIndex]!.name))) as number);
     }
-    return { firstCellsMs, thumbnailsMs, scroll, frames, fps, baselineFps: await baselineScrollFps(browser), latencies };
+    return { firstCellsMs, thumbnailsMs, scroll, frames, fps, work, baseline: await baselineScroll(browser), latencies };
   } finally {
     await browser.close();
     await server.stop();
     fs.rmSync(temp, { recursive: true, force: true });
   }
+}
+
+/** CPU ms per frame of each thread over the traced scroll (thread time, not wall time: little affected by load). */
+function frameWorkRows(prefix: string, work: FrameWork): BenchResult['rows'] {
+  return [
+    { label: `${prefix}: main thread CPU per frame`, value: work.main, unit: 'ms' },
+    { label: `${prefix}: main thread, script`, value: work.script, unit: 'ms' },
+    { label: `${prefix}: main thread, style + layout`, value: work.styleLayout, unit: 'ms' },
+    { label: `${prefix}: main thread, paint`, value: work.paint, unit: 'ms' },
+    { label: `${prefix}: main thread, other`, value: work.other, unit: 'ms' },
+    { label: `${prefix}: compositor thread CPU per frame`, value: work.compositor, unit: 'ms' },
+    { label: `${prefix}: raster threads CPU per frame`, value: work.raster, unit: 'ms' },
+    { label: `${prefix}: display compositor CPU per frame`, value: work.display, unit: 'ms' },
+    { label: `${prefix}: tiles rastered per frame`, value: work.rasterTasks, unit: 'tiles' },
+  ];
 }
 
 export async function run(): Promise<BenchResult> {
@@ -201,18 +238,22 @@ export async function run(): Promise<BenchResult> {
       { label: 'scroll: 95th percentile frame time', value: percentile(m.frames, 95), unit: 'ms' },
       { label: 'scroll: longest frame', value: Math.max(...m.frames), unit: 'ms' },
       { label: 'scroll: most grid cells in the DOM at once', value: m.scroll.maxCells, unit: 'cells' },
-      { label: 'baseline: same scroll of a plain tall div, same browser', value: m.baselineFps, unit: 'fps' },
+      { label: 'baseline: same scroll of a plain tall div, same browser', value: m.baseline.fps, unit: 'fps' },
+      ...frameWorkRows('scroll', m.work),
+      ...frameWorkRows('baseline scroll', m.baseline.work),
       { label: `label keypress → committed and shown, median of ${LABEL_TRIALS}`, value: percentile(m.latencies, 50), unit: 'ms' },
       { label: 'label keypress → committed and shown, 95th percentile', value: percentile(m.latencies, 95), unit: 'ms' },
       { label: `${at}: first grid cells painted after navigation`, value: large.firstCellsMs, unit: 'ms' },
       { label: `${at}: visible thumbnails loaded after navigation`, value: large.thumbnailsMs, unit: 'ms' },
       { label: `${at}: scripted scroll`, value: large.fps, unit: 'fps' },
       { label: `${at}: scroll, 95th percentile frame time`, value: percentile(large.frames, 95), unit: 'ms' },
-      { label: `${at}: baseline plain-div scroll, same browser`, value: large.baselineFps, unit: 'fps' },
+      { label: `${at}: baseline plain-div scroll, same browser`, value: large.baseline.fps, unit: 'fps' },
+      ...frameWorkRows(`${at}: scroll`, large.work),
+      ...frameWorkRows(`${at}: baseline scroll`, large.baseline.work),
       { label: `${at}: label keypress → committed and shown, median`, value: percentile(large.latencies, 50), unit: 'ms' },
       { label: `${at}: label keypress → committed and shown, 95th percentile`, value: percentile(large.latencies, 95), unit: 'ms' },
     ],
-    notes: `Viewport ${VIEWPORT.width}×${VIEWPORT.height}, headless Chromium with --disable-gpu (software compositing). Rows inserted with SQL; ${DISTINCT_THUMBNAILS} real thumbnails shared by all rows (one URL per photo id, so the browser fetches each). Scrolled ${Math.round(m.scroll.scrolledPx)} of ${Math.round(m.scroll.contentPx)} px (${Math.round(large.scroll.scrolledPx)} of ${Math.round(large.scroll.contentPx)} px at ${at}). Load average at the end ${os.loadavg()[0]!.toFixed(1)}.`,
+    notes: `Viewport ${VIEWPORT.width}×${VIEWPORT.height}, headless Chromium with --disable-gpu (software compositing). Rows inserted with SQL; ${DISTINCT_THUMBNAILS} real thumbnails shared by all rows (one URL per photo id, so the browser fetches each). Scrolled ${Math.round(m.scroll.scrolledPx)} of ${Math.round(m.scroll.contentPx)} px (${Math.round(large.scroll.scrolledPx)} of ${Math.round(large.scroll.contentPx)} px at ${at}). Per-frame CPU: a second ${SCROLL_SECONDS} s scroll recorded in a Chrome trace, thread time inside trace events divided by frames (main = CrRendererMain; raster = the renderer's thread-pool workers, decode included; display = VizCompositorThread). Load average at the end ${os.loadavg()[0]!.toFixed(1)}.`,
   };
 }
 
