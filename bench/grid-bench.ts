@@ -29,7 +29,7 @@ const VIEWPORT = { width: 1400, height: 900 };
 const IN_PAGE_TIMEOUT_MS = 30_000;
 
 /** Rows straight into SQLite (no import): a few real thumbnails from the alpaca set, each shared by many rows. */
-export async function generateLibrary(root: string, photoCount: number): Promise<void> {
+async function generateLibrary(root: string, photoCount: number): Promise<void> {
   const library = openLibrary(root);
   try {
     const sources = fs.readdirSync(path.join(SHARED_DIR, 'datasets', 'alpaca', 'alpaca')).slice(0, DISTINCT_THUMBNAILS);
@@ -167,7 +167,7 @@ interface GridMeasures {
 }
 
 /** One library of `photoCount` rows: generated, served, opened, scrolled and labeled in a fresh browser. */
-export async function measureGrid(photoCount: number): Promise<GridMeasures> {
+async function measureGrid(photoCount: number): Promise<GridMeasures> {
   const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'studio-grid-bench-'));
   const libraryDir = path.join(temp, 'library');
   const rendererDir = path.join(temp, 'renderer');
