@@ -53,7 +53,7 @@ export async function decodeWorkingImage(file: string): Promise<WorkingImage> {
 }
 
 /** Header facts and working pixels from one sharp instance (the header is parsed once, the pixels decoded once). */
-async function openWorkingImage(file: string): Promise<{ meta: Metadata; image: WorkingImage; sampleRange: SampleRange | null }> {
+async function openWorkingImage(file: string | Buffer): Promise<{ meta: Metadata; image: WorkingImage; sampleRange: SampleRange | null }> {
   const { pipeline, meta, sampleRange } = await openUprightByRange(file);
   if (meta.format === 'heif' && meta.compression === 'hevc') throw new Error('heif: HEVC compression');
   const width = meta.autoOrient?.width ?? meta.width ?? 1;
@@ -94,7 +94,7 @@ export function encodeThumbnail(image: WorkingImage, originalLongSide: number = 
 
 /** Reads the header (format, upright size), decodes once, writes thumbnail + model input, returns the facts. */
 export async function deriveImages(
-  file: string,
+  file: string | Buffer,
   hash: string,
   paths: Pick<LibraryPaths, 'root' | 'thumbnails' | 'modelInputs'>,
 ): Promise<DerivedImages> {
