@@ -3,7 +3,7 @@
 import sharp, { type Metadata } from 'sharp';
 import type { LibraryPaths } from '../library/library.js';
 import { openUprightByRange } from './decode-image.js';
-import { describeNearBlank, isNearBlank } from './near-blank.js';
+import { describeNearBlank, isNearBlankStdev } from './near-blank.js';
 import { describeSampleRange, type SampleRange } from './sample-range.js';
 import {
   MODEL_INPUT_JPEG,
@@ -14,7 +14,7 @@ import {
   thumbnailPath,
   writeFileAtomic,
 } from './derived-files.js';
-import { differenceHash } from './perceptual-hash.js';
+import { differenceHashAndLuminanceStdev } from './perceptual-hash.js';
 import { asLibraryWrite } from '../library/library-failure.js';
 
 /**
@@ -101,13 +101,14 @@ export async function deriveImages(
   const { meta, image, sampleRange } = await openWorkingImage(file);
   const width = meta.autoOrient?.width ?? meta.width ?? image.width;
   const height = meta.autoOrient?.height ?? meta.height ?? image.height;
-  const blank = isNearBlank(image.data);
-  const [thumbnail, modelInput, phash] = await Promise.all([
-    encodeThumbnail(image, Math.max(width, height)),
-    encodeModelInput(image),
-    blank ? null : differenceHash(image.data, image),
-  ]);
-  const warnings = [describeSampleRange(sampleRange), blank ? describeNearBlank(image.data) : null].filter((w) => w !== null);
+  const thumbnailDone = encodeThumbnail(image, Math.max(width, height));
+  const modelInputDone = encodeModelInput(image);
+  // while sharp encodes on its threads
+  const pixels = differenceHashAndLuminanceStdev(image.data, image);
+  const blank = isNearBlankStdev(pixels.luminanceStdev);
+  const [thumbnail, modelInput] = await Promise.all([thumbnailDone, modelInputDone]);
+  const phash = blank ? null : pixels.phash;
+  const warnings = [describeSampleRange(sampleRange), blank ? describeNearBlank(pixels.luminanceStdev) : null].filter((w) => w !== null);
   await asLibraryWrite(paths.root, () =>
     Promise.all([writeFileAtomic(thumbnailPath(paths, hash), thumbnail), writeFileAtomic(modelInputPath(paths, hash), modelInput)]),
   );

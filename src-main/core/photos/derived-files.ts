@@ -49,10 +49,15 @@ export async function writeModelInput(file: string, data: Buffer): Promise<void>
  * file or the whole file. Two imports writing the same content hash race harmlessly (same bytes).
  */
 export async function writeFileAtomic(file: string, data: Buffer): Promise<void> {
-  await makeFolder(path.dirname(file));
   const temp = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`;
   try {
-    await fs.promises.writeFile(temp, data);
+    // the folder is made only when missing: after the first photos of an import all 256 exist, and a mkdir per
+    // file was a syscall for nothing
+    await fs.promises.writeFile(temp, data).catch(async (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw error;
+      await makeFolder(path.dirname(file));
+      await fs.promises.writeFile(temp, data);
+    });
     await fs.promises.rename(temp, file);
   } catch (error) {
     await fs.promises.rm(temp, { force: true });
