@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import type { Database } from 'better-sqlite3';
 import type { LibraryPaths } from '../library/library.js';
-import { deriveImages } from './derive-images.js';
+import { deriveImages, type PhotoFile } from './derive-images.js';
 import { derivedFilesExist } from './derived-files.js';
 import { describeFailure } from './describe-failure.js';
 import { readAndHashFile } from './hash-file.js';
@@ -67,7 +67,7 @@ export async function processFile(file: ScannedFile, state: ImportState): Promis
     const origin = sameContent.find((row) => !state.claimed.has(row.id) && !state.seenPaths.has(row.path) && !fs.existsSync(row.path));
     if (origin) {
       state.claimed.add(origin.id);
-      if (!derivedFilesExist(state.paths, hash)) await deriveImages(source.bytes ?? source.path, hash, state.paths);
+      if (!derivedFilesExist(state.paths, hash)) await deriveImages(source, hash, state.paths);
       return { kind: 'moved', file, id: origin.id, from: origin.path };
     }
     const hardLink = sameContent.find((row) => sameFile(row.path, file.fileKey));
@@ -83,20 +83,14 @@ export async function processFile(file: ScannedFile, state: ImportState): Promis
 }
 
 /** Facts of content the library already has (no decode), else from the file. */
-/** A file as import reads it: its bytes when it was read whole for hashing, else its path. */
-interface FileSource {
-  path: string;
-  bytes: Buffer | null;
-}
 
-async function knownOrNewFacts(file: FileSource, hash: string, state: ImportState): Promise<ContentFacts> {
+async function knownOrNewFacts(file: PhotoFile, hash: string, state: ImportState): Promise<ContentFacts> {
   const copy = derivedFilesExist(state.paths, hash) ? findPhotosByHash(state.db, hash).map((row) => contentFactsOf(row, hash)).find(Boolean) : null;
   return copy ?? contentFacts(file, hash, state);
 }
 
-async function contentFacts(file: FileSource, hash: string, state: ImportState): Promise<ContentFacts> {
-  const input = file.bytes ?? file.path;
-  const [derived, exif] = await Promise.all([deriveImages(input, hash, state.paths), readExif(input)]);
+async function contentFacts(file: PhotoFile, hash: string, state: ImportState): Promise<ContentFacts> {
+  const [derived, exif] = await Promise.all([deriveImages(file, hash, state.paths), readExif(file.bytes ?? file.path)]);
   return { contentHash: hash, ...derived, orientation: derived.orientation ?? exif.orientation, takenAt: exif.takenAt, gps: exif.gps, camera: exif.camera };
 }
 

@@ -55,7 +55,7 @@ describe('preprocessPhoto', () => {
 
   it('records the whole chain in its spec', () => {
     expect(preprocessingSpec(160, 'fill')).toEqual({
-      version: 3,
+      version: 4,
       decode: 'upright-srgb',
       geometry: { mode: 'fill' },
       cache: { shortSidePx: 329, kernel: 'linear', encoding: 'jpeg', quality: 90, chromaSubsampling: '4:4:4' },
@@ -90,7 +90,7 @@ describe('preprocessPhoto', () => {
     await deriveImages(PHOTOS[0]!, 'refuse0', paths);
     expect(imageSourceFor(paths, { contentHash: 'refuse0', path: PHOTOS[0]! }, preprocessingSpec(320, 'center-crop'))).toEqual({ kind: 'original', path: PHOTOS[0]! });
     await expect(preprocessPhoto({ kind: 'model-input', path: modelInputPath(paths, 'refuse0') }, preprocessingSpec(320, 'center-crop'))).rejects.toThrow(
-      /cannot serve v3-center-crop at 320 px/,
+      /cannot serve v4-center-crop at 320 px/,
     );
   });
 
