@@ -16,6 +16,9 @@ const PHOTOS = [
   'bad-inputs/cmyk.jpg',
   'bad-inputs/grayscale_1ch.jpg',
   'datasets/alpaca/alpaca/09915aad4cd6bf0d.jpg',
+  // 1024×768, decoded at ½ by libjpeg: a standard sRGB profile (kept as is) and a camera profile (converted)
+  'datasets/alpaca/alpaca/320a5e2a64c75f30.jpg',
+  'datasets/alpaca/alpaca/053608552d63f724.jpg',
   'photos/imagenet/chelsea.png',
 ].map((p) => path.join(SHARED_DIR, p));
 
