@@ -155,7 +155,7 @@ export async function run(): Promise<BenchResult> {
     return {
       name: 'Import',
       rows,
-      notes: 'Import = scan + one read (SHA-256, EXIF, decode) + one decode (thumbnail, 329 px JPEG model input, dHash) + SQLite rows + duplicate groups. Why the CPU ratio stops near 0.6: docs/benchmarks.md, "Import against the plain loop".',
+      notes: 'Import = scan + one read (SHA-256, EXIF, decode) + one decode (thumbnail, 329 px JPEG model input, dHash) + SQLite rows + duplicate groups. Where the CPU goes: docs/benchmarks.md, "Import against the plain loop" and "Preprocessing v4".',
     };
   } finally {
     fs.rmSync(temp, { recursive: true, force: true });
