@@ -1,7 +1,9 @@
 // The one pixel pipeline for every consumer (thumbnails, model inputs, predictions on outside files):
-// decode with sharp, apply EXIF orientation, 16-bit data by its used range, convert to sRGB, drop alpha, resize.
+// decode with sharp, apply EXIF orientation, 16-bit data by its used range, convert to sRGB (not from an embedded
+// standard sRGB profile), drop alpha, resize.
 import sharp, { type Metadata, type SharpOptions } from 'sharp';
 import { sampleRangeOf, type SampleRange } from './sample-range.js';
+import { isStandardSrgbProfile } from './srgb-profile.js';
 
 /** 54 MP photos must decode; past this a file is refused as a likely decompression bomb. */
 export const MAX_INPUT_PIXELS = 200_000_000;
@@ -19,9 +21,12 @@ export type SharpPipeline = ReturnType<typeof sharp>;
 // pages: 1 takes the first frame of a GIF/WebP animation; sequentialRead keeps JPEG decoding streaming.
 const OPEN_OPTIONS: SharpOptions = { limitInputPixels: MAX_INPUT_PIXELS, sequentialRead: true, pages: 1, failOn: 'error' };
 
-/** `sampleScale` multiplies every sample before the conversion to 8-bit sRGB (16-bit data that uses fewer bits). */
-export function openUpright(input: string | Buffer, sampleScale = 1): SharpPipeline {
-  const pipeline = sharp(input, OPEN_OPTIONS).rotate();
+/**
+ * `sampleScale` multiplies every sample before the conversion to 8-bit sRGB (16-bit data that uses fewer bits);
+ * `ignoreIcc` leaves the embedded profile unapplied (for a standard sRGB profile: see openUprightByRange).
+ */
+export function openUpright(input: string | Buffer, sampleScale = 1, ignoreIcc = false): SharpPipeline {
+  const pipeline = sharp(input, ignoreIcc ? { ...OPEN_OPTIONS, ignoreIcc } : OPEN_OPTIONS).rotate();
   return (sampleScale === 1 ? pipeline : pipeline.linear(sampleScale, 0)).toColourspace('srgb');
 }
 
@@ -32,13 +37,21 @@ export interface OpenedImage {
   sampleRange: SampleRange | null;
 }
 
-/** The upright pipeline with the header read once; a 16-bit image is read by the bits its values use. */
-export async function openUprightByRange(input: string | Buffer): Promise<OpenedImage> {
+/**
+ * The upright pipeline with the header read once; a 16-bit image is read by the bits its values use, and an
+ * embedded standard sRGB profile is not converted to sRGB (lcms' sRGB → sRGB round trip costs ~2.4 ms per alpaca
+ * photo and moves 0.28 % of all 2^24 colours by one level; every other profile is converted). `decodeFrom` may
+ * name another input for the pixels once the header is known (a JPEG path with a libjpeg shrink-on-load option).
+ */
+export async function openUprightByRange(input: string | Buffer, decodeFrom?: (meta: Metadata) => string | null): Promise<OpenedImage> {
   const pipeline = openUpright(input);
   const meta = await pipeline.metadata();
   const sampleRange = await sampleRangeOf(input, meta, OPEN_OPTIONS);
-  if (sampleRange === null || sampleRange.scale === 1) return { pipeline, meta, sampleRange };
-  return { pipeline: openUpright(input, sampleRange.scale), meta, sampleRange };
+  const scale = sampleRange?.scale ?? 1;
+  const ignoreIcc = isStandardSrgbProfile(meta.icc);
+  const pixelsFrom = decodeFrom?.(meta) ?? null;
+  if (scale === 1 && !ignoreIcc && pixelsFrom === null) return { pipeline, meta, sampleRange };
+  return { pipeline: openUpright(pixelsFrom ?? input, scale, ignoreIcc), meta, sampleRange };
 }
 
 /**

@@ -3,7 +3,7 @@
 import sharp, { type Metadata } from 'sharp';
 import type { LibraryPaths } from '../library/library.js';
 import { openUprightByRange } from './decode-image.js';
-import { describeNearBlank, isNearBlank } from './near-blank.js';
+import { describeNearBlank, isNearBlankStdev } from './near-blank.js';
 import { describeSampleRange, type SampleRange } from './sample-range.js';
 import {
   MODEL_INPUT_JPEG,
@@ -14,7 +14,7 @@ import {
   thumbnailPath,
   writeFileAtomic,
 } from './derived-files.js';
-import { differenceHash } from './perceptual-hash.js';
+import { differenceHashAndLuminanceStdev } from './perceptual-hash.js';
 import { asLibraryWrite } from '../library/library-failure.js';
 
 /**
@@ -47,18 +47,63 @@ export interface WorkingImage {
   channels: 3;
 }
 
+/** A photo as import holds it: its path, and its bytes when it was read whole (they are decoded when they can be). */
+export interface PhotoFile {
+  path: string;
+  bytes: Buffer | null;
+}
+
 /** Upright sRGB RGB pixels, short side WORKING_SHORT_SIDE_PX, aspect ratio kept. */
 export async function decodeWorkingImage(file: string): Promise<WorkingImage> {
   return (await openWorkingImage(file)).image;
 }
 
-/** Header facts and working pixels from one sharp instance (the header is parsed once, the pixels decoded once). */
-async function openWorkingImage(file: string): Promise<{ meta: Metadata; image: WorkingImage; sampleRange: SampleRange | null }> {
-  const { pipeline, meta, sampleRange } = await openUprightByRange(file);
+/**
+ * libjpeg's scaled decode for a working image of this short side: the largest of 1/2, 1/4, 1/8 whose output (libjpeg
+ * rounds up) still covers WORKING_SHORT_SIDE_PX, or 1.
+ */
+export function jpegShrinkFor(shortSide: number): number {
+  let shrink = 8;
+  while (shrink > 1 && Math.ceil(shortSide / shrink) < WORKING_SHORT_SIDE_PX) shrink /= 2;
+  return shrink;
+}
+
+/**
+ * The shrink sharp picks by itself for the same resize (pipeline.cc): it lowers libjpeg's scale one step when the
+ * shrink's integer part equals it, so 1024×768 → short side 329 (2.33) decodes at full size, 4× the pixels.
+ */
+function sharpJpegShrink(shortSide: number): number {
+  const shrink = shortSide / WORKING_SHORT_SIDE_PX;
+  const chosen = shrink >= 8 ? 8 : shrink >= 4 ? 4 : shrink >= 2 ? 2 : 1;
+  return chosen > 1 && Math.trunc(shrink) === chosen ? chosen / 2 : chosen;
+}
+
+/**
+ * Where the working image's pixels are decoded from when sharp would decode a JPEG at a larger scale than needed:
+ * the file with libvips' `[shrink=N]` load option (it exists for files only, so the file is read again; the
+ * header, EXIF and hash still come from the bytes read once). Then at most a 2× resize is left, which sharp does
+ * itself.
+ */
+function shrinkOnLoadInput(path: string): (meta: Metadata) => string | null {
+  return (meta) => {
+    if (meta.format !== 'jpeg' || !meta.width || !meta.height || isStrip(meta.width, meta.height)) return null;
+    const shortSide = Math.min(meta.width, meta.height);
+    const shrink = jpegShrinkFor(shortSide);
+    return shrink > sharpJpegShrink(shortSide) ? `${path}[shrink=${shrink}]` : null;
+  };
+}
+
+function isStrip(width: number, height: number): boolean {
+  return (Math.max(width, height) * WORKING_SHORT_SIDE_PX) / Math.min(width, height) > WORKING_MAX_LONG_SIDE_PX;
+}
+
+/** Header facts and working pixels (the header parsed once; the pixels decoded once, at the scale the size needs). */
+async function openWorkingImage(file: string | PhotoFile): Promise<{ meta: Metadata; image: WorkingImage; sampleRange: SampleRange | null }> {
+  const input = typeof file === 'string' ? file : (file.bytes ?? file.path);
+  const path = typeof file === 'string' ? file : file.path;
+  const { pipeline, meta, sampleRange } = await openUprightByRange(input, shrinkOnLoadInput(path));
   if (meta.format === 'heif' && meta.compression === 'hevc') throw new Error('heif: HEVC compression');
-  const width = meta.autoOrient?.width ?? meta.width ?? 1;
-  const height = meta.autoOrient?.height ?? meta.height ?? 1;
-  const strip = (Math.max(width, height) * WORKING_SHORT_SIDE_PX) / Math.min(width, height) > WORKING_MAX_LONG_SIDE_PX;
+  const strip = isStrip(meta.width ?? 1, meta.height ?? 1);
   const { data, info } = await pipeline
     .removeAlpha()
     .resize(
@@ -94,20 +139,21 @@ export function encodeThumbnail(image: WorkingImage, originalLongSide: number = 
 
 /** Reads the header (format, upright size), decodes once, writes thumbnail + model input, returns the facts. */
 export async function deriveImages(
-  file: string,
+  file: string | PhotoFile,
   hash: string,
   paths: Pick<LibraryPaths, 'root' | 'thumbnails' | 'modelInputs'>,
 ): Promise<DerivedImages> {
   const { meta, image, sampleRange } = await openWorkingImage(file);
   const width = meta.autoOrient?.width ?? meta.width ?? image.width;
   const height = meta.autoOrient?.height ?? meta.height ?? image.height;
-  const blank = isNearBlank(image.data);
-  const [thumbnail, modelInput, phash] = await Promise.all([
-    encodeThumbnail(image, Math.max(width, height)),
-    encodeModelInput(image),
-    blank ? null : differenceHash(image.data, image),
-  ]);
-  const warnings = [describeSampleRange(sampleRange), blank ? describeNearBlank(image.data) : null].filter((w) => w !== null);
+  const thumbnailDone = encodeThumbnail(image, Math.max(width, height));
+  const modelInputDone = encodeModelInput(image);
+  // while sharp encodes on its threads
+  const pixels = differenceHashAndLuminanceStdev(image.data, image);
+  const blank = isNearBlankStdev(pixels.luminanceStdev);
+  const [thumbnail, modelInput] = await Promise.all([thumbnailDone, modelInputDone]);
+  const phash = blank ? null : pixels.phash;
+  const warnings = [describeSampleRange(sampleRange), blank ? describeNearBlank(pixels.luminanceStdev) : null].filter((w) => w !== null);
   await asLibraryWrite(paths.root, () =>
     Promise.all([writeFileAtomic(thumbnailPath(paths, hash), thumbnail), writeFileAtomic(modelInputPath(paths, hash), modelInput)]),
   );

@@ -21,27 +21,36 @@ export function thumbnailPath(paths: Pick<LibraryPaths, 'thumbnails'>, hash: str
   return path.join(paths.thumbnails, hash.slice(0, 2), `${hash}.webp`);
 }
 
+/** The file name carries the preprocessing version of its pixels (v4), so an older library's files are not read. */
+const MODEL_INPUT_SUFFIX = '.v4.jpg';
+/** What older libraries hold, by preprocessing version: v2 a 224 px stretched PNG, v3 the working image decoded by sharp's own scale with every profile converted. Nothing reads them any more. */
+const LEGACY_MODEL_INPUT_SUFFIXES = ['.png', '.jpg'] as const;
+
 export function modelInputPath(paths: Pick<LibraryPaths, 'modelInputs'>, hash: string): string {
-  return path.join(paths.modelInputs, hash.slice(0, 2), `${hash}.jpg`);
+  return path.join(paths.modelInputs, hash.slice(0, 2), `${hash}${MODEL_INPUT_SUFFIX}`);
 }
 
-/** Libraries imported before preprocessing v3 hold a 224 px stretched PNG here; nothing reads it any more. */
-export function legacyModelInputPath(paths: Pick<LibraryPaths, 'modelInputs'>, hash: string): string {
-  return path.join(paths.modelInputs, hash.slice(0, 2), `${hash}.png`);
+/** An older library's model-input files of this content (v2 PNG, v3 JPEG), whether or not they exist. */
+export function legacyModelInputPaths(paths: Pick<LibraryPaths, 'modelInputs'>, hash: string): string[] {
+  return LEGACY_MODEL_INPUT_SUFFIXES.map((suffix) => path.join(paths.modelInputs, hash.slice(0, 2), `${hash}${suffix}`));
 }
 
 /**
- * A legacy PNG counts as present, so re-importing an older library does not decode every photo again: its JPEG
- * is written the first time the photo is embedded (writeModelInput), which also removes the PNG.
+ * A legacy model input counts as present, so re-importing an older library does not decode every photo again: the
+ * current file is written the first time the photo is embedded (writeModelInput), which also removes the old one.
  */
 export function derivedFilesExist(paths: Pick<LibraryPaths, 'thumbnails' | 'modelInputs'>, hash: string): boolean {
-  return fs.existsSync(thumbnailPath(paths, hash)) && (fs.existsSync(modelInputPath(paths, hash)) || fs.existsSync(legacyModelInputPath(paths, hash)));
+  return (
+    fs.existsSync(thumbnailPath(paths, hash)) &&
+    (fs.existsSync(modelInputPath(paths, hash)) || legacyModelInputPaths(paths, hash).some((legacy) => fs.existsSync(legacy)))
+  );
 }
 
-/** Writes a model input made outside import (an older library's photo being embedded) and drops its legacy PNG. */
+/** Writes a model input made outside import (an older library's photo being embedded) and drops its legacy files. */
 export async function writeModelInput(file: string, data: Buffer): Promise<void> {
   await writeFileAtomic(file, data);
-  await fs.promises.rm(file.replace(/\.jpg$/, '.png'), { force: true });
+  const stem = file.slice(0, -MODEL_INPUT_SUFFIX.length);
+  await Promise.all(LEGACY_MODEL_INPUT_SUFFIXES.map((suffix) => fs.promises.rm(`${stem}${suffix}`, { force: true })));
 }
 
 /**
@@ -49,10 +58,15 @@ export async function writeModelInput(file: string, data: Buffer): Promise<void>
  * file or the whole file. Two imports writing the same content hash race harmlessly (same bytes).
  */
 export async function writeFileAtomic(file: string, data: Buffer): Promise<void> {
-  await makeFolder(path.dirname(file));
   const temp = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`;
   try {
-    await fs.promises.writeFile(temp, data);
+    // the folder is made only when missing: after the first photos of an import all 256 exist, and a mkdir per
+    // file was a syscall for nothing
+    await fs.promises.writeFile(temp, data).catch(async (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw error;
+      await makeFolder(path.dirname(file));
+      await fs.promises.writeFile(temp, data);
+    });
     await fs.promises.rename(temp, file);
   } catch (error) {
     await fs.promises.rm(temp, { force: true });

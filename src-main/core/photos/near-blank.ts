@@ -20,14 +20,24 @@ export function luminanceStdev(rgb: Uint8Array | Buffer): number {
     sum += y;
     sumSquares += y * y;
   }
-  const mean = sum / pixels;
-  return Math.sqrt(Math.max(0, sumSquares / pixels - mean * mean));
+  return stdevOfSums(sum, sumSquares, pixels);
+}
+
+/** Standard deviation from the sum and the sum of squares of `count` values. */
+export function stdevOfSums(sum: number, sumSquares: number, count: number): number {
+  if (count === 0) return 0;
+  const mean = sum / count;
+  return Math.sqrt(Math.max(0, sumSquares / count - mean * mean));
 }
 
 export function isNearBlank(rgb: Uint8Array | Buffer): boolean {
-  return luminanceStdev(rgb) < NEAR_BLANK_MAX_STDEV;
+  return isNearBlankStdev(luminanceStdev(rgb));
 }
 
-export function describeNearBlank(rgb: Uint8Array | Buffer): string {
-  return `near-blank image: almost one flat colour (luminance varies by ${luminanceStdev(rgb).toFixed(1)} of 255); it is kept out of near-duplicate groups`;
+export function isNearBlankStdev(stdev: number): boolean {
+  return stdev < NEAR_BLANK_MAX_STDEV;
+}
+
+export function describeNearBlank(stdev: number): string {
+  return `near-blank image: almost one flat colour (luminance varies by ${stdev.toFixed(1)} of 255); it is kept out of near-duplicate groups`;
 }

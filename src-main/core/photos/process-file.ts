@@ -3,10 +3,10 @@
 import fs from 'node:fs';
 import type { Database } from 'better-sqlite3';
 import type { LibraryPaths } from '../library/library.js';
-import { deriveImages } from './derive-images.js';
+import { deriveImages, type PhotoFile } from './derive-images.js';
 import { derivedFilesExist } from './derived-files.js';
 import { describeFailure } from './describe-failure.js';
-import { hashFile } from './hash-file.js';
+import { readAndHashFile } from './hash-file.js';
 import { isLibraryFailure } from '../library/library-failure.js';
 import { contentFactsOf, findPhotosByHash, type ContentFacts, type KnownPhoto } from './photo-writes.js';
 import { readExif } from './read-exif.js';
@@ -49,12 +49,14 @@ export async function processFile(file: ScannedFile, state: ImportState): Promis
     }
     if (file.sizeBytes === 0) return { kind: 'failed', file, id: existing?.id ?? null, reason: 'empty file (0 bytes)' };
 
-    const hash = await hashFile(file.path, undefined, file.sizeBytes);
+    const { hash, bytes } = await readAndHashFile(file.path, undefined, file.sizeBytes);
+    // decode and EXIF read the bytes just hashed when the file was read whole
+    const source = { path: file.path, bytes };
     if (existing) {
       if (hash === existing.content_hash && existing.status !== 'unreadable' && derivedFilesExist(state.paths, hash)) {
         return { kind: 'refreshed', file, id: existing.id, wasMissing: existing.status === 'missing' };
       }
-      return { kind: 'updated', file, id: existing.id, oldHash: existing.content_hash, facts: await knownOrNewFacts(file.path, hash, state) };
+      return { kind: 'updated', file, id: existing.id, oldHash: existing.content_hash, facts: await knownOrNewFacts(source, hash, state) };
     }
 
     // Synchronous from here to the first await, so concurrent workers cannot claim the same moved row.
@@ -65,14 +67,14 @@ export async function processFile(file: ScannedFile, state: ImportState): Promis
     const origin = sameContent.find((row) => !state.claimed.has(row.id) && !state.seenPaths.has(row.path) && !fs.existsSync(row.path));
     if (origin) {
       state.claimed.add(origin.id);
-      if (!derivedFilesExist(state.paths, hash)) await deriveImages(file.path, hash, state.paths);
+      if (!derivedFilesExist(state.paths, hash)) await deriveImages(source, hash, state.paths);
       return { kind: 'moved', file, id: origin.id, from: origin.path };
     }
     const hardLink = sameContent.find((row) => sameFile(row.path, file.fileKey));
     if (hardLink) return { kind: 'alias', file, of: hardLink.path };
 
     const copy = derivedFilesExist(state.paths, hash) ? sameContent.map((row) => contentFactsOf(row, hash)).find(Boolean) : null;
-    return { kind: 'added', file, facts: copy ?? (await contentFacts(file.path, hash, state)), knownContent: sameContent.length > 0 };
+    return { kind: 'added', file, facts: copy ?? (await contentFacts(source, hash, state)), knownContent: sameContent.length > 0 };
   } catch (error) {
     // the library's own failures (its cache folder full or read-only) are not this photo's: they stop the import
     if (isLibraryFailure(error)) throw error;
@@ -81,13 +83,14 @@ export async function processFile(file: ScannedFile, state: ImportState): Promis
 }
 
 /** Facts of content the library already has (no decode), else from the file. */
-async function knownOrNewFacts(file: string, hash: string, state: ImportState): Promise<ContentFacts> {
+
+async function knownOrNewFacts(file: PhotoFile, hash: string, state: ImportState): Promise<ContentFacts> {
   const copy = derivedFilesExist(state.paths, hash) ? findPhotosByHash(state.db, hash).map((row) => contentFactsOf(row, hash)).find(Boolean) : null;
   return copy ?? contentFacts(file, hash, state);
 }
 
-async function contentFacts(file: string, hash: string, state: ImportState): Promise<ContentFacts> {
-  const [derived, exif] = await Promise.all([deriveImages(file, hash, state.paths), readExif(file)]);
+async function contentFacts(file: PhotoFile, hash: string, state: ImportState): Promise<ContentFacts> {
+  const [derived, exif] = await Promise.all([deriveImages(file, hash, state.paths), readExif(file.bytes ?? file.path)]);
   return { contentHash: hash, ...derived, orientation: derived.orientation ?? exif.orientation, takenAt: exif.takenAt, gps: exif.gps, camera: exif.camera };
 }
 

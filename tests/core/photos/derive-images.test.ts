@@ -1,14 +1,53 @@
 // deriveImages: one decode gives the model input, thumbnail and hash; the model input matches the one pixel pipeline.
+import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { decodeWorkingImage, deriveImages } from '../../../src-main/core/photos/derive-images.js';
+import { decodeWorkingImage, deriveImages, jpegShrinkFor } from '../../../src-main/core/photos/derive-images.js';
 import { MODEL_INPUT_SHORT_SIDE_PX, modelInputPath, thumbnailPath } from '../../../src-main/core/photos/derived-files.js';
 import { preprocessingSpec, preprocessPhoto } from '../../../src-main/core/ml/features/preprocess.js';
 import { makeTempDir } from '../../helpers/temp-dir.js';
 import { SHARED_DIR } from '../../helpers/shared-dir.js';
 
 const PHOTO = path.join(SHARED_DIR, 'datasets', 'alpaca', 'alpaca', '09915aad4cd6bf0d.jpg');
+/** 1024×768 JPEGs: one embeds the standard sRGB IEC61966-2.1 profile, one a camera profile */
+const SRGB_768 = path.join(SHARED_DIR, 'datasets', 'alpaca', 'alpaca', '320a5e2a64c75f30.jpg');
+const CAMERA_RGB_768 = path.join(SHARED_DIR, 'datasets', 'alpaca', 'alpaca', '053608552d63f724.jpg');
+
+/** The working image as libvips makes it from an explicit load scale and profile choice. */
+async function workingVia(file: string, shrink: number, ignoreIcc: boolean): Promise<Buffer> {
+  return sharp(`${file}[shrink=${shrink}]`, { ignoreIcc }).rotate().toColourspace('srgb').removeAlpha().resize(329, 329, { fit: 'outside', kernel: 'linear' }).raw().toBuffer();
+}
+
+describe('the working image decode (preprocessing v4)', () => {
+  it('picks the largest libjpeg scale whose output still covers the 329 px short side', () => {
+    expect([768, 683, 657, 656, 576, 1316, 2625, 2624, 3024, 6000].map(jpegShrinkFor)).toEqual([2, 2, 2, 1, 1, 4, 8, 4, 8, 8]);
+  });
+
+  it('decodes a 1024×768 JPEG at ½ scale, where sharp alone would decode it at full size', async () => {
+    const image = await decodeWorkingImage(SRGB_768);
+    expect([image.width, image.height]).toEqual([439, 329]);
+    expect(image.data.equals(await workingVia(SRGB_768, 2, true))).toBe(true);
+    expect(image.data.equals(await workingVia(SRGB_768, 1, true))).toBe(false);
+  });
+
+  it('takes an embedded standard sRGB profile as is and converts any other profile to sRGB', async () => {
+    expect((await decodeWorkingImage(SRGB_768)).data.equals(await workingVia(SRGB_768, 2, true))).toBe(true);
+    const camera = (await decodeWorkingImage(CAMERA_RGB_768)).data;
+    expect(camera.equals(await workingVia(CAMERA_RGB_768, 2, false))).toBe(true);
+    expect(camera.equals(await workingVia(CAMERA_RGB_768, 2, true))).toBe(false);
+  });
+
+  it('decodes the bytes import read and a path with brackets in its name to the same pixels', async () => {
+    const dir = makeTempDir('derive-brackets-');
+    const odd = path.join(dir, 'hike [2].jpg');
+    fs.copyFileSync(SRGB_768, odd);
+    const paths = { root: dir, thumbnails: path.join(dir, 'thumbnails'), modelInputs: path.join(dir, 'model-inputs') };
+    await deriveImages({ path: odd, bytes: fs.readFileSync(odd) }, 'aa01', paths);
+    await deriveImages(SRGB_768, 'aa02', paths);
+    expect(fs.readFileSync(modelInputPath(paths, 'aa01')).equals(fs.readFileSync(modelInputPath(paths, 'aa02')))).toBe(true);
+  });
+});
 
 describe('deriveImages', () => {
   const dir = makeTempDir('derive-');

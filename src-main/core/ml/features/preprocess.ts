@@ -1,5 +1,6 @@
 // The one chain from a photo to model input, for training, inference and export:
-// original → upright sRGB working image (short side 329 px, aspect kept, JPEG: the import's model-input cache)
+// original → upright sRGB working image (JPEG decoded at the largest libjpeg scale that covers it, short side
+// 329 px, aspect kept, JPEG: the import's model-input cache)
 // → square at the model size ('center-crop': short side to size / 0.875, centre square; 'fill': stretched)
 // → optional augmentation view → x/127.5 − 1. Predicting on an outside file and training share it: an original
 // goes through the same JPEG round trip, so a photo gives the same input with or without its cache file.
@@ -8,7 +9,7 @@ import sharp from 'sharp';
 import type { Tensor4D } from '@tensorflow/tfjs';
 import { StudioError } from '../../../api/errors.js';
 import type { LibraryPaths } from '../../library/library.js';
-import { openUpright, type RgbImage } from '../../photos/decode-image.js';
+import { openUprightByRange, type RgbImage } from '../../photos/decode-image.js';
 import { decodeWorkingImage, encodeModelInput } from '../../photos/derive-images.js';
 import { MODEL_INPUT_JPEG, MODEL_INPUT_SHORT_SIDE_PX, modelInputPath, writeModelInput } from '../../photos/derived-files.js';
 import { applyView, ORIGINAL_VIEW, type FloatRgbImage } from './augment-views.js';
@@ -22,13 +23,16 @@ const SCALE_SUBTRACT = 1;
 
 /** 224 of 256, as in the ImageNet evaluation protocol. */
 export const CENTER_CROP_FRACTION = 0.875;
-/** Bumped whenever the pixels a spec produces change; part of the feature-cache key. */
-export const PREPROCESSING_VERSION = 3;
+/**
+ * Bumped whenever the pixels a spec produces change; part of the feature-cache key. v4: the working image's JPEG
+ * is decoded at ½/¼/⅛ when that still covers it, and an embedded standard sRGB profile is not converted.
+ */
+export const PREPROCESSING_VERSION = 4;
 
 /** Stored with every run and model, so a model is always fed the way it was trained. */
 export interface PreprocessingSpec {
   version: typeof PREPROCESSING_VERSION;
-  /** sharp: EXIF orientation applied, converted to sRGB, first frame, alpha dropped */
+  /** sharp: EXIF orientation applied, converted to sRGB (a standard sRGB profile as is), first frame, alpha dropped */
   decode: 'upright-srgb';
   /** how the frame becomes a square */
   geometry: { mode: 'fill' } | { mode: 'center-crop'; cropFraction: number };
@@ -95,7 +99,7 @@ export function imageSourceFor(paths: Pick<LibraryPaths, 'modelInputs'>, photo: 
 /** An original decoded straight to the model size: stretched, or short side scaled and the centre square cut. */
 async function decodeOriginalSquare(file: string, spec: PreprocessingSpec): Promise<RgbImage> {
   const size = spec.resize.sizePx;
-  const pipeline = openUpright(file).removeAlpha();
+  const pipeline = (await openUprightByRange(file)).pipeline.removeAlpha();
   if (spec.geometry.mode === 'fill') {
     const { data, info } = await pipeline.resize(size, size, { fit: 'fill', kernel: 'linear' }).raw().toBuffer({ resolveWithObject: true });
     return { data, width: info.width, height: info.height };

@@ -97,7 +97,7 @@ describe('ensureFeatures', () => {
       // the import's working image serves the centre crop too; photo 1 had none, but its first embedding (from the
       // original, in the first test) wrote it
       expect(seen).toEqual(['model-input', 'model-input']);
-      expect(featureKeyOf(spy).backboneId).toBe(`${inner.backboneId}@v3-center-crop`);
+      expect(featureKeyOf(spy).backboneId).toBe(`${inner.backboneId}@v4-center-crop`);
       expect(countFeatures(library.db, featureKeyOf(spy))).toBe(2);
       expect(countFeatures(library.db, featureKeyOf(inner))).toBe(before);
     } finally {

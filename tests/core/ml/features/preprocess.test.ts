@@ -16,6 +16,9 @@ const PHOTOS = [
   'bad-inputs/cmyk.jpg',
   'bad-inputs/grayscale_1ch.jpg',
   'datasets/alpaca/alpaca/09915aad4cd6bf0d.jpg',
+  // 1024×768, decoded at ½ by libjpeg: a standard sRGB profile (kept as is) and a camera profile (converted)
+  'datasets/alpaca/alpaca/320a5e2a64c75f30.jpg',
+  'datasets/alpaca/alpaca/053608552d63f724.jpg',
   'photos/imagenet/chelsea.png',
 ].map((p) => path.join(SHARED_DIR, p));
 
@@ -55,7 +58,7 @@ describe('preprocessPhoto', () => {
 
   it('records the whole chain in its spec', () => {
     expect(preprocessingSpec(160, 'fill')).toEqual({
-      version: 3,
+      version: 4,
       decode: 'upright-srgb',
       geometry: { mode: 'fill' },
       cache: { shortSidePx: 329, kernel: 'linear', encoding: 'jpeg', quality: 90, chromaSubsampling: '4:4:4' },
@@ -90,7 +93,7 @@ describe('preprocessPhoto', () => {
     await deriveImages(PHOTOS[0]!, 'refuse0', paths);
     expect(imageSourceFor(paths, { contentHash: 'refuse0', path: PHOTOS[0]! }, preprocessingSpec(320, 'center-crop'))).toEqual({ kind: 'original', path: PHOTOS[0]! });
     await expect(preprocessPhoto({ kind: 'model-input', path: modelInputPath(paths, 'refuse0') }, preprocessingSpec(320, 'center-crop'))).rejects.toThrow(
-      /cannot serve v3-center-crop at 320 px/,
+      /cannot serve v4-center-crop at 320 px/,
     );
   });
 
