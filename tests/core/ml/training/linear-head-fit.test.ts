@@ -25,7 +25,7 @@ describe('the full-batch linear head recipe', () => {
     await tf.setBackend('cpu');
   });
 
-  it('gives each photo the out-of-fold probability of a head fitted without its fold, all folds' heads fitted side by side', async () => {
+  it('gives each photo the out-of-fold probability of a head fitted without its fold, the heads of all folds fitted side by side', async () => {
     const before = tf.memory().numTensors;
     const cv = await crossValidateLinear({ data, folds, k: 4, head, recipe: recipe(), ctx: createJobContext({}) });
     expect(tf.memory().numTensors).toBe(before);
