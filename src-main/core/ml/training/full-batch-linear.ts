@@ -18,8 +18,11 @@ export interface LinearWeights {
 
 /** The rows the heads share. */
 export interface LinearRows {
-  /** every row, N × dim, row-major; rows with weight 0 in a head are predicted by it but not fitted */
-  x: Float32Array;
+  /**
+   * every row, N × dim, row-major — one array or consecutive parts of whole rows (e.g. the views, not copied into
+   * one); rows with weight 0 in a head are predicted by it but not fitted
+   */
+  x: Float32Array | readonly Float32Array[];
   dim: number;
   labels: Int32Array;
   numClasses: number;
@@ -280,13 +283,15 @@ export async function solveLinearHeads(rows: LinearRows, heads: ReadonlyArray<He
   const { dim, labels } = rows;
   const count = labels.length;
   const units = unitsFor(rows.numClasses);
-  if (rows.x.length < count * dim) throw new StudioError('INVALID_INPUT', `expected ${count} rows × ${dim} features, received ${rows.x.length} values`);
+  const parts = rows.x instanceof Float32Array ? [rows.x.subarray(0, count * dim)] : rows.x;
+  const values = parts.reduce((sum, part) => sum + part.length, 0);
+  if (values !== count * dim || parts.some((part) => part.length % dim !== 0)) throw new StudioError('INVALID_INPUT', `expected ${count} rows × ${dim} features in whole rows, received ${values} values`);
   for (const head of heads) {
     if (head.rowWeights.length !== count) throw new StudioError('INVALID_INPUT', `expected one label and one weight per row (${count}), received ${count} and ${head.rowWeights.length}`);
   }
-  const tolerance = options.tolerance ?? (Number(process.env.STUDIO_TOL) || DEFAULT_TOLERANCE); // TEMP
+  const tolerance = options.tolerance ?? DEFAULT_TOLERANCE;
   const maxIterations = options.maxIterations ?? DEFAULT_MAX_ITERATIONS;
-  const products = await rowProducts(rows.x, count, dim, options.engine);
+  const products = await rowProducts(parts, dim, options.engine);
   try {
     const means = options.centre === false ? heads.map(() => new Float64Array(dim)) : await weightedMeans(products, rows, heads);
     const fits: HeadFit[] = heads.map((objective, index) => {

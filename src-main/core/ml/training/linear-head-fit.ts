@@ -29,8 +29,8 @@ export function dropoutPenaltyFactor(dropout: number, numClasses: number): numbe
 
 /** Rows of the fit: every view of every photo (view-major), then the mirror images when the recipe uses them. */
 interface StackedRows {
-  /** rows × dim, row-major */
-  x: Float32Array;
+  /** the rows, block by block (each count × dim, row-major; the caller's arrays, not copied) */
+  x: Float32Array[];
   dim: number;
   /** photo index of each row */
   photo: Int32Array;
@@ -45,29 +45,25 @@ interface StackedRows {
 function stackRows(data: RecipeData, recipe: HeadRecipe, folds: Int32Array | null, k: number): StackedRows {
   const { dim, count, views } = data.features;
   const withMirror = Boolean(data.flipped) && (recipe.flipRows || recipe.flipTta);
-  const blocks = [...views, ...(withMirror ? [data.flipped!] : [])];
+  const blocks = [...views, ...(withMirror ? [data.flipped!] : [])].map((block) => block.subarray(0, count * dim));
   const rows = blocks.length * count;
   const photo = new Int32Array(rows);
   const share = new Float64Array(rows);
-  const x = new Float32Array(rows * dim);
-  blocks.forEach((block, b) => {
-    const mirror = withMirror && b === blocks.length - 1;
-    x.set(block.subarray(0, count * dim), b * count * dim);
-    for (let i = 0; i < count; i++) {
-      photo[b * count + i] = i;
-      share[b * count + i] = mirror ? (recipe.flipRows ? 1 : 0) : 1 / views.length;
-    }
-  });
   // each fold's (and the whole set's) Σ share · x² per feature, for the dropout penalty
   const squares = Array.from({ length: k + 1 }, () => new Float64Array(dim));
-  for (let r = 0; r < rows; r++) {
-    const s = share[r] as number;
-    if (s === 0) continue;
-    const group = squares[folds ? (folds[photo[r] as number] as number) : k]!;
-    for (let j = 0, o = r * dim; j < dim; j++, o++) group[j] = (group[j] as number) + s * (x[o] as number) * (x[o] as number);
-  }
+  blocks.forEach((block, b) => {
+    const mirror = withMirror && b === blocks.length - 1;
+    const s = mirror ? (recipe.flipRows ? 1 : 0) : 1 / views.length;
+    for (let i = 0; i < count; i++) {
+      photo[b * count + i] = i;
+      share[b * count + i] = s;
+      if (s === 0) continue;
+      const group = squares[folds ? (folds[i] as number) : k]!;
+      for (let j = 0, o = i * dim; j < dim; j++, o++) group[j] = (group[j] as number) + s * (block[o] as number) * (block[o] as number);
+    }
+  });
   if (folds) for (let f = 0; f < k; f++) for (let j = 0; j < dim; j++) squares[k]![j] = (squares[k]![j] as number) + (squares[f]![j] as number);
-  return { x, dim, photo, share, flippedStart: withMirror ? (blocks.length - 1) * count : -1, squares };
+  return { x: blocks, dim, photo, share, flippedStart: withMirror ? (blocks.length - 1) * count : -1, squares };
 }
 
 /** Row weights (class weight · share / training rows) and the penalty for the photos where `inTraining` is true. */

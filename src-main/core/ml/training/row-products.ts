@@ -1,4 +1,4 @@
-// The two matrix products of a full-batch linear fit over one resident row matrix X (rows × dim): logits X·W and the
+// The two matrix products of a full-batch linear fit over one resident row matrix X (rows × dim, possibly in parts): logits X·W and the
 // gradient Rᵀ·X, for several heads at once. On ONNX Runtime (MLAS SGEMM) both run per block of rows, so the second
 // product reads the block from cache rather than memory (one pass over X instead of two); without onnxruntime-node
 // they run on the active tfjs backend over the whole matrix.
@@ -52,19 +52,24 @@ function loadOrtProducts(): Promise<OrtProducts | null> {
   return ortProducts;
 }
 
-function ortRowProducts({ ort, logits, gradient }: OrtProducts, x: Float32Array, rows: number, dim: number): RowProducts {
+function ortRowProducts({ ort, logits, gradient }: OrtProducts, parts: readonly Float32Array[], dim: number): RowProducts {
   return {
     engine: 'onnxruntime',
     async pass(w, columns, residualOf) {
       const weights = new ort.Tensor('float32', w, [dim, columns]);
       const total = new Float64Array(columns * dim);
-      for (let start = 0; start < rows; start += BLOCK_ROWS) {
-        const count = Math.min(BLOCK_ROWS, rows - start);
-        const block = new ort.Tensor('float32', x.subarray(start * dim, (start + count) * dim), [count, dim]);
-        const z = (await logits.run({ x: block, w: weights })).z!.data as Float32Array;
-        const r = residualOf(start, count, z);
-        const g = (await gradient.run({ r: new ort.Tensor('float32', r, [count, columns]), x: block })).g!.data as Float32Array;
-        for (let i = 0; i < g.length; i++) total[i] = (total[i] as number) + (g[i] as number);
+      let first = 0;
+      for (const part of parts) {
+        const rows = part.length / dim;
+        for (let offset = 0; offset < rows; offset += BLOCK_ROWS) {
+          const count = Math.min(BLOCK_ROWS, rows - offset);
+          const block = new ort.Tensor('float32', part.subarray(offset * dim, (offset + count) * dim), [count, dim]);
+          const z = (await logits.run({ x: block, w: weights })).z!.data as Float32Array;
+          const r = residualOf(first + offset, count, z);
+          const g = (await gradient.run({ r: new ort.Tensor('float32', r, [count, columns]), x: block })).g!.data as Float32Array;
+          for (let i = 0; i < g.length; i++) total[i] = (total[i] as number) + (g[i] as number);
+        }
+        first += rows;
       }
       return Float32Array.from(total);
     },
@@ -72,8 +77,9 @@ function ortRowProducts({ ort, logits, gradient }: OrtProducts, x: Float32Array,
   };
 }
 
-function tfjsRowProducts(x: Float32Array, rows: number, dim: number): RowProducts {
-  const matrix = tf.tensor2d(x.subarray(0, rows * dim), [rows, dim]);
+function tfjsRowProducts(parts: readonly Float32Array[], dim: number): RowProducts {
+  const rows = parts.reduce((sum, part) => sum + part.length / dim, 0);
+  const matrix = tf.tidy(() => (parts.length === 1 ? tf.tensor2d(parts[0]!, [rows, dim]) : tf.concat(parts.map((part) => tf.tensor2d(part, [part.length / dim, dim])))));
   return {
     engine: `tfjs-${tf.getBackend()}`,
     async pass(w, columns, residualOf) {
@@ -89,8 +95,11 @@ function tfjsRowProducts(x: Float32Array, rows: number, dim: number): RowProduct
   };
 }
 
-/** Products over `x` (rows × dim, kept by reference): ONNX Runtime when it loads (and `engine` allows), else tfjs. */
-export async function rowProducts(x: Float32Array, rows: number, dim: number, engine: 'auto' | 'tfjs' = 'auto'): Promise<RowProducts> {
+/**
+ * Products over the rows of `parts` (each part whole rows of `dim` floats, in order; kept by reference, not copied):
+ * ONNX Runtime when it loads (and `engine` allows), else tfjs.
+ */
+export async function rowProducts(parts: readonly Float32Array[], dim: number, engine: 'auto' | 'tfjs' = 'auto'): Promise<RowProducts> {
   const ort = engine === 'auto' ? await loadOrtProducts() : null;
-  return ort ? ortRowProducts(ort, x, rows, dim) : tfjsRowProducts(x, rows, dim);
+  return ort ? ortRowProducts(ort, parts, dim) : tfjsRowProducts(parts, dim);
 }

@@ -124,7 +124,7 @@ describe('solveLinear', () => {
 
   it('reaches the same optimum on the tfjs backend as on ONNX Runtime', async () => {
     const p = problem(3, 90);
-    const products = await rowProducts(p.x, 90, DIM);
+    const products = await rowProducts([p.rows], DIM);
     expect(products.engine).toBe('onnxruntime');
     products.dispose();
     const auto = await solveLinear(p, { tolerance: 1e-7 });
