@@ -1,7 +1,7 @@
 // The head recipe (mirror rows, flip TTA, k-fold out-of-fold rows) for a linear head, fitted by the full-batch
-// solver instead of mini-batch Adam: every row of every view lives in one tensor, a fold is a set of row weights,
-// and each head starts from the previous one's solution (the problem is strictly convex, so the start changes the
-// time, not the answer). Dropout has no place in a full-batch fit; its quadratic approximation does: an L2
+// solver instead of mini-batch Adam: the rows of every view form one row matrix, a fold is a set of row weights,
+// and the fold heads and the final head are fitted side by side (the problem is strictly convex: one optimum per
+// head, whatever the start). Dropout has no place in a full-batch fit; its quadratic approximation does: an L2
 // penalty per feature (see dropoutPenalty). Hidden-layer heads keep head-recipe.ts's Adam path.
 import * as tf from '@tensorflow/tfjs';
 import { StudioError } from '../../../api/errors.js';
@@ -105,8 +105,9 @@ export interface SolvedLinearHead {
  * crossValidateHead for a linear head. The k fold heads (and, with `final`, the head on every photo) are fitted
  * side by side by one joint solve: each pass over the rows serves all of them (each row trains k − 1 fold heads and
  * the final one). Returns the final head (with `final`) for fitLinearHead, and a head's weights to start a later fit from.
+ * `solve` replaces the joint solver (bench/experiments/joint-heads.ts runs the previous one-by-one solver through it).
  */
-export async function crossValidateLinear(args: CrossValidationArgs & { final?: boolean }): Promise<HeadCrossValidation & { warmStart: LinearWeights | null; final: SolvedLinearHead | null }> {
+export async function crossValidateLinear(args: CrossValidationArgs & { final?: boolean; solve?: typeof solveLinearHeads }): Promise<HeadCrossValidation & { warmStart: LinearWeights | null; final: SolvedLinearHead | null }> {
   const { data, folds, k, recipe, ctx } = args;
   const { numClasses } = args.head;
   const epochs = recipe.options.epochs;
@@ -124,7 +125,8 @@ export async function crossValidateLinear(args: CrossValidationArgs & { final?: 
   if (args.final) objectives.push(problemFor(stack, data, recipe, numClasses, () => true, stack.squares[k]!));
   const history: IterationInfo[] = [];
   const span = k * epochs;
-  const solved = await solveLinearHeads(objectives[0] ?? { x: stack.x, dim: stack.dim, labels: data.labels, numClasses }, objectives, {
+  const solve = args.solve ?? solveLinearHeads;
+  const solved = await solve(objectives[0] ?? { x: stack.x, dim: stack.dim, labels: data.labels, numClasses }, objectives, {
     isCancelled: () => ctx.signal.aborted,
     onPass: (passes) => ctx.report({ stage: 'train', done: progress.offset + Math.min(span - 1, passes), total: progress.total }),
     onIteration: args.final ? (h, info) => void (h === foldsFitted.length && history.push(info)) : undefined,
