@@ -62,12 +62,14 @@ export interface SolveOptions {
   onIteration?: (info: IterationInfo, weights: LinearWeights) => void | Promise<void>;
   /** 'tfjs' keeps the products on the tfjs backend even when ONNX Runtime loads */
   engine?: 'auto' | 'tfjs';
+  /** false: solve on the rows as they are (the optimum is the same; centred rows need far fewer iterations) */
+  centre?: boolean;
 }
 
 export interface JointSolveOptions extends Omit<SolveOptions, 'init' | 'onIteration'> {
   /** after each iteration of head `head` (an index into the heads), with the weights it reached */
   onIteration?: (head: number, info: IterationInfo, weights: LinearWeights) => void | Promise<void>;
-  /** after each pass over the rows, with the passes so far (every head advances by one evaluation per pass) */
+  /** after each round, with the rounds so far (one pass over the rows: one evaluation for every unfinished head) */
   onPass?: (passes: number) => void;
 }
 
@@ -119,8 +121,6 @@ export function linearLogits(x: tf.Tensor2D, weights: LinearWeights): Float32Arr
 interface HeadFit {
   index: number;
   objective: HeadObjective;
-  /** its first column in the joint W (dim × Σ units) */
-  column: number;
   /** the weighted mean of its rows (zeros without centring) */
   mean: Float64Array;
   solver: LbfgsHead;
@@ -279,7 +279,7 @@ function accuracyOf(rows: LinearRows, rowWeights: Float64Array, logits: Float32A
  * rows evaluates the trial point of every head still going; a head that converged drops out of the passes.
  * With `centre` (the default) the solver works on rows centred on each head's weighted mean: the same optimum.
  */
-export async function solveLinearHeads(rows: LinearRows, heads: ReadonlyArray<HeadObjective & { init?: LinearWeights | null }>, options: JointSolveOptions & { centre?: boolean } = {}): Promise<SolveResult[]> {
+export async function solveLinearHeads(rows: LinearRows, heads: ReadonlyArray<HeadObjective & { init?: LinearWeights | null }>, options: JointSolveOptions = {}): Promise<SolveResult[]> {
   const { dim, labels } = rows;
   const count = labels.length;
   const units = unitsFor(rows.numClasses);
@@ -306,7 +306,7 @@ export async function solveLinearHeads(rows: LinearRows, heads: ReadonlyArray<He
         }
       }
       const solver = new LbfgsHead(theta, inverseHessianDiagonal(objective, mean, dim, units), tolerance, maxIterations);
-      return { index, objective, column: index * units, mean, solver };
+      return { index, objective, mean, solver };
     });
     const start = await evaluateHeads(products, rows, fits, fits.map((fit) => fit.solver.theta));
     fits.forEach((fit, h) => fit.solver.begin(start[h]!));
@@ -334,7 +334,7 @@ export async function solveLinearHeads(rows: LinearRows, heads: ReadonlyArray<He
 }
 
 /** One head: solveLinearHeads with a single objective. */
-export async function solveLinear(problem: LinearProblem, options: SolveOptions & { centre?: boolean } = {}): Promise<SolveResult> {
+export async function solveLinear(problem: LinearProblem, options: SolveOptions = {}): Promise<SolveResult> {
   const { onIteration, init, ...rest } = options;
   const [result] = await solveLinearHeads(problem, [{ ...problem, init: init ?? null }], { ...rest, onIteration: onIteration ? (_head, info, weights) => onIteration(info, weights) : undefined });
   return result!;
