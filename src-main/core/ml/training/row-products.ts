@@ -29,8 +29,10 @@ interface OrtProducts {
 let ortProducts: Promise<OrtProducts | null> | null = null;
 
 /**
- * One intra-op thread: a block's products are too small to split well across threads, and a spinning second
- * thread costs the other jobs of a busy machine more than it gains (measured: 2 threads were slower at load > 2).
+ * One intra-op thread. Measured on the 2 shared cores (load 8–15): 2 threads with ONNX Runtime's default spinning
+ * cost ~3× the CPU per pass (128–153 ms vs 39–45 ms) and more wall time; without spinning about the same CPU
+ * (47–57 ms) and a wall time within the load's noise, end to end too (2.5–3.0 s CPU either way on alpaca features
+ * tiled to 20,000 photos) — nothing shown to gain, so the other core stays with the app.
  */
 function loadOrtProducts(): Promise<OrtProducts | null> {
   ortProducts ??= loadOnnxRuntime().then(async (load) => {
