@@ -4,7 +4,9 @@
 // wall and CPU time (process.cpuUsage: user + system, all threads) per run, and how far each lands from a
 // 1e-9-tolerance joint solve (max |Δp| over the out-of-fold rows and over the final head's probabilities).
 // Data: the retrain-scale bench's synthetic set (20,000 photos × 2 views × 1280 floats, STUDIO_BENCH_PHOTOS), or the
-// alpaca features with STUDIO_ALPACA=1 (needs .tmp/alpaca-library-1.0: bench/experiments/frozen-features.ts crop-288).
+// alpaca features with STUDIO_ALPACA=1 (needs .tmp/alpaca-library-1.0: bench/experiments/frozen-features.ts crop-288),
+// or those tiled to N photos with STUDIO_ALPACA_TILE=N (each copy's values scaled by 0.85–1.15 at random: real
+// features' correlations, which the synthetic clusters lack, at library scale).
 // Run: `node bin/run-ts.js bench/experiments/joint-heads.ts`; STUDIO_ROUNDS=2 (pairs of runs).
 import path from 'node:path';
 import os from 'node:os';
@@ -20,6 +22,7 @@ import { predictRecipe, type RecipeData } from '../../src-main/core/ml/training/
 import { crossValidateLinear, fitLinearHead } from '../../src-main/core/ml/training/linear-head-fit.js';
 import { assignFolds } from '../../src-main/core/ml/training/split.js';
 import { resolveTrainingConfig } from '../../src-main/core/ml/training/training-config.js';
+import { createRandom } from '../../src-main/core/ml/features/seeded-random.js';
 import { syntheticFeatures } from '../../tests/helpers/synthetic-features.js';
 import { describeMachine } from '../bench-result.js';
 
@@ -41,7 +44,22 @@ function dataset(): { data: RecipeData; ids: number[]; name: string } {
       flipped.set(read(p.contentHash, 'flip')!, i * DIM);
     });
     library.close();
-    const data = { features: { dim: DIM, count: labeled.length, views: [plain] }, labels: Int32Array.from(labeled, (p) => p.classIndex), flipped };
+    const labels = Int32Array.from(labeled, (p) => p.classIndex);
+    const tile = Number(process.env.STUDIO_ALPACA_TILE ?? 0);
+    if (tile > 0) {
+      const random = createRandom(5);
+      const views = [plain, flipped].map(() => new Float32Array(tile * DIM));
+      for (let i = 0; i < tile; i++) {
+        for (let j = 0; j < DIM; j++) {
+          const scale = 0.85 + 0.3 * random();
+          views[0]![i * DIM + j] = plain[(i % labeled.length) * DIM + j]! * scale;
+          views[1]![i * DIM + j] = flipped[(i % labeled.length) * DIM + j]! * scale;
+        }
+      }
+      const data = { features: { dim: DIM, count: tile, views: [views[0]!] }, labels: Int32Array.from({ length: tile }, (_, i) => labels[i % labeled.length]!), flipped: views[1]! };
+      return { data, ids: Array.from({ length: tile }, (_, i) => i + 1), name: `alpaca features tiled to ${tile.toLocaleString('en')} photos` };
+    }
+    const data = { features: { dim: DIM, count: labeled.length, views: [plain] }, labels, flipped };
     return { data, ids: labeled.map((p) => p.id), name: `alpaca (${labeled.length} photos, MobileNetV2 1.0, crop 288)` };
   }
   // as bench/retrain-scale.ts: 45 % / 55 %, overlapping Gaussian clusters
