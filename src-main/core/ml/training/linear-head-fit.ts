@@ -1,14 +1,14 @@
 // The head recipe (mirror rows, flip TTA, k-fold out-of-fold rows) for a linear head, fitted by the full-batch
-// solver instead of mini-batch Adam: every row of every view lives in one tensor, a fold is a set of row weights,
-// and each head starts from the previous one's solution (the problem is strictly convex, so the start changes the
-// time, not the answer). Dropout has no place in a full-batch fit; its quadratic approximation does: an L2
+// solver instead of mini-batch Adam: the rows of every view form one row matrix, a fold is a set of row weights,
+// and the fold heads and the final head are fitted side by side (the problem is strictly convex: one optimum per
+// head, whatever the start). Dropout has no place in a full-batch fit; its quadratic approximation does: an L2
 // penalty per feature (see dropoutPenalty). Hidden-layer heads keep head-recipe.ts's Adam path.
 import * as tf from '@tensorflow/tfjs';
 import { StudioError } from '../../../api/errors.js';
 import type { JobContext } from '../../jobs/job-context.js';
 import { buildHead, type EpochMetrics, type HeadSpec } from './head.js';
 import type { CrossValidationArgs, HeadCrossValidation, HeadRecipe, RecipeData } from './head-recipe.js';
-import { linearLogits, logitsToProbabilities, solveLinear, unitsFor, type LinearWeights } from './full-batch-linear.js';
+import { linearLogits, logitsToProbabilities, solveLinear, solveLinearHeads, unitsFor, type IterationInfo, type LinearWeights } from './full-batch-linear.js';
 import { accuracy, logLoss, meanStd, predictClasses } from './metrics.js';
 import { balancedClassWeights, yieldToEventLoop } from './training-loop.js';
 
@@ -29,7 +29,9 @@ export function dropoutPenaltyFactor(dropout: number, numClasses: number): numbe
 
 /** Rows of the fit: every view of every photo (view-major), then the mirror images when the recipe uses them. */
 interface StackedRows {
-  x: tf.Tensor2D;
+  /** the rows, block by block (each count × dim, row-major; the caller's arrays, not copied) */
+  x: Float32Array[];
+  dim: number;
   /** photo index of each row */
   photo: Int32Array;
   /** each row's share of its photo in the loss (1/views for the views; 1 for a mirror row when flipRows; 0 otherwise) */
@@ -43,30 +45,25 @@ interface StackedRows {
 function stackRows(data: RecipeData, recipe: HeadRecipe, folds: Int32Array | null, k: number): StackedRows {
   const { dim, count, views } = data.features;
   const withMirror = Boolean(data.flipped) && (recipe.flipRows || recipe.flipTta);
-  const blocks = [...views, ...(withMirror ? [data.flipped!] : [])];
+  const blocks = [...views, ...(withMirror ? [data.flipped!] : [])].map((block) => block.subarray(0, count * dim));
   const rows = blocks.length * count;
   const photo = new Int32Array(rows);
   const share = new Float64Array(rows);
-  blocks.forEach((_, b) => {
+  // each fold's (and the whole set's) Σ share · x² per feature, for the dropout penalty
+  const squares = Array.from({ length: k + 1 }, () => new Float64Array(dim));
+  blocks.forEach((block, b) => {
     const mirror = withMirror && b === blocks.length - 1;
+    const s = mirror ? (recipe.flipRows ? 1 : 0) : 1 / views.length;
     for (let i = 0; i < count; i++) {
       photo[b * count + i] = i;
-      share[b * count + i] = mirror ? (recipe.flipRows ? 1 : 0) : 1 / views.length;
+      share[b * count + i] = s;
+      if (s === 0) continue;
+      const group = squares[folds ? (folds[i] as number) : k]!;
+      for (let j = 0, o = i * dim; j < dim; j++, o++) group[j] = (group[j] as number) + s * (block[o] as number) * (block[o] as number);
     }
   });
-  const x = tf.tidy(() => (blocks.length === 1 ? tf.tensor2d(blocks[0]!.subarray(0, count * dim), [count, dim]) : tf.concat(blocks.map((b) => tf.tensor2d(b.subarray(0, count * dim), [count, dim])))));
-  // one product gives each fold's (and the whole set's) Σ share · x² per feature, for the dropout penalty
-  const groups = k + 1;
-  const indicator = new Float32Array(groups * rows);
-  for (let r = 0; r < rows; r++) {
-    const p = photo[r] as number;
-    const s = share[r] as number;
-    if (folds) indicator[(folds[p] as number) * rows + r] = s;
-    indicator[k * rows + r] = s;
-  }
-  const sums = tf.tidy(() => tf.matMul(tf.tensor2d(indicator, [groups, rows]), tf.square(x)).dataSync() as Float32Array);
-  const squares = Array.from({ length: groups }, (_, g) => Float64Array.from(sums.subarray(g * dim, (g + 1) * dim)));
-  return { x, photo, share, flippedStart: withMirror ? (blocks.length - 1) * count : -1, squares };
+  if (folds) for (let f = 0; f < k; f++) for (let j = 0; j < dim; j++) squares[k]![j] = (squares[k]![j] as number) + (squares[f]![j] as number);
+  return { x: blocks, dim, photo, share, flippedStart: withMirror ? (blocks.length - 1) * count : -1, squares };
 }
 
 /** Row weights (class weight · share / training rows) and the penalty for the photos where `inTraining` is true. */
@@ -80,7 +77,7 @@ function problemFor(stack: StackedRows, data: RecipeData, recipe: HeadRecipe, nu
   const factor = dropoutPenaltyFactor(recipe.options.dropout, numClasses);
   const l2 = recipe.options.l2 ?? 0;
   const penalty = Float64Array.from(squares, (sum) => l2 + (factor * sum) / trainingRows);
-  return { x: stack.x, labels, numClasses, rowWeights, penalty, featureSquares: Float64Array.from(squares, (sum) => sum / trainingRows) };
+  return { x: stack.x, dim: stack.dim, labels, numClasses, rowWeights, penalty, featureSquares: Float64Array.from(squares, (sum) => sum / trainingRows) };
 }
 
 /** Probabilities of photos from the stacked logits: view 0, averaged with the mirror row under flip TTA. */
@@ -98,16 +95,19 @@ function photoProbabilities(stack: StackedRows, logits: Float32Array, photos: re
   return plain;
 }
 
-/** Progress of one head in the job's epoch units: moves with the iterations, complete when the head is. */
-function headProgress(ctx: JobContext, offset: number, total: number, epochs: number) {
-  return {
-    iteration: (i: number) => ctx.report({ stage: 'train', done: offset + Math.min(epochs - 1, i), total }),
-    done: () => ctx.report({ stage: 'train', done: offset + epochs, total }),
-  };
+/** A head solved ahead of fitLinearHead (with the k-fold heads): its weights and the solver's iterations. */
+export interface SolvedLinearHead {
+  weights: LinearWeights;
+  history: IterationInfo[];
 }
 
-/** crossValidateHead for a linear head; also returns the last fold's weights to start the final head from. */
-export async function crossValidateLinear(args: CrossValidationArgs): Promise<HeadCrossValidation & { warmStart: LinearWeights | null }> {
+/**
+ * crossValidateHead for a linear head. The k fold heads (and, with `final`, the head on every photo) are fitted
+ * side by side by one joint solve: each pass over the rows serves all of them (each row trains k − 1 fold heads and
+ * the final one). Returns the final head (with `final`) for fitLinearHead, and a head's weights to start a later fit from.
+ * `solve` replaces the joint solver (bench/experiments/joint-heads.ts runs the previous one-by-one solver through it).
+ */
+export async function crossValidateLinear(args: CrossValidationArgs & { final?: boolean; solve?: typeof solveLinearHeads }): Promise<HeadCrossValidation & { warmStart: LinearWeights | null; final: SolvedLinearHead | null }> {
   const { data, folds, k, recipe, ctx } = args;
   const { numClasses } = args.head;
   const epochs = recipe.options.epochs;
@@ -116,28 +116,31 @@ export async function crossValidateLinear(args: CrossValidationArgs): Promise<He
   const accuracies: number[] = [];
   const l2s: number[] = [];
   const stack = stackRows(data, recipe, folds, k);
-  let warmStart: LinearWeights | null = null;
-  try {
-    for (let fold = 0; fold < k; fold++) {
-      const heldOut: number[] = [];
-      folds.forEach((f, i) => f === fold && heldOut.push(i));
-      if (heldOut.length === 0) continue;
-      const squares = Float64Array.from(stack.squares[k]!, (all, j) => all - (stack.squares[fold]![j] as number));
-      const problem = problemFor(stack, data, recipe, numClasses, (i) => folds[i] !== fold, squares);
-      const report = headProgress(ctx, progress.offset + fold * epochs, progress.total, epochs);
-      const solved = await solveLinear(problem, { init: warmStart, isCancelled: () => ctx.signal.aborted, onIteration: ({ iteration }) => report.iteration(iteration) });
-      report.done();
-      warmStart = solved.weights;
-      const probabilities = photoProbabilities(stack, solved.logits, heldOut, numClasses, recipe);
-      heldOut.forEach((row, i) => outOfFold.set(probabilities.subarray(i * numClasses, (i + 1) * numClasses), row * numClasses));
-      accuracies.push(accuracy(Int32Array.from(heldOut, (i) => data.labels[i] as number), predictClasses(probabilities, numClasses)));
-      l2s.push(recipe.options.l2 ?? 0);
-    }
-  } finally {
-    stack.x.dispose();
-  }
+  const heldOut = Array.from({ length: k }, (_, fold) => [...folds.keys()].filter((i) => folds[i] === fold));
+  const foldsFitted = heldOut.flatMap((photos, fold) => (photos.length > 0 ? [fold] : []));
+  const objectives = foldsFitted.map((fold) => {
+    const squares = Float64Array.from(stack.squares[k]!, (all, j) => all - (stack.squares[fold]![j] as number));
+    return problemFor(stack, data, recipe, numClasses, (i) => folds[i] !== fold, squares);
+  });
+  if (args.final) objectives.push(problemFor(stack, data, recipe, numClasses, () => true, stack.squares[k]!));
+  const history: IterationInfo[] = [];
+  const span = k * epochs;
+  const solve = args.solve ?? solveLinearHeads;
+  const solved = await solve(objectives[0] ?? { x: stack.x, dim: stack.dim, labels: data.labels, numClasses }, objectives, {
+    isCancelled: () => ctx.signal.aborted,
+    onPass: (passes) => ctx.report({ stage: 'train', done: progress.offset + Math.min(span - 1, passes), total: progress.total }),
+    onIteration: args.final ? (h, info) => void (h === foldsFitted.length && history.push(info)) : undefined,
+  });
+  ctx.report({ stage: 'train', done: progress.offset + span, total: progress.total });
+  foldsFitted.forEach((fold, h) => {
+    const probabilities = photoProbabilities(stack, solved[h]!.logits, heldOut[fold]!, numClasses, recipe);
+    heldOut[fold]!.forEach((row, i) => outOfFold.set(probabilities.subarray(i * numClasses, (i + 1) * numClasses), row * numClasses));
+    accuracies.push(accuracy(Int32Array.from(heldOut[fold]!, (i) => data.labels[i] as number), predictClasses(probabilities, numClasses)));
+    l2s.push(recipe.options.l2 ?? 0);
+  });
   const pooledAccuracy = accuracy(data.labels, predictClasses(outOfFold, numClasses));
-  return { k, outOfFold, accuracies, ...meanStd(accuracies), pooledAccuracy, l2s, warmStart };
+  const final = args.final ? { weights: solved.at(-1)!.weights, history } : null;
+  return { k, outOfFold, accuracies, ...meanStd(accuracies), pooledAccuracy, l2s, warmStart: solved.at(-1)?.weights ?? null, final };
 }
 
 /** Writes solved weights into a head model of the recipe's topology (Dropout → Dense), for saving and export. */
@@ -150,7 +153,18 @@ export function headModelWith(head: Omit<HeadSpec, 'seed'>, seed: number, weight
   return model;
 }
 
-/** fitHead for a linear head: one full-batch fit on `data` (from `init` when given), its progress as `epochs` curve points. */
+/** Progress of one head in the job's epoch units: moves with the iterations, complete when the head is. */
+function headProgress(ctx: JobContext, total: number, epochs: number) {
+  return {
+    iteration: (i: number) => ctx.report({ stage: 'train', done: Math.min(epochs - 1, i), total }),
+    done: () => ctx.report({ stage: 'train', done: epochs, total }),
+  };
+}
+
+/**
+ * fitHead for a linear head: one full-batch fit on `data` (from `init` when given), its progress as `epochs` curve
+ * points — or, given `solved` (crossValidateLinear's final head, fitted on these rows), the model and curve of that.
+ */
 export async function fitLinearHead(args: {
   data: RecipeData;
   head: Omit<HeadSpec, 'seed'>;
@@ -159,33 +173,41 @@ export async function fitLinearHead(args: {
   validation?: RecipeData | null;
   onEpoch?: (metrics: EpochMetrics) => void | Promise<void>;
   init?: LinearWeights | null;
+  solved?: SolvedLinearHead | null;
 }): Promise<{ model: tf.LayersModel; l2: number }> {
   const { data, recipe, ctx, validation } = args;
   const { numClasses } = args.head;
   const epochs = recipe.options.epochs;
-  const stack = stackRows(data, recipe, null, 0);
+  const report = headProgress(ctx, epochs, epochs);
+  ctx.report({ stage: 'train', done: 0, total: epochs });
   const validationX = validation && validation.features.count > 0 ? tf.tensor2d(validation.features.views[0]!.subarray(0, validation.features.count * validation.features.dim), [validation.features.count, validation.features.dim]) : null;
   try {
-    const problem = problemFor(stack, data, recipe, numClasses, () => true, stack.squares[0]!);
-    const report = headProgress(ctx, 0, epochs, epochs);
     const history: EpochMetrics[] = [];
-    ctx.report({ stage: 'train', done: 0, total: epochs });
-    const solved = await solveLinear(problem, {
-      init: args.init ?? null,
-      isCancelled: () => ctx.signal.aborted,
-      onIteration: async ({ iteration, loss, accuracy: trainAccuracy }, weights) => {
-        let valLoss: number | null = null;
-        let valAccuracy: number | null = null;
-        if (validationX && validation) {
-          // as the Adam path's validation: the plain view, no TTA
-          const probabilities = logitsToProbabilities(linearLogits(validationX, weights), numClasses);
-          valLoss = logLoss(validation.labels, probabilities, numClasses);
-          valAccuracy = accuracy(validation.labels, predictClasses(probabilities, numClasses));
-        }
-        report.iteration(iteration);
-        history.push({ epoch: iteration, loss, accuracy: trainAccuracy, valLoss, valAccuracy });
-      },
-    });
+    let weights: LinearWeights;
+    if (args.solved && !validationX) {
+      weights = args.solved.weights;
+      history.push(...args.solved.history.map((info) => ({ epoch: info.iteration, loss: info.loss, accuracy: info.accuracy, valLoss: null, valAccuracy: null })));
+    } else {
+      const stack = stackRows(data, recipe, null, 0);
+      const problem = problemFor(stack, data, recipe, numClasses, () => true, stack.squares[0]!);
+      const solved = await solveLinear(problem, {
+        init: args.init ?? null,
+        isCancelled: () => ctx.signal.aborted,
+        onIteration: async ({ iteration, loss, accuracy: trainAccuracy }, at) => {
+          let valLoss: number | null = null;
+          let valAccuracy: number | null = null;
+          if (validationX && validation) {
+            // as the Adam path's validation: the plain view, no TTA
+            const probabilities = logitsToProbabilities(linearLogits(validationX, at), numClasses);
+            valLoss = logLoss(validation.labels, probabilities, numClasses);
+            valAccuracy = accuracy(validation.labels, predictClasses(probabilities, numClasses));
+          }
+          report.iteration(iteration);
+          history.push({ epoch: iteration, loss, accuracy: trainAccuracy, valLoss, valAccuracy });
+        },
+      });
+      weights = solved.weights;
+    }
     // The run's curve keeps `epochs` points (what the UI and the run's record expect of every head): the solver's
     // state at evenly spaced iterations, the last point being the solution.
     for (let epoch = 1; epoch <= epochs && history.length > 0; epoch++) {
@@ -195,9 +217,8 @@ export async function fitLinearHead(args: {
       await yieldToEventLoop();
     }
     report.done();
-    return { model: headModelWith(args.head, recipe.options.seed, solved.weights), l2: recipe.options.l2 ?? 0 };
+    return { model: headModelWith(args.head, recipe.options.seed, weights), l2: recipe.options.l2 ?? 0 };
   } finally {
-    stack.x.dispose();
     validationX?.dispose();
   }
 }

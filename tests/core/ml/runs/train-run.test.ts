@@ -9,7 +9,8 @@ import { loadRunHead } from '../../../../src-main/core/ml/runs/run-model.js';
 import { createRun, getRun, listPredictions, listRuns, markInterruptedRuns, startRun } from '../../../../src-main/core/ml/runs/runs.js';
 import { getPhoto } from '../../../../src-main/core/library/photo-list.js';
 import { DEFAULT_TRAINING_CONFIG, resolveTrainingConfig } from '../../../../src-main/core/ml/training/training-config.js';
-import { createTrainingRun, executeTrainingRun, trainRun } from '../../../../src-main/core/ml/runs/train-run.js';
+import { createTrainingRun, executeTrainingRun, FULL_BATCH_MIN_PHOTOS, headRecipe, trainRun } from '../../../../src-main/core/ml/runs/train-run.js';
+import { fitLinearHead } from '../../../../src-main/core/ml/training/linear-head-fit.js';
 import { getRunConfig } from '../../../../src-main/core/ml/runs/runs.js';
 import { makeTrainingLibrary } from '../../../helpers/training-library.js';
 
@@ -113,6 +114,33 @@ describe('trainRun', () => {
     stored.forEach((p, i) => expect(p).toBeCloseTo((plain[i]! + mirrored[i]!) / 2, 6));
     expect(stored.some((p, i) => Math.abs(p - plain[i]!) > 1e-4)).toBe(true);
     head.dispose();
+    t.library.close();
+  });
+
+  it('fits a k-fold run of 2,000 labeled photos full-batch, the final head with the fold heads, and records its curve', async () => {
+    const perClass = FULL_BATCH_MIN_PHOTOS / 2;
+    const t = await makeTrainingLibrary({ classes: ['a', 'b'], perClass, separation: 0.6 });
+    const config = resolveTrainingConfig({ seed: 1 });
+    const result = await trainRun(t.library, config, createJobContext({}), t.deps);
+    const run = getRun(t.library.db, result.runId);
+    expect(run.status).toBe('done');
+    // the final head's solver iterations as the recipe's 20 curve points
+    expect(run.epochs.map((e) => `${e.phase} ${e.epoch}`)).toEqual(Array.from({ length: config.epochs }, (_, i) => `head ${i + 1}`));
+    expect(result.metrics.kfold!.accuracies).toHaveLength(5);
+    expect(listPredictions(t.library.db, result.runId).filter((p) => p.source === 'out-of-fold')).toHaveLength(FULL_BATCH_MIN_PHOTOS);
+    // the saved head is the one fitted alone on every labeled photo (a convex problem: one optimum)
+    const labeled = t.photosByClass.flat().map((id) => ({ id, contentHash: '', path: '' }));
+    const features = await t.deps.getFeatures(labeled, 'plain', createJobContext({}));
+    const flipped = (await t.deps.getFeatures(labeled, 'mirror', createJobContext({}))).views[0]!;
+    const labels = Int32Array.from(t.photosByClass.flatMap((ids, c) => ids.map(() => c)));
+    const spec = { inputDim: features.dim, numClasses: 2, hiddenUnits: [], dropout: config.dropout };
+    const { model: alone } = await fitLinearHead({ data: { features, labels, flipped }, head: spec, recipe: headRecipe(config), ctx: createJobContext({}) });
+    const { head } = await loadRunHead(result.modelDir);
+    const saved = predictHead(head, features);
+    const expected = predictHead(alone, features);
+    expect(Math.max(...Array.from(saved, (p, i) => Math.abs(p - expected[i]!)))).toBeLessThan(2e-3);
+    head.dispose();
+    alone.dispose();
     t.library.close();
   });
 

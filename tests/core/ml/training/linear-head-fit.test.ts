@@ -25,7 +25,7 @@ describe('the full-batch linear head recipe', () => {
     await tf.setBackend('cpu');
   });
 
-  it('gives each photo the out-of-fold probability of a head fitted without its fold, warm starts notwithstanding', async () => {
+  it('gives each photo the out-of-fold probability of a head fitted without its fold, the heads of all folds fitted side by side', async () => {
     const before = tf.memory().numTensors;
     const cv = await crossValidateLinear({ data, folds, k: 4, head, recipe: recipe(), ctx: createJobContext({}) });
     expect(tf.memory().numTensors).toBe(before);
@@ -79,5 +79,29 @@ describe('the full-batch linear head recipe', () => {
     // the solver's progress as the recipe's 20 curve points
     expect(epochs).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
     expect(progress.at(-1)).toBe('20/20');
+  });
+
+  it('fits the final head with the fold heads in one solve: the head fitLinearHead fits alone, with its curve', async () => {
+    const cv = await crossValidateLinear({ data, folds, k: 4, head, recipe: recipe(), ctx: createJobContext({}), final: true });
+    expect(cv.final?.history.length).toBeGreaterThan(0);
+    const alone = await fitLinearHead({ data, head, recipe: recipe(), ctx: createJobContext({}) });
+    const epochs: number[] = [];
+    const progress: string[] = [];
+    const joint = await fitLinearHead({
+      data,
+      head,
+      recipe: recipe(),
+      ctx: createJobContext({ onProgress: (p) => progress.push(`${p.done}/${p.total}`) }),
+      solved: cv.final,
+      onEpoch: (e) => void epochs.push(e.epoch),
+    });
+    const kernel = (model: tf.LayersModel) => model.getLayer('head_predictions').getWeights()[0]!.dataSync();
+    const a = kernel(alone.model);
+    const b = kernel(joint.model);
+    expect(Math.max(...Array.from(a, (v, i) => Math.abs(v - b[i]!)))).toBeLessThan(1e-3);
+    expect(epochs).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    expect(progress.at(-1)).toBe('20/20');
+    alone.model.dispose();
+    joint.model.dispose();
   });
 });
