@@ -123,7 +123,9 @@ export async function updateNeighbourLists(
   const width = options.width ?? previous?.width ?? STORED_NEIGHBOURS;
   const fingerprints = featureFingerprints(features, dim);
   const lists = emptyLists(ids, fingerprints, width);
-  const normalized = normalizeRows(features, dim);
+  // normalized only when something has to be computed: a retrain over the same photos never needs it
+  let normalizedRows: Float32Array | null = null;
+  const normalized = () => (normalizedRows ??= normalizeRows(features, dim));
   const rowOf = new Map<number, number>();
   ids.forEach((id, row) => rowOf.set(id, row));
 
@@ -141,7 +143,7 @@ export async function updateNeighbourLists(
   const removed = previous ? previous.ids.length - kept.size : 0;
   const all = Array.from({ length: count }, (_, row) => row);
   if (kept.size < count / 2) {
-    const engine = await computeRows(lists, normalized, dim, all, options.engine);
+    const engine = await computeRows(lists, normalized(), dim, all, options.engine);
     return { lists, reused: 0, computed: count, removed, engine };
   }
 
@@ -151,7 +153,7 @@ export async function updateNeighbourLists(
   // the kept photos against the new ones: their candidates to merge
   const newCandidates = Math.min(width, newRows.length);
   const fromNew =
-    newCandidates > 0 ? await similarityTopK(selectRows(normalized, dim, keptRows), selectRows(normalized, dim, newRows), dim, newCandidates, options.engine) : null;
+    newCandidates > 0 ? await similarityTopK(selectRows(normalized(), dim, keptRows), selectRows(normalized(), dim, newRows), dim, newCandidates, options.engine) : null;
   const refresh: number[] = [];
   keptRows.forEach((row, q) => {
     const old = rowEntries(previous!, previousRowOf.get(ids[row] as number) as number).filter((e) => kept.has(e.id));
@@ -170,6 +172,7 @@ export async function updateNeighbourLists(
     // lists worn down by removals are computed again, so "k nearest labeled" rarely has to fall back
     if ((lists.lengths[row] as number) < Math.min(width, count - 1) / 2) refresh.push(row);
   });
-  const engine = await computeRows(lists, normalized, dim, [...newRows, ...refresh], options.engine);
+  const recompute = [...newRows, ...refresh];
+  const engine = recompute.length > 0 ? await computeRows(lists, normalized(), dim, recompute, options.engine) : null;
   return { lists, reused: keptRows.length - refresh.length, computed: newRows.length + refresh.length, removed, engine: engine ?? fromNew?.engine ?? null };
 }

@@ -37,6 +37,8 @@ export interface NearestLabeled {
   /** how the kept lists were brought up to date (null: not used), and rows computed against the labeled ones */
   lists: Omit<NeighbourUpdate, 'lists'> | null;
   exactRows: number;
+  /** what computed those rows */
+  exactEngine: SimilarityEngine | null;
 }
 
 function median(values: number[]): number {
@@ -70,7 +72,7 @@ export async function nearestLabeled(input: OutlierInput, options: { source?: Ne
   const k = Math.min(input.k ?? OUTLIER_NEIGHBOURS, references.length - 1);
   const distance = new Float32Array(count).fill(NaN);
   const neighbourClass = new Int32Array(count).fill(-1);
-  if (k < 1) return { distance, neighbourClass, lists: null, exactRows: 0 };
+  if (k < 1) return { distance, neighbourClass, lists: null, exactRows: 0, exactEngine: null };
 
   let nearest: Array<Array<{ row: number; similarity: number }> | null> = new Array(count).fill(null);
   let lists: NearestLabeled['lists'] = null;
@@ -82,9 +84,11 @@ export async function nearestLabeled(input: OutlierInput, options: { source?: Ne
     lists = { reused: update.reused, computed: update.computed, removed: update.removed, engine: update.engine };
   }
   const exact = Array.from(nearest.keys()).filter((row) => nearest[row] === null);
+  let exactEngine: SimilarityEngine | null = null;
   if (exact.length > 0) {
     // k + 1 nearest: a labeled row finds itself first (ties with exact copies are fine: any one is dropped)
     const top = await similarityTopK(normalizeRows(features, dim, exact), normalizeRows(features, dim, references), dim, k + 1, options.engine);
+    exactEngine = top.engine;
     exact.forEach((row, r) => {
       const found: Array<{ row: number; similarity: number }> = [];
       for (let j = 0; j <= k && found.length < k; j++) {
@@ -104,7 +108,7 @@ export async function nearestLabeled(input: OutlierInput, options: { source?: Ne
     distance[row] = sum / found!.length;
     neighbourClass[row] = votes.indexOf(Math.max(...votes));
   });
-  return { distance, neighbourClass, lists, exactRows: exact.length };
+  return { distance, neighbourClass, lists, exactRows: exact.length, exactEngine };
 }
 
 /** One score per row (higher = less like any labeled photo); NaN when there are too few labeled photos. */
