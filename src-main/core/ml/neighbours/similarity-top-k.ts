@@ -1,7 +1,6 @@
 // Exact cosine top-k: for each query row, the k most similar reference rows (L2-normalized inputs), by ONNX Runtime
 // when it loads (multithreaded MLAS), else tfjs matMul + topk in chunks on the current backend.
 import * as tf from '@tensorflow/tfjs';
-import { onnxSimilarityTopK } from './onnx-similarity-top-k.js';
 
 export interface TopK {
   /** row-major, queries × k similarities, largest first */
@@ -73,6 +72,8 @@ export async function similarityTopK(
   const queryCount = queries.length / dim;
   if (queryCount === 0 || k === 0) return { values: new Float32Array(0), indices: new Int32Array(0), k, engine: engine ?? 'tfjs' };
   if (engine !== 'tfjs') {
+    // loaded on first use: the graph builder pulls in the protobuf bindings
+    const { onnxSimilarityTopK } = await import('./onnx-similarity-top-k.js');
     const result = await onnxSimilarityTopK(queries, references, dim, k, ONNX_CHUNK);
     if (result) return { ...result, engine: 'onnxruntime' };
   }
