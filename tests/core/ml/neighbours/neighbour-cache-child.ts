@@ -10,4 +10,4 @@ const library = openLibrary(dir!);
 const fixture = neighbourFixture(Number(count));
 const result = await nearestLabeled(fixture, { source: { ids: fixture.ids, cache: neighbourCache(library.paths.root, key!) } });
 library.close();
-console.log(JSON.stringify({ lists: result.lists, exactRows: result.exactRows, distance: Array.from(result.distance) }));
+console.log(JSON.stringify({ lists: result.lists, exactRows: result.exactRows, distance: Array.from(result.distance), neighbourClass: Array.from(result.neighbourClass) }));

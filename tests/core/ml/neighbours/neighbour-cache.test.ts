@@ -2,6 +2,7 @@
 // label change, updated when photos come and go, and found again by a second process opening the library.
 import fs from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openLibrary } from '../../../../src-main/core/library/library.js';
@@ -114,6 +115,18 @@ describe('outlier neighbours from the kept lists', () => {
     expect(await child.exited).toBe(0);
     expect(reply.lists).toMatchObject({ reused: 300, computed: 0 });
     reply.distance.forEach((d, row) => expect(d).toBeCloseTo(here.distance[row]!, 6));
+  });
+
+  it('builds the same lists on tfjs in a process where ONNX Runtime does not load', async () => {
+    const dir = makeTempDir();
+    const fixture = neighbourFixture(300);
+    const blocker = path.resolve(import.meta.dirname, '../../../fixtures/block-onnxruntime.mjs');
+    const env = { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${pathToFileURL(blocker).href}` };
+    const child = spawnLineChild(path.join(import.meta.dirname, 'neighbour-cache-child.ts'), [dir, '300', KEY], env);
+    const reply = JSON.parse(await child.nextLine()) as { lists: { computed: number; engine: string }; distance: number[]; neighbourClass: number[] };
+    expect(await child.exited).toBe(0);
+    expect(reply.lists).toMatchObject({ computed: 300, engine: 'tfjs' });
+    expectBruteForce({ distance: Float32Array.from(reply.distance), neighbourClass: Int32Array.from(reply.neighbourClass) }, fixture);
   });
 
   it('ignores a damaged or foreign file and rebuilds it', async () => {
