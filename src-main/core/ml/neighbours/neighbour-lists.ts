@@ -116,8 +116,19 @@ async function computeRows(
 export async function updateNeighbourLists(
   previous: NeighbourLists | null,
   input: NeighbourInput,
-  options: { width?: number; engine?: SimilarityEngine } = {},
-): Promise<NeighbourUpdate> {
+  options?: { width?: number; engine?: SimilarityEngine; fullBuild?: true },
+): Promise<NeighbourUpdate>;
+/** With `fullBuild: false`: null instead of computing every list (no usable previous lists). */
+export async function updateNeighbourLists(
+  previous: NeighbourLists | null,
+  input: NeighbourInput,
+  options: { width?: number; engine?: SimilarityEngine; fullBuild: boolean },
+): Promise<NeighbourUpdate | null>;
+export async function updateNeighbourLists(
+  previous: NeighbourLists | null,
+  input: NeighbourInput,
+  options: { width?: number; engine?: SimilarityEngine; fullBuild?: boolean } = {},
+): Promise<NeighbourUpdate | null> {
   const { ids, features, dim } = input;
   const count = ids.length;
   const width = options.width ?? previous?.width ?? STORED_NEIGHBOURS;
@@ -143,6 +154,7 @@ export async function updateNeighbourLists(
   const removed = previous ? previous.ids.length - kept.size : 0;
   const all = Array.from({ length: count }, (_, row) => row);
   if (kept.size < count / 2) {
+    if (options.fullBuild === false) return null;
     const engine = await computeRows(lists, normalized(), dim, all, options.engine);
     return { lists, reused: 0, computed: count, removed, engine };
   }

@@ -9,8 +9,9 @@ import { normalizeRows, similarityTopK, type SimilarityEngine } from '../neighbo
 
 export const OUTLIER_NEIGHBOURS = 5;
 /**
- * Kept neighbour lists are used from this share of labeled photos: below it most lists hold fewer than k labeled
- * photos, and the product against the few labeled ones is cheaper than keeping all × all lists.
+ * Kept neighbour lists are built (all × all) from this share of labeled photos: below it most lists would hold fewer
+ * than k labeled photos, and the product against the few labeled ones is cheaper. Lists built before are kept up to
+ * date and used at any share: a row they cannot answer costs what it would without them.
  */
 export const KEPT_LISTS_MIN_LABELED = 0.25;
 
@@ -77,8 +78,13 @@ export async function nearestLabeled(input: OutlierInput, options: { source?: Ne
   let nearest: Array<Array<{ row: number; similarity: number }> | null> = new Array(count).fill(null);
   let lists: NearestLabeled['lists'] = null;
   const { source } = options;
-  if (source && references.length >= count * KEPT_LISTS_MIN_LABELED) {
-    const update = await updateNeighbourLists(source.cache.load(), { ids: source.ids, features, dim }, options.engine ? { engine: options.engine } : {});
+  const fullBuild = references.length >= count * KEPT_LISTS_MIN_LABELED;
+  const previous = source ? source.cache.load() : null;
+  const update =
+    source && (fullBuild || previous)
+      ? await updateNeighbourLists(previous, { ids: source.ids, features, dim }, { fullBuild, ...(options.engine ? { engine: options.engine } : {}) })
+      : null;
+  if (source && update) {
     if (update.computed > 0 || update.removed > 0) source.cache.save(update.lists);
     nearest = fromLists(update.lists, labels, k);
     lists = { reused: update.reused, computed: update.computed, removed: update.removed, engine: update.engine };

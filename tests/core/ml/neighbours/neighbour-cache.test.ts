@@ -104,6 +104,19 @@ describe('outlier neighbours from the kept lists', () => {
     library.close();
   });
 
+  it('keeps using lists built before when few photos are labeled now', async () => {
+    const library = openLibrary(makeTempDir());
+    const fixture = neighbourFixture(300);
+    const source = { ids: fixture.ids, cache: neighbourCache(library.paths.root, KEY) };
+    await nearestLabeled(fixture, { source });
+    const few = { ...fixture, labels: Int32Array.from(fixture.labels, (label, row) => (row % 10 === 0 ? label : -1)) };
+    const result = await nearestLabeled(few, { source });
+    expect(result.lists).toMatchObject({ reused: 300, computed: 0 });
+    expect(result.exactRows).toBeGreaterThan(0);
+    expectBruteForce(result, few);
+    library.close();
+  });
+
   it('is found again by a second process opening the library, which computes nothing', async () => {
     const dir = makeTempDir();
     const library = openLibrary(dir);
