@@ -2,7 +2,7 @@
 // features and on which photos there are, never on the labels. Built once (all × all), then updated exactly when
 // photos come and go: a list minus removed photos is still the exact nearest among those left, and a merge with the
 // new photos' candidates is exact down to the first entry either side may have cut off.
-import { normalizeRows, selectRows, similarityTopK, type SimilarityEngine } from './similarity-top-k.js';
+import { normalizeRows, selectRows, selfSimilarityTopK, similarityTopK, type SimilarityEngine } from './similarity-top-k.js';
 
 /** Neighbours stored per photo. */
 export const STORED_NEIGHBOURS = 32;
@@ -80,22 +80,23 @@ function setRow(lists: NeighbourLists, row: number, entries: readonly Entry[]): 
   lists.lengths[row] = n;
 }
 
-/** Rows `rows` against every photo: their exact nearest (themselves left out). */
+/** Rows `rows` (or all, in order) against every photo: their exact nearest (themselves left out). */
 async function computeRows(
   lists: NeighbourLists,
   normalized: Float32Array,
   dim: number,
-  rows: readonly number[],
+  which: readonly number[] | 'all',
   engine: SimilarityEngine | undefined,
 ): Promise<SimilarityEngine | null> {
   const count = lists.ids.length;
+  const rows = which === 'all' ? Array.from({ length: count }, (_, row) => row) : which;
   const k = Math.min(lists.width + 1, count);
   if (rows.length === 0 || count < 2) {
     for (const row of rows) lists.lengths[row] = 0;
     return null;
   }
-  const queries = rows.length === count ? normalized : selectRows(normalized, dim, rows);
-  const top = await similarityTopK(queries, normalized, dim, k, engine);
+  const top =
+    which === 'all' ? await selfSimilarityTopK(normalized, dim, k, engine) : await similarityTopK(selectRows(normalized, dim, rows), normalized, dim, k, engine);
   rows.forEach((row, q) => {
     const entries: Entry[] = [];
     for (let j = 0; j < k; j++) {
@@ -155,7 +156,7 @@ export async function updateNeighbourLists(
   const all = Array.from({ length: count }, (_, row) => row);
   if (kept.size < count / 2) {
     if (options.fullBuild === false) return null;
-    const engine = await computeRows(lists, normalized(), dim, all, options.engine);
+    const engine = await computeRows(lists, normalized(), dim, 'all', options.engine);
     return { lists, reused: 0, computed: count, removed, engine };
   }
 

@@ -2,6 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { updateNeighbourLists, type NeighbourLists } from '../../../../src-main/core/ml/neighbours/neighbour-lists.js';
+import { normalizeRows, selfSimilarityTopK } from '../../../../src-main/core/ml/neighbours/similarity-top-k.js';
 import { bruteForceNearest, neighbourFixture } from '../../../helpers/neighbour-fixture.js';
 
 beforeAll(async () => {
@@ -25,6 +26,23 @@ function subset(fixture: ReturnType<typeof neighbourFixture>, rows: readonly num
   rows.forEach((row, i) => features.set(fixture.features.subarray(row * fixture.dim, (row + 1) * fixture.dim), i * fixture.dim));
   return { ids: Int32Array.from(rows, (row) => fixture.ids[row] as number), features, dim: fixture.dim };
 }
+
+describe('selfSimilarityTopK', () => {
+  it('finds every row\'s nearest rows from the blocks of the symmetric product, across block borders', async () => {
+    const fixture = neighbourFixture(300);
+    const normalized = normalizeRows(fixture.features, fixture.dim);
+    const all = Array.from({ length: 300 }, (_, i) => i);
+    // blocks of 64 rows: 4 full and one of 44, so most neighbours come from another block's columns
+    const top = await selfSimilarityTopK(normalized, fixture.dim, 9, 'onnxruntime', 64);
+    expect(top.engine).toBe('onnxruntime');
+    all.forEach((row) => {
+      const found = Array.from(top.indices.subarray(row * 9, (row + 1) * 9));
+      expect(found[0]).toBe(row);
+      expect(found.slice(1)).toEqual(bruteForceNearest(fixture.features, fixture.dim, row, all).slice(0, 8));
+      for (let j = 1; j < 9; j++) expect(top.values[row * 9 + j]).toBeLessThanOrEqual(top.values[row * 9 + j - 1]!);
+    });
+  });
+});
 
 describe('updateNeighbourLists', () => {
   const fixture = neighbourFixture(300);
