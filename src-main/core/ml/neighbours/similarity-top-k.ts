@@ -58,25 +58,6 @@ function tfjsSimilarityTopK(queries: Float32Array, references: Float32Array, dim
   return { values, indices, k };
 }
 
-/** Rows per block of the symmetric all × all product. */
-const SELF_BLOCK = 2048;
-
-/** Every row's k most similar rows, itself included (usually first), of one normalized matrix. */
-export async function selfSimilarityTopK(
-  rows: Float32Array,
-  dim: number,
-  k: number,
-  engine?: SimilarityEngine,
-  blockRows = SELF_BLOCK,
-): Promise<TopK & { engine: SimilarityEngine }> {
-  if (engine !== 'tfjs' && rows.length > 0) {
-    const { onnxSelfTopK } = await import('./onnx-similarity-top-k.js');
-    const result = await onnxSelfTopK(rows, dim, k, blockRows);
-    if (result) return { ...result, engine: 'onnxruntime' };
-  }
-  return similarityTopK(rows, rows, dim, k, 'tfjs');
-}
-
 /**
  * The k (≤ reference rows) most similar references per query, both row-major `dim` floats already normalized.
  * `engine` forces one (tests, benches); by default ONNX Runtime, falling back to tfjs when it does not load.

@@ -2,7 +2,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { updateNeighbourLists, type NeighbourLists } from '../../../../src-main/core/ml/neighbours/neighbour-lists.js';
-import { normalizeRows, selfSimilarityTopK } from '../../../../src-main/core/ml/neighbours/similarity-top-k.js';
 import { bruteForceNearest, neighbourFixture } from '../../../helpers/neighbour-fixture.js';
 
 beforeAll(async () => {
@@ -27,23 +26,6 @@ function subset(fixture: ReturnType<typeof neighbourFixture>, rows: readonly num
   return { ids: Int32Array.from(rows, (row) => fixture.ids[row] as number), features, dim: fixture.dim };
 }
 
-describe('selfSimilarityTopK', () => {
-  it('finds every row\'s nearest rows from the blocks of the symmetric product, across block borders', async () => {
-    const fixture = neighbourFixture(300);
-    const normalized = normalizeRows(fixture.features, fixture.dim);
-    const all = Array.from({ length: 300 }, (_, i) => i);
-    // blocks of 64 rows: 4 full and one of 44, so most neighbours come from another block's columns
-    const top = await selfSimilarityTopK(normalized, fixture.dim, 9, 'onnxruntime', 64);
-    expect(top.engine).toBe('onnxruntime');
-    all.forEach((row) => {
-      const found = Array.from(top.indices.subarray(row * 9, (row + 1) * 9));
-      expect(found[0]).toBe(row);
-      expect(found.slice(1)).toEqual(bruteForceNearest(fixture.features, fixture.dim, row, all).slice(0, 8));
-      for (let j = 1; j < 9; j++) expect(top.values[row * 9 + j]).toBeLessThanOrEqual(top.values[row * 9 + j - 1]!);
-    });
-  });
-});
-
 describe('updateNeighbourLists', () => {
   const fixture = neighbourFixture(300);
   const all = Array.from({ length: 300 }, (_, i) => i);
@@ -67,6 +49,18 @@ describe('updateNeighbourLists', () => {
     expect(second.reused).toBeGreaterThan(150);
     expect(second.reused + second.computed).toBe(after.length);
     expectExact(second.lists, fixture, after);
+  });
+
+  it('computes again the lists most photos were removed from, beside the new photos', async () => {
+    const wide = neighbourFixture(360);
+    const first = await updateNeighbourLists(null, subset(wide, Array.from({ length: 300 }, (_, i) => i)));
+    // 210 of 300 removed, 60 added: kept lists left with fewer than 16 are computed again with the 60 new ones
+    const rows = [...Array.from({ length: 60 }, (_, i) => 300 + i), ...Array.from({ length: 90 }, (_, i) => i)];
+    const second = await updateNeighbourLists(first.lists, subset(wide, rows));
+    expect(second.removed).toBe(210);
+    expect(second.computed).toBeGreaterThan(60);
+    expect(second.reused + second.computed).toBe(150);
+    expectExact(second.lists, wide, rows);
   });
 
   it('treats a photo whose features changed as removed and added again', async () => {
