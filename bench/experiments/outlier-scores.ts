@@ -133,14 +133,14 @@ for (const [alpha, folder] of [
   const input = { features: matrix.data, dim: matrix.dims, labels, numClasses: 2 };
   for (const k of [1, 5, 10]) {
     let t = performance.now();
-    const raw = nearestLabeled({ ...input, k }).distance;
+    const raw = (await nearestLabeled({ ...input, k })).distance;
     report(`k-NN cosine distance, k=${k}`, raw, performance.now() - t);
     t = performance.now();
-    report(`k-NN distance / class spread, k=${k}`, outlierScores({ ...input, k }), performance.now() - t);
+    report(`k-NN distance / class spread, k=${k}`, await outlierScores({ ...input, k }), performance.now() - t);
   }
   // the three junk photos as unlabeled (scored, but no one's neighbour)
   const unlabeledJunk = Int32Array.from(labels, (l, i) => (junk.includes(i) ? -1 : l));
-  report('k-NN distance / class spread, k=5, junk unlabeled', outlierScores({ ...input, labels: unlabeledJunk }), 0);
+  report('k-NN distance / class spread, k=5, junk unlabeled', await outlierScores({ ...input, labels: unlabeledJunk }), 0);
   for (const lambda of [0.1, 0.5, 0.9]) {
     for (const norm of [false, true]) {
       const t = performance.now();

@@ -15,10 +15,15 @@ const ALLOWED: Array<{ layer: string; mayImport: string[]; forbiddenPackages?: s
   { layer: 'src-main/core/library', mayImport: ['src-main/api'], forbiddenPackages: ['electron'] },
   { layer: 'src-main/core/jobs', mayImport: ['src-main/api', 'src-main/core/library'], forbiddenPackages: ['electron'] },
   { layer: 'src-main/core/photos', mayImport: ['src-main/api', 'src-main/core/library', 'src-main/core/jobs'], forbiddenPackages: ['electron'] },
-  // core/ml, bottom to top: workers → backbone → features (incl. the ONNX Runtime engine) → training → runs
+  // core/ml, bottom to top: workers → backbone → features (incl. the ONNX Runtime engine) → neighbours, training → runs
   { layer: 'src-main/core/ml/workers', mayImport: [], forbiddenPackages: ['electron'] },
   { layer: 'src-main/core/ml/backbone', mayImport: [...ML_BELOW, 'src-main/core/ml/workers'], forbiddenPackages: ['electron'] },
   { layer: 'src-main/core/ml/features', mayImport: [...ML_BELOW, 'src-main/core/ml/workers', 'src-main/core/ml/backbone'], forbiddenPackages: ['electron'] },
+  {
+    layer: 'src-main/core/ml/neighbours',
+    mayImport: [...ML_BELOW, 'src-main/core/ml/workers', 'src-main/core/ml/backbone', 'src-main/core/ml/features'],
+    forbiddenPackages: ['electron'],
+  },
   {
     layer: 'src-main/core/ml/training',
     mayImport: [...ML_BELOW, 'src-main/core/ml/workers', 'src-main/core/ml/backbone', 'src-main/core/ml/features'],
@@ -26,7 +31,7 @@ const ALLOWED: Array<{ layer: string; mayImport: string[]; forbiddenPackages?: s
   },
   {
     layer: 'src-main/core/ml/runs',
-    mayImport: [...ML_BELOW, 'src-main/core/ml/workers', 'src-main/core/ml/backbone', 'src-main/core/ml/features', 'src-main/core/ml/training'],
+    mayImport: [...ML_BELOW, 'src-main/core/ml/workers', 'src-main/core/ml/backbone', 'src-main/core/ml/features', 'src-main/core/ml/neighbours', 'src-main/core/ml/training'],
     forbiddenPackages: ['electron'],
   },
   { layer: 'src-main/core/ml', mayImport: ML_BELOW, forbiddenPackages: ['electron'] },

@@ -107,6 +107,47 @@ function resolveSource(library: Pick<Library, 'db' | 'paths'>, photo: FeaturePho
 }
 
 /**
+ * From this many pairs, and a quarter or more of the key's rows, one pass over the key's rows per view beats a lookup
+ * per pair (~35 % less CPU for 20,000 of 20,000 photos).
+ */
+const SCAN_MIN_PAIRS = 2000;
+
+/** Fills the rows of `wanted` (pair key → result row) found in the cache; returns those rows. */
+function readCachedRows(
+  db: Database,
+  key: FeatureKey,
+  views: readonly string[],
+  wanted: ReadonlyMap<string, number>,
+  data: Float32Array,
+  dims: number,
+  pairKey: (hash: string, view: string) => string,
+): Set<number> {
+  const found = new Set<number>();
+  const fill = (row: number, blob: Buffer, blobDims: number) => {
+    if (blobDims !== dims) return;
+    data.set(fromBlob(blob, dims), row * dims);
+    found.add(row);
+  };
+  if (wanted.size < SCAN_MIN_PAIRS || wanted.size * 4 < countFeatures(db, key)) {
+    const select = db.prepare('SELECT dims, data FROM features WHERE content_hash = ? AND backbone_id = ? AND input_size = ? AND view = ?').raw();
+    for (const [pair, row] of wanted) {
+      const [hash, view] = pair.split('\u0000') as [string, string];
+      const hit = select.get(hash, key.backboneId, key.inputSize, view) as [number, Buffer] | undefined;
+      if (hit) fill(row, hit[1], hit[0]);
+    }
+    return found;
+  }
+  const scan = db.prepare('SELECT content_hash, dims, data FROM features WHERE backbone_id = ? AND input_size = ? AND view = ?').raw();
+  for (const view of views) {
+    for (const [hash, blobDims, blob] of scan.iterate(key.backboneId, key.inputSize, view) as Iterable<[string, number, Buffer]>) {
+      const row = wanted.get(pairKey(hash, view));
+      if (row !== undefined) fill(row, blob, blobDims);
+    }
+  }
+  return found;
+}
+
+/**
  * Makes sure every (photo, view) has cached features for the embedder's backbone and input size, embedding only
  * the missing ones, then returns them all as one matrix in request order. Reports stage 'features'.
  */
@@ -119,7 +160,6 @@ export async function ensureFeatures(
   const key = featureKeyOf(embedder);
   const views = (request.views ?? [ORIGINAL_VIEW]).map(canonicalView);
   const dims = embedder.dims;
-  const read = featureReader(library.db, key);
   const pairKey = (hash: string, view: string) => `${hash}\u0000${view}`;
   // Rows go straight into the result (no per-row copies kept until the end: memory stays the result's size). A pair
   // asked for twice (two photos with the same bytes) is filled once and copied at the end.
@@ -127,27 +167,25 @@ export async function ensureFeatures(
   const data = new Float32Array(rows * dims);
   const firstRow = new Map<string, number>();
   const copies: Array<{ from: number; to: number }> = [];
-  const missing: { contentHash: string; view: string; row: number; item: EmbedItem }[] = [];
-  let reused = 0;
   request.photos.forEach((photo, p) => {
     views.forEach((view, v) => {
       const row = p * views.length + v;
       const k = pairKey(photo.contentHash, view);
       const first = firstRow.get(k);
-      if (first !== undefined) {
-        copies.push({ from: first, to: row });
-        return;
-      }
-      firstRow.set(k, row);
-      const vector = read(photo.contentHash, view);
-      if (vector && vector.length === dims) {
-        data.set(vector, row * dims);
-        reused++;
-      } else {
-        missing.push({ contentHash: photo.contentHash, view, row, item: { source: resolveSource(library, photo, embedder.spec), view } });
-      }
+      if (first !== undefined) copies.push({ from: first, to: row });
+      else firstRow.set(k, row);
     });
   });
+  const found = readCachedRows(library.db, key, views, firstRow, data, dims, pairKey);
+  const missing: { contentHash: string; view: string; row: number; item: EmbedItem }[] = [];
+  request.photos.forEach((photo, p) => {
+    views.forEach((view, v) => {
+      const row = p * views.length + v;
+      if (found.has(row) || firstRow.get(pairKey(photo.contentHash, view)) !== row) return;
+      missing.push({ contentHash: photo.contentHash, view, row, item: { source: resolveSource(library, photo, embedder.spec), view } });
+    });
+  });
+  const reused = found.size;
   const total = missing.length;
   ctx.report({ stage: 'features', done: 0, total });
   for (let start = 0; start < total; start += FEATURE_CHUNK) {

@@ -15,6 +15,7 @@ import { foldFineTuneJobs, fineTunedOutOfFold } from './fine-tune-folds.js';
 import { labelErrorScores } from './label-errors.js';
 import { computeMetrics, predictClasses, wilsonInterval } from '../training/metrics.js';
 import { runOutlierScores } from './outlier-scores.js';
+import type { NeighbourCache } from '../neighbours/neighbour-cache-file.js';
 import { saveRunModel } from './run-model.js';
 import {
   createRun,
@@ -87,6 +88,8 @@ export interface TrainRunDeps {
   getFeatures(photos: readonly FeaturePhoto[], views: FeatureViews, ctx: JobContext): Promise<FeatureSet>;
   /** The fine-tuning stage (in a worker); `fold` null is the final model's. Absent → runs asking for it fail. */
   fineTune?: (job: FineTuneJob, ctx: JobContext, onEpoch: (metrics: EpochMetrics, fold: number | null) => void) => Promise<FineTuneOutput>;
+  /** Each photo's nearest photos kept between runs (outlier scores); absent → computed every run. */
+  neighbourCache?: NeighbourCache;
   /** Told each epoch once it is recorded (the studio sends it as a run.epoch event). */
   onEpoch?: (record: EpochRecord) => void;
 }
@@ -345,7 +348,9 @@ export async function executeTrainingRun(library: Library, runId: number, config
       const unlabeledProbabilities = fineTuned ? fineTuned.slice(labeled.length * numClasses) : predictRecipe(finalModel, unlabeledFeatures, unlabeledMirror, recipe);
       rows.push(...predictionRows(snapshot.unlabeled.map((p) => p.id), unlabeledProbabilities, config, () => 'unlabeled'));
     }
-    const outliers = runOutlierScores(labeledFeatures, labels, unlabeledFeatures, numClasses);
+    const photoIds = Int32Array.from([...labeled, ...snapshot.unlabeled], (p) => p.id);
+    const neighbours = deps.neighbourCache ? { ids: photoIds, cache: deps.neighbourCache } : undefined;
+    const outliers = await runOutlierScores(labeledFeatures, labels, unlabeledFeatures, numClasses, neighbours);
     rows.forEach((row, i) => (row.outlierScore = outliers[i] ?? null));
     throwIfCancelled(ctx.signal);
     savePredictions(db, runId, rows);

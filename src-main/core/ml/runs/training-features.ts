@@ -8,7 +8,8 @@ import type { Embedder } from '../features/embed.js';
 import { fineTuneInWorker, fineTuneTrainingBackend } from '../training/fine-tune-client.js';
 import { serializeWeights } from '../training/fine-tune.js';
 import { imageSourceFor } from '../features/preprocess.js';
-import { ensureFeatures, type FeatureMatrix } from '../features/feature-cache.js';
+import { ensureFeatures, featureKeyOf, type FeatureMatrix } from '../features/feature-cache.js';
+import { neighbourCache } from '../neighbours/neighbour-cache-file.js';
 import type { FeatureSet } from '../training/head.js';
 import type { FeatureViews, TrainRunDeps } from './train-run.js';
 import { usesAugmentation, type TrainingConfig } from '../training/training-config.js';
@@ -39,6 +40,8 @@ export function augmentationViews(config: TrainingConfig): string[] {
 export function matrixToFeatureSet(matrix: FeatureMatrix, photoCount: number): FeatureSet {
   const viewCount = matrix.views.length;
   const { dims } = matrix;
+  // one view: the rows are already in order (a 20,000-photo view is 100 MB not copied)
+  if (viewCount === 1) return { dim: dims, count: photoCount, views: [matrix.data.subarray(0, photoCount * dims)] };
   const views = matrix.views.map((_, v) => {
     const rows = new Float32Array(photoCount * dims);
     for (let p = 0; p < photoCount; p++) rows.set(matrix.data.subarray((p * viewCount + v) * dims, (p * viewCount + v + 1) * dims), p * dims);
@@ -47,6 +50,11 @@ export function matrixToFeatureSet(matrix: FeatureMatrix, photoCount: number): F
   return { dim: dims, count: photoCount, views };
 }
 
+/** The kept neighbour lists are of the plain view's features: one file per backbone, preprocessing and size. */
+export function neighbourCacheKey(embedder: Pick<Embedder, 'backboneId' | 'inputSize' | 'spec'>): string {
+  const key = featureKeyOf(embedder);
+  return `${key.backboneId}|${key.inputSize}|${ORIGINAL_VIEW}`;
+}
 
 /**
  * trainRun's dependencies backed by the feature cache and an embedder (local or the worker pool). With `backbone`
@@ -93,6 +101,7 @@ export function cachedFeatureDeps(
       : {}),
     backboneId: embedder.backboneId,
     preprocessing: embedder.spec,
+    neighbourCache: neighbourCache(library.paths.root, neighbourCacheKey(embedder)),
     async getFeatures(photos, views: FeatureViews, ctx: JobContext) {
       const wanted = views === 'plain' ? [ORIGINAL_VIEW] : views === 'mirror' ? [MIRROR_VIEW] : augmented;
       const matrix = await ensureFeatures(library, { photos, embedder, views: wanted }, ctx);

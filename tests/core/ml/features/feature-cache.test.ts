@@ -4,8 +4,10 @@ import { createJobContext } from '../../../../src-main/core/jobs/job-context.js'
 import { openLibrary, type Library } from '../../../../src-main/core/library/library.js';
 import { selectBackend } from '../../../../src-main/core/ml/backbone/backend.js';
 import { createLocalEmbedder, type EmbedItem, type Embedder } from '../../../../src-main/core/ml/features/embed.js';
-import { countFeatures, ensureFeatures, FEATURE_CHUNK, featureKeyOf, featureReader } from '../../../../src-main/core/ml/features/feature-cache.js';
+import { countFeatures, ensureFeatures, FEATURE_CHUNK, featureKeyOf, featureReader, putFeatures } from '../../../../src-main/core/ml/features/feature-cache.js';
 import { deriveImages } from '../../../../src-main/core/photos/derive-images.js';
+import { preprocessingSpec } from '../../../../src-main/core/ml/features/preprocess.js';
+import { insertSyntheticPhotos } from '../../../helpers/insert-photos.js';
 import { makeTempDir } from '../../../helpers/temp-dir.js';
 import { alpacaPhotos, WEIGHTS_DIR } from '../embedding-fixtures.js';
 
@@ -141,5 +143,43 @@ describe('ensureFeatures', () => {
     const resumed = await ensureFeatures(library, { photos: refs, embedder: counting }, ctx());
     expect([resumed.computed, resumed.reused]).toEqual([2, FEATURE_CHUNK]);
     expect(embedded).toHaveLength(2);
+  });
+});
+
+describe('ensureFeatures on a library-sized request', () => {
+  it('reads thousands of cached pairs in one pass per view, in request order, embedding only the missing ones', async () => {
+    const big = openLibrary(makeTempDir());
+    const ids = insertSyntheticPhotos(big.db, 2600);
+    const hashes = big.db.prepare('SELECT content_hash FROM photos ORDER BY id').pluck().all() as string[];
+    const asked: string[] = [];
+    const fake: Embedder = {
+      backboneId: 'fake-8',
+      inputSize: 96,
+      dims: 8,
+      spec: preprocessingSpec(96, 'center-crop'),
+      embed: async (items) => {
+        asked.push(...items.map((item) => `${path.basename(item.source.path)} ${item.view}`));
+        return new Float32Array(items.length * 8).fill(-1);
+      },
+      close: async () => undefined,
+    };
+    const vector = (i: number, view: number) => Float32Array.from({ length: 8 }, (_, d) => i * 10 + view + d / 10);
+    // every photo but the last 100 has both views cached
+    putFeatures(big.db, featureKeyOf(fake), hashes.slice(0, 2500).flatMap((contentHash, i) => [
+      { contentHash, view: 'original', vector: vector(i, 0) },
+      { contentHash, view: 'flip', vector: vector(i, 1) },
+    ]));
+    const order = ids.map((id, i) => ({ id, contentHash: hashes[i]! })).reverse();
+    const matrix = await ensureFeatures(big, { photos: order, embedder: fake, views: ['original', 'flip'] }, ctx());
+    expect([matrix.reused, matrix.computed]).toEqual([5000, 200]);
+    expect(asked.slice(0, 2)).toEqual(['IMG_002599.jpg original', 'IMG_002599.jpg flip']);
+    order.forEach((_, p) => {
+      const i = 2599 - p;
+      [0, 1].forEach((view) => {
+        const row = Array.from(matrix.data.subarray((p * 2 + view) * 8, (p * 2 + view + 1) * 8));
+        expect(row).toEqual(i < 2500 ? Array.from(vector(i, view)) : new Array(8).fill(-1));
+      });
+    });
+    big.close();
   });
 });

@@ -24,8 +24,8 @@ function dataset(extra: Array<{ row: Float32Array; label: number }>) {
 const spike = (d: number) => Float32Array.from({ length: DIM }, (_, i) => (i === d ? 50 : 0));
 
 describe('outlierScores', () => {
-  it('scores a labeled photo unlike any class highest, about 1 for typical photos', () => {
-    const scores = outlierScores(dataset([{ row: spike(0), label: 0 }]));
+  it('scores a labeled photo unlike any class highest, about 1 for typical photos', async () => {
+    const scores = await outlierScores(dataset([{ row: spike(0), label: 0 }]));
     const order = Array.from(scores.keys()).sort((a, b) => scores[b]! - scores[a]!);
     expect(order[0]).toBe(40);
     const typical = [...scores.slice(0, 40)].sort((a, b) => a - b);
@@ -34,22 +34,22 @@ describe('outlierScores', () => {
     expect(scores[40]).toBeGreaterThan(typical[39]! * 1.5);
   });
 
-  it('never counts a photo as its own neighbour, so a labeled photo does not look typical because it is labeled', () => {
+  it('never counts a photo as its own neighbour, so a labeled photo does not look typical because it is labeled', async () => {
     const input = dataset([{ row: spike(0), label: 0 }]);
-    const { distance } = nearestLabeled({ ...input, k: 1 });
+    const { distance } = await nearestLabeled({ ...input, k: 1 });
     for (const d of distance) expect(d).toBeGreaterThan(0);
   });
 
-  it('scores unlabeled photos against the labeled ones, in the class of their neighbours', () => {
+  it('scores unlabeled photos against the labeled ones, in the class of their neighbours', async () => {
     const input = dataset([{ row: spike(5), label: -1 }]);
-    const { neighbourClass } = nearestLabeled(input);
+    const { neighbourClass } = await nearestLabeled(input);
     expect(neighbourClass[40]).toBeGreaterThanOrEqual(0);
-    const scores = outlierScores(input);
+    const scores = await outlierScores(input);
     expect(Math.max(...scores)).toBe(scores[40]);
   });
 
-  it('gives no score without at least two labeled photos', () => {
-    const scores = outlierScores({ features: new Float32Array(3 * DIM).fill(1), dim: DIM, labels: Int32Array.from([0, -1, -1]), numClasses: 2 });
+  it('gives no score without at least two labeled photos', async () => {
+    const scores = await outlierScores({ features: new Float32Array(3 * DIM).fill(1), dim: DIM, labels: Int32Array.from([0, -1, -1]), numClasses: 2 });
     expect([...scores].every((s) => Number.isNaN(s))).toBe(true);
   });
 });
