@@ -31,16 +31,20 @@ export function createJobContext(options: {
   let stage = '';
   let stageStartedAt = 0;
   let lastSentAt = -Infinity;
+  let lastDone = 0;
 
   return {
     signal,
     report({ stage: nextStage, done, total, message }) {
       const t = now();
-      if (nextStage !== stage) {
+      // a count that goes back is a new pass of the same stage (e.g. the mirror view after the plain one): its rate
+      // is its own, not the passes' total over the stage's whole time
+      if (nextStage !== stage || done < lastDone) {
         stage = nextStage;
         stageStartedAt = t;
         lastSentAt = -Infinity;
       }
+      lastDone = done;
       const finished = done >= total;
       if (!finished && done !== 0 && t - lastSentAt < REPORT_INTERVAL_MS) return;
       lastSentAt = t;

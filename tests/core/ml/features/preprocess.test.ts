@@ -44,7 +44,7 @@ describe('preprocessPhoto', () => {
     expect(() => preprocessingSpec(150)).toThrow(/received 150/);
   });
 
-  it('gives at the model size exactly what the bilinear resize of a view gives, without resizing', async () => {
+  it('gives at the model size exactly what the bilinear resize of a view gives, without resizing, the mirror image too', async () => {
     const spec = preprocessingSpec(224, 'fill');
     const image = await readModelInput({ kind: 'original', path: PHOTOS[3]! }, spec);
     const direct = modelInputToArray(image, spec);
@@ -52,6 +52,10 @@ describe('preprocessPhoto', () => {
     const general = modelInputToArray(image, spec, 'flip|flip');
     expect(direct.length).toBe(224 * 224 * 3);
     expect(Array.from(direct)).toEqual(Array.from(general));
+    // the mirror view's one-pass path against 'flip|flip|flip' (the mirror image through the general path)
+    const mirrored = modelInputToArray(image, spec, 'flip');
+    expect(Array.from(mirrored)).toEqual(Array.from(modelInputToArray(image, spec, 'flip|flip|flip')));
+    expect(Array.from(mirrored)).not.toEqual(Array.from(direct));
     expect(direct.reduce((a, b) => Math.min(a, b), 0)).toBeGreaterThanOrEqual(-1);
     expect(direct.reduce((a, b) => Math.max(a, b), 0)).toBeLessThanOrEqual(1);
   });
