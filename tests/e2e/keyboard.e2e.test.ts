@@ -141,6 +141,7 @@ describe('the labeling loop with the keyboard alone', () => {
     await labelSelect.selectOption('');
 
     const duplicates = page.getByRole('checkbox', { name: /Near-duplicates/ });
+    const rowsUnfiltered = await page.getByTestId('photo-grid').getAttribute('aria-rowcount');
     await duplicates.focus();
     await page.keyboard.press(' ');
     await expect.poll(() => duplicates.isChecked()).toBe(true);
@@ -152,6 +153,9 @@ describe('the labeling loop with the keyboard alone', () => {
     await duplicates.focus();
     await page.keyboard.press(' ');
     await expect.poll(() => duplicates.isChecked()).toBe(false);
+    // the unfiltered grid is back (while its pages reload it has no cell to tab to)
+    await expect.poll(() => page.getByTestId('photo-grid').getAttribute('aria-rowcount')).toBe(rowsUnfiltered);
+    await page.locator('[role="gridcell"][tabindex="0"]').waitFor();
 
     // Tab from the sort control reaches the grid (past the view controls and, before a first run, the start strip;
     // the grid is one Tab stop), and one more Tab leaves it
