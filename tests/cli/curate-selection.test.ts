@@ -1,7 +1,6 @@
 // `studio curate … ID|PATH…` (and `selection.photoIds` behind it): exactly the photos named are curated, in a tree that
 // holds only them, the originals keep their bytes; ids with filters, unknown ids and paths outside the library are
 // refused in one line with their exit code.
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +8,7 @@ import type { CurateReport } from '../../src-main/api/curate-schemas.js';
 import type { PhotoPage } from '../../src-main/api/schemas.js';
 import { runCli as studio } from '../helpers/run-cli.js';
 import { copyAlpacaSubset } from '../helpers/alpaca-subset.js';
+import { fingerprintFiles, filesUnder } from '../helpers/file-fingerprints.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 
 const PER_CLASS = 4;
@@ -17,14 +17,7 @@ const library = path.join(tmp, 'library');
 const subset = path.join(tmp, 'subset');
 const lib = (...argv: string[]) => studio(...argv, '--library', library);
 
-function filesUnder(dir: string): string[] {
-  return fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => !e.isDirectory()).map((e) => path.join(e.parentPath, e.name));
-}
-
-/** path → sha256 and mtime of every original */
-function fingerprint(): Map<string, string> {
-  return new Map(filesUnder(subset).map((f) => [f, `${crypto.createHash('sha256').update(fs.readFileSync(f)).digest('hex')} ${fs.statSync(f).mtimeMs}`]));
-}
+const fingerprint = () => fingerprintFiles(subset);
 
 let before: Map<string, string>;
 let photos: PhotoPage['items'];

@@ -12,6 +12,7 @@ import { openStudio } from '../../src-main/core/studio.js';
 import { SHARED_DIR } from '../helpers/shared-dir.js';
 import { runCli as studio } from '../helpers/run-cli.js';
 import { alpacaNames, copyAlpacaSubset } from '../helpers/alpaca-subset.js';
+import { fingerprintFiles, filesUnder } from '../helpers/file-fingerprints.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 
 const ALPACA = path.join(SHARED_DIR, 'datasets', 'alpaca');
@@ -31,14 +32,8 @@ const clashName = names.alpaca![0]!;
 /** a photo in the subset's root: imported without a label */
 const looseName = 'loose.jpg';
 
-function filesUnder(dir: string): string[] {
-  return fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => !e.isDirectory()).map((e) => path.join(e.parentPath, e.name));
-}
-
-/** path → sha256 and mtime of every original (sidecars written beside them are not originals) */
-function fingerprint(): Map<string, string> {
-  return new Map(filesUnder(subset).filter((f) => !f.endsWith('.xmp')).map((f) => [f, `${crypto.createHash('sha256').update(fs.readFileSync(f)).digest('hex')} ${fs.statSync(f).mtimeMs}`]));
-}
+/** every original (sidecars written beside them are not originals) */
+const fingerprint = () => fingerprintFiles(subset, (f) => !f.endsWith('.xmp'));
 
 function sha256(file: string): string {
   return crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');

@@ -5,17 +5,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { copyAlpacaSubset } from '../helpers/alpaca-subset.js';
 import { runCli as studio } from '../helpers/run-cli.js';
+import { fingerprintFiles } from '../helpers/file-fingerprints.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
-
-function snapshot(root: string): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const entry of fs.readdirSync(root, { recursive: true, withFileTypes: true })) {
-    if (!entry.isFile()) continue;
-    const file = path.join(entry.parentPath, entry.name);
-    out.set(file, `${fs.readFileSync(file).toString('hex')}@${fs.statSync(file).mtimeMs}`);
-  }
-  return out;
-}
 
 describe('studio remove', () => {
   const tmp = makeTempDir('cli-remove-');
@@ -36,18 +27,18 @@ describe('studio remove', () => {
   });
 
   it('removes a folder, prints how to undo it, and --undo restores the photos with their labels', async () => {
-    const files = snapshot(photos);
+    const files = fingerprintFiles(photos);
     const removed = await studio('remove', '--folder', path.join(photos, 'not_alpaca'), ...lib);
     expect(removed.code).toBe(0);
     const undoLine = removed.stdout.match(/Undo with: (studio remove --undo (\d+))/);
     expect(undoLine).not.toBeNull();
     expect(await classCounts()).toEqual({ alpaca: 5, not_alpaca: 0 });
-    expect(snapshot(photos)).toEqual(files);
+    expect(fingerprintFiles(photos)).toEqual(files);
 
     const restored = await studio('remove', '--undo', undoLine![2]!, ...lib);
     expect(restored.stdout).toContain(`Restored 5 photo(s) of removal ${undoLine![2]} with their labels.`);
     expect(await classCounts()).toEqual({ alpaca: 5, not_alpaca: 5 });
-    expect(snapshot(photos)).toEqual(files);
+    expect(fingerprintFiles(photos)).toEqual(files);
   });
 
   it('removes photos named by id and by path, and a plain --undo restores the latest removal', async () => {

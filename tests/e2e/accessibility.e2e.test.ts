@@ -8,21 +8,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SHARED_DIR } from '../helpers/shared-dir.js';
 import { openSse } from '../helpers/sse-reader.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
-import { REPO_DIR, buildRenderer, launchChromium, startServe, type ServedStudio } from '../helpers/studio-browser.js';
+import { buildRenderer, launchChromium, startServe, type ServedStudio } from '../helpers/studio-browser.js';
+import { SCREENSHOT_DIR, quickTrainingSettings } from '../helpers/studio-page.js';
 
-const SCREENSHOT_DIR = path.join(REPO_DIR, 'test-results', 'screenshots');
 const ALPACA_DIR = path.join(SHARED_DIR, 'datasets', 'alpaca');
 const HIKE_DIR = path.join(SHARED_DIR, 'photos', 'hike-unlabeled');
-/** Small and fast on 2 shared cores: the point is a finished run to show, not its accuracy. */
-const FAST_TRAINING = {
-  alpha: 0.35,
-  epochs: 5,
-  inputSize: 96,
-  kfold: 0,
-  mirror: false,
-  weightsDir: path.join(SHARED_DIR, 'models', 'mobilenet_v2_0.35_imagenet_notop'),
-  augmentation: { views: 1 },
-};
+const FAST_TRAINING = quickTrainingSettings(5);
 const JOB_TIMEOUT_MS = 240_000;
 const THEMES = ['light', 'dark'] as const;
 type Theme = (typeof THEMES)[number];

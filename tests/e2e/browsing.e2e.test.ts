@@ -7,21 +7,11 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SHARED_DIR } from '../helpers/shared-dir.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
-import { REPO_DIR, buildRenderer, launchChromium, startServe, type ServedStudio } from '../helpers/studio-browser.js';
-import { waitForJob } from '../helpers/studio-page.js';
+import { buildRenderer, launchChromium, startServe, type ServedStudio } from '../helpers/studio-browser.js';
+import { quickTrainingSettings, SCREENSHOT_DIR, waitForJob } from '../helpers/studio-page.js';
 
-const SCREENSHOT_DIR = path.join(REPO_DIR, 'test-results', 'screenshots');
 const ALPACA_DIR = path.join(SHARED_DIR, 'datasets', 'alpaca');
-/** Small and quick on 2 shared cores: the tiles need a run's predictions, not good ones. */
-const FAST_TRAINING = {
-  alpha: 0.35,
-  epochs: 3,
-  inputSize: 96,
-  kfold: 0,
-  mirror: false,
-  weightsDir: path.join(SHARED_DIR, 'models', 'mobilenet_v2_0.35_imagenet_notop'),
-  augmentation: { views: 1 },
-};
+const FAST_TRAINING = quickTrainingSettings(3);
 const JOB_TIMEOUT_MS = 240_000;
 
 let server: ServedStudio;

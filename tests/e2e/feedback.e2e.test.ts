@@ -9,9 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyAlpacaSubset } from '../helpers/alpaca-subset.js';
 import { SHARED_DIR } from '../helpers/shared-dir.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
-import { REPO_DIR, buildRenderer, launchChromium, startServe, type ServedStudio } from '../helpers/studio-browser.js';
+import { buildRenderer, launchChromium, startServe, type ServedStudio } from '../helpers/studio-browser.js';
+import { SCREENSHOT_DIR } from '../helpers/studio-page.js';
 
-const SCREENSHOT_DIR = path.join(REPO_DIR, 'test-results', 'screenshots');
 const PER_CLASS = 14;
 /** alpaca photos given the other label: an out-of-fold model puts them back, so the run has misclassified photos */
 const WRONG_LABELS = 3;

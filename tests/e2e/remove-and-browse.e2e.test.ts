@@ -9,11 +9,11 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyAlpacaSubset } from '../helpers/alpaca-subset.js';
 import { SHARED_DIR } from '../helpers/shared-dir.js';
+import { fingerprintFiles } from '../helpers/file-fingerprints.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
-import { REPO_DIR, buildRenderer, launchChromium, startServe, type ServedStudio } from '../helpers/studio-browser.js';
-import { waitForJob } from '../helpers/studio-page.js';
+import { buildRenderer, launchChromium, startServe, type ServedStudio } from '../helpers/studio-browser.js';
+import { SCREENSHOT_DIR, waitForJob } from '../helpers/studio-page.js';
 
-const SCREENSHOT_DIR = path.join(REPO_DIR, 'test-results', 'screenshots');
 const HIKE_DIR = path.join(SHARED_DIR, 'photos', 'hike-unlabeled');
 const TRIP_PHOTOS = ['Aqua.jpg', 'Dune.jpg', 'Wood.jpg'];
 const JOB_TIMEOUT_MS = 120_000;
@@ -39,16 +39,6 @@ const stats = () => server.call('library.stats', {});
 const filterTotal = async () => Number((await page.getByTestId('filter-total').textContent())?.replace(/[^\d]/g, '') ?? NaN);
 const browserPath = () => page.getByTestId('folder-browser-path').textContent();
 const activeOption = () => page.locator('[data-testid="folder-list"] [role="option"][aria-selected="true"] .name').textContent();
-
-function snapshot(root: string): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const entry of fs.readdirSync(root, { recursive: true, withFileTypes: true })) {
-    if (!entry.isFile()) continue;
-    const file = path.join(entry.parentPath, entry.name);
-    out.set(file, `${fs.readFileSync(file).toString('hex')}@${fs.statSync(file).mtimeMs}`);
-  }
-  return out;
-}
 
 describe('remove from library and the folder picker in browser mode', () => {
   beforeAll(async () => {
@@ -77,7 +67,7 @@ describe('remove from library and the folder picker in browser mode', () => {
   });
 
   it('removes a selection (counts drop, files stay) and Ctrl+Z brings it back with its labels', async () => {
-    const files = snapshot(photosDir);
+    const files = fingerprintFiles(photosDir);
     const before = await stats();
     expect(before.photos).toBe(12);
     await page.goto(server.url);
@@ -100,7 +90,7 @@ describe('remove from library and the folder picker in browser mode', () => {
     expect((await stats()).labeled).toBe(before.labeled - 3);
     await expect.poll(() => page.locator('footer').textContent()).toContain('9 photos');
     await expect(server.call('photos.get', { id: chosen[0]! })).rejects.toThrow(/NOT_FOUND/);
-    expect(snapshot(photosDir)).toEqual(files);
+    expect(fingerprintFiles(photosDir)).toEqual(files);
     await shoot('remove-02-removed');
 
     await page.keyboard.press('Control+z');
@@ -109,7 +99,7 @@ describe('remove from library and the folder picker in browser mode', () => {
     expect(await Promise.all(chosen.map(async (id) => (await server.call('photos.get', { id })).classId))).toEqual(labelsBefore);
     // the place is kept: the restored photos are selected again, the cursor on the first of them
     await expect.poll(() => page.getByTestId('selection-bar').textContent()).toContain('3 selected');
-    expect(snapshot(photosDir)).toEqual(files);
+    expect(fingerprintFiles(photosDir)).toEqual(files);
     await shoot('remove-03-undone');
   });
 

@@ -6,9 +6,9 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SHARED_DIR } from '../helpers/shared-dir.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
-import { REPO_DIR, buildRenderer, launchChromium, startServe, type ServedStudio } from '../helpers/studio-browser.js';
+import { buildRenderer, launchChromium, startServe, type ServedStudio } from '../helpers/studio-browser.js';
+import { SCREENSHOT_DIR } from '../helpers/studio-page.js';
 
-const SCREENSHOT_DIR = path.join(REPO_DIR, 'test-results', 'screenshots');
 const ALPACA_DIR = path.join(SHARED_DIR, 'datasets', 'alpaca');
 const HIKE_DIR = path.join(SHARED_DIR, 'photos', 'hike-unlabeled');
 const BAD_INPUTS_DIR = path.join(SHARED_DIR, 'bad-inputs');

@@ -5,9 +5,26 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { REPO_DIR, buildRenderer, launchChromium, startServe, type ServedStudio } from './studio-browser.js';
+import { SHARED_DIR } from './shared-dir.js';
 import { makeTempDir } from './temp-dir.js';
 
 export const SCREENSHOT_DIR = path.join(REPO_DIR, 'test-results', 'screenshots');
+
+/**
+ * training.start settings for a run that finishes quickly on 2 shared cores (alpha 0.35 at 96 px, single split, one
+ * view): for tests that need a finished run to show, not its accuracy.
+ */
+export function quickTrainingSettings(epochs: number) {
+  return {
+    alpha: 0.35,
+    epochs,
+    inputSize: 96,
+    kfold: 0,
+    mirror: false,
+    weightsDir: path.join(SHARED_DIR, 'models', 'mobilenet_v2_0.35_imagenet_notop'),
+    augmentation: { views: 1 },
+  };
+}
 
 export interface StudioPage {
   server: ServedStudio;

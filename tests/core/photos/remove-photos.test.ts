@@ -15,6 +15,7 @@ import { importFolder } from '../../../src-main/core/photos/import-folder.js';
 import { removePhotos, restoreRemoval } from '../../../src-main/core/photos/remove-photos.js';
 import { copyAlpacaSubset } from '../../helpers/alpaca-subset.js';
 import { SHARED_DIR } from '../../helpers/shared-dir.js';
+import { fingerprintFiles } from '../../helpers/file-fingerprints.js';
 import { makeTempDir } from '../../helpers/temp-dir.js';
 import { makeTrainingLibrary } from '../../helpers/training-library.js';
 import type { Library } from '../../../src-main/core/library/library.js';
@@ -30,23 +31,13 @@ async function importedAlpaca(perClass = 4): Promise<{ library: Library; root: s
   return { library, root };
 }
 
-function fingerprint(root: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const entry of fs.readdirSync(root, { recursive: true, withFileTypes: true })) {
-    if (!entry.isFile()) continue;
-    const file = path.join(entry.parentPath, entry.name);
-    out[file] = `${fs.readFileSync(file).toString('base64')}@${fs.statSync(file).mtimeMs}`;
-  }
-  return out;
-}
-
 const photoIds = (library: Library) => listPhotos(library.db, ALL).items.map((p) => p.id);
 
 describe('removePhotos', () => {
   it('removes a selection from every listing and count, and a restore brings it back with its labels', async () => {
     const { library, root } = await importedAlpaca();
     const before = getLibraryStats(library.db);
-    const files = fingerprint(root);
+    const files = fingerprintFiles(root);
     const page = listPhotos(library.db, ALL).items;
     const chosen = page.filter((p) => p.className === 'alpaca').slice(0, 3);
 
@@ -57,14 +48,14 @@ describe('removePhotos', () => {
     expect(after.photos).toBe(before.photos - 3);
     expect(after.classes.find((c) => c.name === 'alpaca')?.photoCount).toBe(1);
     expect(photoIds(library)).not.toContain(chosen[0]!.id);
-    expect(fingerprint(root)).toEqual(files);
+    expect(fingerprintFiles(root)).toEqual(files);
 
     const restored = restoreRemoval(library.db);
     expect(restored).toMatchObject({ removalId: report.removalId, restored: 3, skipped: [] });
     expect(restored.photoIds.sort()).toEqual(chosen.map((p) => p.id).sort());
     expect(getLibraryStats(library.db)).toEqual(before);
     expect(listPhotos(library.db, ALL).items).toEqual(page);
-    expect(fingerprint(root)).toEqual(files);
+    expect(fingerprintFiles(root)).toEqual(files);
   });
 
   it('lists a folder on a dry run without writing, then removes the photos in it and below it', async () => {
