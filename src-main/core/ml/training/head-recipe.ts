@@ -95,15 +95,18 @@ export async function chooseL2(data: RecipeData, head: Omit<HeadSpec, 'seed'>, r
   return best.l2;
 }
 
-/** Builds and trains one head by the recipe (choosing L2 first when the recipe has a grid). The caller disposes it. */
-export async function fitHead(args: {
+/** What fitting the final head takes: its rows (and validation rows, when split), the head and the recipe. */
+export interface FitHeadArgs {
   data: RecipeData;
   head: Omit<HeadSpec, 'seed'>;
   recipe: HeadRecipe;
   ctx: JobContext;
   validation?: RecipeData | null;
   onEpoch?: (metrics: EpochMetrics) => void | Promise<void>;
-}): Promise<{ model: tf.LayersModel; l2: number }> {
+}
+
+/** Builds and trains one head by the recipe (choosing L2 first when the recipe has a grid). The caller disposes it. */
+export async function fitHead(args: FitHeadArgs): Promise<{ model: tf.LayersModel; l2: number }> {
   const { data, head, recipe, ctx } = args;
   const l2 = recipe.l2Grid ? await chooseL2(data, head, recipe, ctx.signal) : (recipe.options.l2 ?? 0);
   const model = buildHead({ ...head, seed: recipe.options.seed });

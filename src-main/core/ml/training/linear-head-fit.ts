@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { StudioError } from '../../../api/errors.js';
 import type { JobContext } from '../../jobs/job-context.js';
 import { buildHead, type EpochMetrics, type HeadSpec } from './head.js';
-import type { CrossValidationArgs, HeadCrossValidation, HeadRecipe, RecipeData } from './head-recipe.js';
+import type { CrossValidationArgs, FitHeadArgs, HeadCrossValidation, HeadRecipe, RecipeData } from './head-recipe.js';
 import { linearLogits, logitsToProbabilities, solveLinear, solveLinearHeads, unitsFor, type IterationInfo, type LinearWeights } from './full-batch-linear.js';
 import { accuracy, logLoss, meanStd, predictClasses } from './metrics.js';
 import { balancedClassWeights, yieldToEventLoop } from './training-loop.js';
@@ -165,16 +165,9 @@ function headProgress(ctx: JobContext, total: number, epochs: number) {
  * fitHead for a linear head: one full-batch fit on `data` (from `init` when given), its progress as `epochs` curve
  * points — or, given `solved` (crossValidateLinear's final head, fitted on these rows), the model and curve of that.
  */
-export async function fitLinearHead(args: {
-  data: RecipeData;
-  head: Omit<HeadSpec, 'seed'>;
-  recipe: HeadRecipe;
-  ctx: JobContext;
-  validation?: RecipeData | null;
-  onEpoch?: (metrics: EpochMetrics) => void | Promise<void>;
-  init?: LinearWeights | null;
-  solved?: SolvedLinearHead | null;
-}): Promise<{ model: tf.LayersModel; l2: number }> {
+export async function fitLinearHead(
+  args: FitHeadArgs & { init?: LinearWeights | null; solved?: SolvedLinearHead | null },
+): Promise<{ model: tf.LayersModel; l2: number }> {
   const { data, recipe, ctx, validation } = args;
   const { numClasses } = args.head;
   const epochs = recipe.options.epochs;
