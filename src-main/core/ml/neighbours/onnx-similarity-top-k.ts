@@ -1,23 +1,8 @@
 // The k most similar reference rows per query row as one tiny ONNX graph (Gemm with transB, then TopK), run by ONNX
 // Runtime's multithreaded CPU kernels: ~5× less CPU than tfjs-wasm's matMul + topk for the same exact product.
-import onnxProto from 'onnx-proto';
-import { encodeModel, floatValue, node } from '../features/onnx/onnx-proto.js';
+import { encodeModel, floatValue, int64Value, node } from '../features/onnx/onnx-proto.js';
 import { createOrtSession, loadOnnxRuntime, type Ort, type OrtSession } from '../features/onnx/onnx-runtime.js';
 import type { TopK } from './similarity-top-k.js';
-
-const { onnx } = onnxProto;
-
-function int64Value(name: string, dims: ReadonlyArray<number | string>): onnxProto.onnx.IValueInfoProto {
-  return {
-    name,
-    type: {
-      tensorType: {
-        elemType: onnx.TensorProto.DataType.INT64,
-        shape: { dim: dims.map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d })) },
-      },
-    },
-  };
-}
 
 /** queries [m, dim] · references [n, dim]ᵀ → the k largest per row, sorted, with their column indices. */
 export function similarityTopKGraph(): Uint8Array {

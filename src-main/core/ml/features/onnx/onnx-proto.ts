@@ -46,17 +46,21 @@ export function int64Tensor(name: string, values: readonly number[]): OnnxTensor
   return { name, dims: [values.length], dataType: onnx.TensorProto.DataType.INT64, int64Data: [...values] };
 }
 
-/** A float32 graph input/output; a string dimension is symbolic (e.g. the batch 'n'). */
-export function floatValue(name: string, dims: ReadonlyArray<number | string>): OnnxValueInfo {
+function tensorValue(name: string, dims: ReadonlyArray<number | string>, elemType: number): OnnxValueInfo {
   return {
     name,
-    type: {
-      tensorType: {
-        elemType: onnx.TensorProto.DataType.FLOAT,
-        shape: { dim: dims.map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d })) },
-      },
-    },
+    type: { tensorType: { elemType, shape: { dim: dims.map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d })) } } },
   };
+}
+
+/** A float32 graph input/output; a string dimension is symbolic (e.g. the batch 'n'). */
+export function floatValue(name: string, dims: ReadonlyArray<number | string>): OnnxValueInfo {
+  return tensorValue(name, dims, onnx.TensorProto.DataType.FLOAT);
+}
+
+/** An int64 graph input/output (indices, TopK's k). */
+export function int64Value(name: string, dims: ReadonlyArray<number | string>): OnnxValueInfo {
+  return tensorValue(name, dims, onnx.TensorProto.DataType.INT64);
 }
 
 export interface OnnxModelSpec {
