@@ -12,7 +12,7 @@ import type { LibraryPaths } from '../../library/library.js';
 import { openUprightByRange, type RgbImage } from '../../photos/decode-image.js';
 import { decodeWorkingImage, encodeModelInput } from '../../photos/derive-images.js';
 import { MODEL_INPUT_JPEG, MODEL_INPUT_SHORT_SIDE_PX, modelInputPath, writeModelInput } from '../../photos/derived-files.js';
-import { applyView, MIRROR_VIEW, ORIGINAL_VIEW, type FloatRgbImage } from './augment-views.js';
+import { applyView, ORIGINAL_VIEW, type FloatRgbImage } from './augment-views.js';
 import type { Tf } from '../backbone/backend.js';
 import { checkMobileNetV2Options } from '../backbone/mobilenet-v2.js';
 import { DEFAULT_RESIZE_MODE, type ResizeMode } from '../backbone/backbone.js';
@@ -196,28 +196,11 @@ function scaleOnly(image: RgbImage, spec: PreprocessingSpec): Float32Array {
   return out;
 }
 
-/** The mirror image scaled in one pass: what flipping the float copy and resizing it at the same size give. */
-function scaleMirrored(image: RgbImage, spec: PreprocessingSpec): Float32Array {
-  const { divide, subtract } = spec.scale;
-  const { width, height, data } = image;
-  const out = new Float32Array(width * height * CHANNELS);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const from = (y * width + (width - 1 - x)) * CHANNELS;
-      const to = (y * width + x) * CHANNELS;
-      for (let ch = 0; ch < CHANNELS; ch++) out[to + ch] = data[from + ch]! / divide - subtract;
-    }
-  }
-  return out;
-}
-
 /** From the cached square to model input: [size × size × 3] float32 in [-1, 1], NHWC order. */
 export function modelInputToArray(image: RgbImage, spec: PreprocessingSpec, view: string = ORIGINAL_VIEW): Float32Array {
-  // Same size, no view or the mirror view: the bilinear resize samples every pixel exactly (weights 1 and 0), so
-  // scaling alone (mirrored) gives bit-identical values without the float copy and the interpolation.
-  const sameSize = image.width === spec.resize.sizePx && image.height === spec.resize.sizePx;
-  if (sameSize && view === ORIGINAL_VIEW) return scaleOnly(image, spec);
-  if (sameSize && view === MIRROR_VIEW) return scaleMirrored(image, spec);
+  // Same size, no view: the bilinear resize samples every pixel exactly (weights 1 and 0), so scaling alone gives
+  // bit-identical values without the float copy and the interpolation.
+  if (view === ORIGINAL_VIEW && image.width === spec.resize.sizePx && image.height === spec.resize.sizePx) return scaleOnly(image, spec);
   const viewed = applyView(toFloatImage(image), view);
   return resizeAndScale(viewed, spec.resize.sizePx, spec);
 }

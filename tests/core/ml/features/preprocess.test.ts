@@ -52,7 +52,7 @@ describe('preprocessPhoto', () => {
     const general = modelInputToArray(image, spec, 'flip|flip');
     expect(direct.length).toBe(224 * 224 * 3);
     expect(Array.from(direct)).toEqual(Array.from(general));
-    // the mirror view's one-pass path against 'flip|flip|flip' (the mirror image through the general path)
+    // the mirror view is the same mirror image however the flips are composed
     const mirrored = modelInputToArray(image, spec, 'flip');
     expect(Array.from(mirrored)).toEqual(Array.from(modelInputToArray(image, spec, 'flip|flip|flip')));
     expect(Array.from(mirrored)).not.toEqual(Array.from(direct));
